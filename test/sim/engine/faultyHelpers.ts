@@ -1,0 +1,54 @@
+/** Small networks and specs shared by the fault tests (seeded, deterministic). */
+import type { ArraySpec, Dataflow, NumericFormat } from '../../../sim/types';
+import type { Network, Padding } from '../../../sim/layers/types';
+
+/** Deterministic pseudo-random Float32Array in [-1, 1) (LCG), for weights/inputs. */
+export function seeded(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0 || 1;
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = Math.fround(((s / 2 ** 32) * 2 - 1) * scale);
+  }
+  return a;
+}
+
+/** An array spec with small SRAMs (KiB) for tests. */
+export function spec(rows: number, cols: number, dataflow: Dataflow, format: NumericFormat = { kind: 'fp32' }, kib = 4): ArraySpec {
+  return { rows, cols, dataflow, format, sram: { weightKiB: kib, ifmapKiB: kib, ofmapKiB: kib, banks: 2 } };
+}
+
+const P0: Padding = { top: 0, bottom: 0, left: 0, right: 0 };
+const P1: Padding = { top: 1, bottom: 1, left: 1, right: 1 };
+
+/** Tiny conv net: 6x6x2 input, conv 3x3 (pad 1) to 3 channels + relu, maxpool 2, flatten, dense 27->4. */
+export function tinyNet(seed = 1, act: 'relu' | 'linear' = 'relu'): Network {
+  return {
+    name: 'tiny',
+    input: { h: 6, w: 6, c: 2 },
+    layers: [
+      { kind: 'conv2d', name: 'conv', kh: 3, kw: 3, inC: 2, outC: 3, strideH: 1, strideW: 1, padding: P1,
+        weights: seeded(3 * 3 * 2 * 3, seed), bias: seeded(3, seed + 1, 0.1), activation: { kind: act } },
+      { kind: 'maxpool', name: 'pool', ph: 2, pw: 2, strideH: 2, strideW: 2, padding: P0 },
+      { kind: 'flatten', name: 'flat' },
+      { kind: 'dense', name: 'fc', inF: 27, outF: 4, weights: seeded(27 * 4, seed + 2), bias: null, activation: { kind: 'linear' } },
+    ],
+  };
+}
+
+/** Single dense layer K -> N (linear). */
+export function denseNet(K: number, N: number, seed = 3): Network {
+  return {
+    name: 'dense', input: { h: 1, w: 1, c: K },
+    layers: [{ kind: 'dense', name: 'fc', inF: K, outF: N, weights: seeded(K * N, seed), bias: null, activation: { kind: 'linear' } }],
+  };
+}
+
+/** Single conv layer (stride 1, no padding, linear) on an h x w x inC input. */
+export function convNet(h: number, w: number, inC: number, outC: number, k: number, seed = 5): Network {
+  return {
+    name: 'conv', input: { h, w, c: inC },
+    layers: [{ kind: 'conv2d', name: 'conv', kh: k, kw: k, inC, outC, strideH: 1, strideW: 1, padding: P0,
+      weights: seeded(k * k * inC * outC, seed), bias: null, activation: { kind: 'linear' } }],
+  };
+}
