@@ -2,39 +2,18 @@
  * Run plan used by the timeline and the faulty engine: per layer its GEMM shape, its folds (in the
  * dataflow's order, with layer-local start cycles) and its cycle count.
  *
- * PROVISIONAL PARTS (to be replaced by the shared modules when they land): shape inference and
- * GEMM lowering (sim/layers) and fold order / fold cycles (sim/dataflow) are re-derived here with
- * the formulas of DESIGN.md section 2: Sr/Sc/T per dataflow, folds = ceil(Sr/R) * ceil(Sc/C),
- * each fold costs 2R + C + T - 2 cycles, folds run row-fold-major (for each row fold, every
- * column fold). Vector-unit layers cost 0 array cycles.
+ * Folds, fold order and fold cycles come from sim/dataflow (SCALE-Sim v2 timing, column-fold
+ * major). PROVISIONAL: shape inference and GEMM lowering are re-derived here (conv: M = Ho*Wo,
+ * K = kh*kw*inC, N = outC; dense: M = 1, K = inF, N = outF) until sim/layers lands.
+ * Vector-unit layers cost 0 array cycles.
  */
 import type { ArraySpec, GemmShape } from '../types';
 import type { Layer, Network, Shape3 } from '../layers/types';
-
-/** One fold of an array layer: a block of the Sr x Sc operand mapping on the R x C array. */
-export interface FoldInfo {
-  /** Fold index in execution order, 0-based. */
-  readonly index: number;
-  /** Row-fold index (block of Sr). */
-  readonly rowFold: number;
-  /** Column-fold index (block of Sc). */
-  readonly colFold: number;
-  /** First Sr index mapped on PE row 0. */
-  readonly r0: number;
-  /** First Sc index mapped on PE column 0. */
-  readonly c0: number;
-  /** Rows of the array used by this fold (<= R). */
-  readonly rowsUsed: number;
-  /** Columns of the array used by this fold (<= C). */
-  readonly colsUsed: number;
-  /** Start cycle relative to the layer start, cycles. */
-  readonly start: number;
-  /** Length of the fold, cycles. */
-  readonly cycles: number;
-}
+import { foldAt, getDataflow, planLayer } from '../dataflow/plan';
+import type { DataflowStrategy, Fold, LayerPlan as DfPlan } from '../dataflow/types';
 
 /** Plan of one layer inside one inference. */
-export interface LayerPlan {
+export interface LayerRun {
   /** Index in `network.layers`. */
   readonly index: number;
   readonly name: string;
@@ -46,12 +25,10 @@ export interface LayerPlan {
   readonly outShape: Shape3;
   /** GEMM shape for array layers. */
   readonly gemm?: GemmShape;
-  /** Sr, Sc, T of the dataflow mapping (array layers). */
-  readonly sr: number;
-  readonly sc: number;
-  readonly t: number;
-  /** Folds in execution order (empty for vector layers). */
-  readonly folds: readonly FoldInfo[];
+  /** The dataflow's plan of the GEMM (array layers). */
+  readonly df?: DfPlan;
+  /** Folds in execution order (empty for vector layers); `startCycle` is layer-relative. */
+  readonly folds: readonly Fold[];
   /** Start cycle relative to the inference start, cycles. */
   readonly start: number;
   /** Length of the layer, cycles (0 for vector layers). */
@@ -61,7 +38,9 @@ export interface LayerPlan {
 /** Plan of one inference; inference i of a run starts at cycle i * inferenceCycles. */
 export interface RunPlan {
   readonly spec: ArraySpec;
-  readonly layers: readonly LayerPlan[];
+  /** The dataflow strategy (intra-fold timeline). */
+  readonly strategy: DataflowStrategy;
+  readonly layers: readonly LayerRun[];
   /** Length of one inference, cycles. */
   readonly inferenceCycles: number;
 }
@@ -107,44 +86,11 @@ export function layerInputs(network: Network): number[][] {
   });
 }
 
-/** Sr, Sc, T of a GEMM under a dataflow (SCALE-Sim operand mapping). */
-export function mapping(spec: ArraySpec, g: GemmShape): { sr: number; sc: number; t: number } {
-  if (spec.dataflow === 'ws') return { sr: g.K, sc: g.N, t: g.M };
-  if (spec.dataflow === 'os') return { sr: g.M, sc: g.N, t: g.K };
-  return { sr: g.K, sc: g.M, t: g.N };
-}
-
-/** Folds of one array layer in execution order with layer-local start cycles. */
-export function planFolds(spec: ArraySpec, sr: number, sc: number, t: number): FoldInfo[] {
-  const R = spec.rows;
-  const C = spec.cols;
-  const rf = Math.ceil(sr / R);
-  const cf = Math.ceil(sc / C);
-  const cycles = 2 * R + C + t - 2;
-  const folds: FoldInfo[] = [];
-  for (let a = 0; a < rf; a++) {
-    for (let b = 0; b < cf; b++) {
-      folds.push({
-        index: folds.length,
-        rowFold: a,
-        colFold: b,
-        r0: a * R,
-        c0: b * C,
-        rowsUsed: Math.min(R, sr - a * R),
-        colsUsed: Math.min(C, sc - b * C),
-        start: folds.length * cycles,
-        cycles,
-      });
-    }
-  }
-  return folds;
-}
-
 /** Builds the per-inference plan of a network on an array. */
 export function planRun(network: Network, spec: ArraySpec): RunPlan {
   const inputs = layerInputs(network);
   const shapes: Shape3[] = [];
-  const layers: LayerPlan[] = [];
+  const layers: LayerRun[] = [];
   let cycle = 0;
   network.layers.forEach((layer, i) => {
     const ins = inputs[i].map((j) => (j < 0 ? network.input : shapes[j]));
@@ -152,18 +98,18 @@ export function planRun(network: Network, spec: ArraySpec): RunPlan {
     shapes.push(o);
     const isArray = layer.kind === 'conv2d' || layer.kind === 'dense';
     if (!isArray) {
-      layers.push({ index: i, name: layer.name, unit: 'vector', inShape: ins[0], outShape: o, sr: 0, sc: 0, t: 0, folds: [], start: cycle, cycles: 0 });
+      layers.push({ index: i, name: layer.name, unit: 'vector', inShape: ins[0], outShape: o, folds: [], start: cycle, cycles: 0 });
       return;
     }
     const gemm: GemmShape =
       layer.kind === 'conv2d'
         ? { M: o.h * o.w, K: layer.kh * layer.kw * layer.inC, N: layer.outC }
         : { M: 1, K: layer.inF, N: layer.outF };
-    const { sr, sc, t } = mapping(spec, gemm);
-    const folds = planFolds(spec, sr, sc, t);
-    const cycles = folds.reduce((s, f) => s + f.cycles, 0);
-    layers.push({ index: i, name: layer.name, unit: 'array', inShape: ins[0], outShape: o, gemm, sr, sc, t, folds, start: cycle, cycles });
+    const df = planLayer(gemm, spec.rows, spec.cols, spec.dataflow);
+    const folds = Array.from({ length: df.folds }, (_, f) => foldAt(df, f));
+    const cycles = df.durationCycles;
+    layers.push({ index: i, name: layer.name, unit: 'array', inShape: ins[0], outShape: o, gemm, df, folds, start: cycle, cycles });
     cycle += cycles;
   });
-  return { spec, layers, inferenceCycles: cycle };
+  return { spec, strategy: getDataflow(spec.dataflow), layers, inferenceCycles: cycle };
 }

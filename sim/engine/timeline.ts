@@ -61,7 +61,7 @@ export function timelineOfPlan(plan: RunPlan, nImages: number): TimelineEntry[] 
       const s = base + l.start;
       out.push({ cycle: s, event: { type: 'LAYER_START', inference: inf, layer: l.index, layerName: l.name } });
       for (const f of l.folds) {
-        out.push({ cycle: s + f.start, event: { type: 'FOLD_START', inference: inf, layer: l.index, layerName: l.name, fold: f.index } });
+        out.push({ cycle: s + f.startCycle, event: { type: 'FOLD_START', inference: inf, layer: l.index, layerName: l.name, fold: f.index } });
       }
       out.push({ cycle: s + l.cycles, event: { type: 'LAYER_END', inference: inf, layer: l.index, layerName: l.name } });
     }
@@ -80,7 +80,7 @@ export function runCycles(plan: RunPlan, nImages: number): number {
 export function cycleOf(plan: RunPlan, inference: number, layer: number, fold = 0, foldCycle = 0): number {
   const l = plan.layers[layer];
   const f = l.folds[fold];
-  return inference * plan.inferenceCycles + l.start + (f ? f.start : 0) + foldCycle;
+  return inference * plan.inferenceCycles + l.start + (f ? f.startCycle : 0) + foldCycle;
 }
 
 /** Maps an absolute cycle to (inference, layer, fold, fold-local cycle); null if outside the run
@@ -98,10 +98,10 @@ export function locateCycle(plan: RunPlan, cycle: number, nImages: number): Cycl
     let hi = l.folds.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (l.folds[mid].start <= lc) lo = mid;
+      if (l.folds[mid].startCycle <= lc) lo = mid;
       else hi = mid - 1;
     }
-    return { inference, inferenceCycle: ic, layer: l.index, fold: lo, foldCycle: lc - l.folds[lo].start };
+    return { inference, inferenceCycle: ic, layer: l.index, fold: lo, foldCycle: lc - l.folds[lo].startCycle };
   }
   return null;
 }

@@ -27,7 +27,7 @@ describe('timeline', () => {
       // the cycle before a fold start belongs to the previous fold's last cycle
       const second = folds[1];
       const prev = locateCycle(plan, second.cycle - 1, 3)!;
-      expect(prev.foldCycle).toBe(plan.layers[prev.layer].folds[prev.fold].cycles - 1);
+      expect(prev.foldCycle).toBe(plan.layers[prev.layer].df!.foldCycles - 1);
       expect(locateCycle(plan, 3 * plan.inferenceCycles, 3)).toBeNull();
       // vector layer: start and end at the same cycle, ends sorted before starts
       const pool = tl.filter((e) => e.event.layerName === 'pool' && e.event.inference === 1);
