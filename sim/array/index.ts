@@ -1,0 +1,2 @@
+/** Array spec: validation, defaults and "RxC" parsing. */
+export * from './spec';

@@ -1,0 +1,2 @@
+/** Cycle model: per-layer and per-network cycles, folds, utilization and SRAM access counts. */
+export * from './cycles';
