@@ -1,0 +1,96 @@
+/**
+ * Electron main process: one secure window, the CSP on every response, navigation and new windows
+ * denied, and the contract's services behind one ipcMain handler that checks the sender frame and
+ * validates every payload (electron/services/dispatch.ts). Requires the Electron binary; where it is
+ * missing, scripts/start.mjs runs the web shell instead.
+ */
+import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { connectServices } from '../services';
+import type { Connection } from '../services/dispatch';
+import { readAppVersion } from '../services/version';
+import { appRootFrom, rendererDirOf, scenariosDirOf } from '../services/paths';
+import { ELECTRON_CANCEL, ELECTRON_INVOKE, ELECTRON_PUSH, errorReply } from '../../ipc/wire';
+import { allowPermission, CSP, isAppUrl, windowOptions } from './security';
+
+const root = appRootFrom(import.meta.url);
+const devUrl = process.env['ELECTRON_RENDERER_URL'];
+const appUrl = devUrl ?? pathToFileURL(join(rendererDirOf(root), 'index.html')).href;
+const appVersion = readAppVersion(root);
+const connections = new Map<number, Connection>();
+
+function connectionFor(contents: WebContents): Connection {
+  let c = connections.get(contents.id);
+  if (!c) {
+    c = connectServices(
+      { shell: 'electron', appVersion, scenariosDir: scenariosDirOf(root), electronVersion: process.versions.electron ?? null, nodeVersion: process.versions.node },
+      (push) => {
+        if (!contents.isDestroyed()) contents.send(ELECTRON_PUSH, push);
+      },
+    );
+    connections.set(contents.id, c);
+    contents.once('destroyed', () => {
+      c?.close();
+      connections.delete(contents.id);
+    });
+  }
+  return c;
+}
+
+function trusted(event: IpcMainInvokeEvent | Electron.IpcMainEvent): boolean {
+  return isAppUrl(event.senderFrame?.url, appUrl);
+}
+
+function installIpc(): void {
+  ipcMain.handle(ELECTRON_INVOKE, async (event, envelope: unknown) => {
+    if (!trusted(event)) return errorReply('bad-request', 'sender: IPC accepted only from the app window');
+    return connectionFor(event.sender).invoke(envelope);
+  });
+  ipcMain.on(ELECTRON_CANCEL, (event, msg: unknown) => {
+    if (!trusted(event)) return;
+    const id = (msg as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') connectionFor(event.sender).cancel(id);
+  });
+}
+
+function installSessionPolicy(): void {
+  const ses = session.defaultSession;
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  // No remote content: only the app's own files (and the dev server in development).
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    const url = details.url;
+    const local = url.startsWith('file:') || url.startsWith('devtools:') || url.startsWith('data:') || url.startsWith('blob:');
+    callback({ cancel: !(local || (devUrl !== undefined && isAppUrl(url, devUrl))) });
+  });
+  ses.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)));
+  ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
+}
+
+function createWindow(): void {
+  const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+  const win = new BrowserWindow(windowOptions(preload));
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, appUrl)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.once('ready-to-show', () => win.show());
+  if (devUrl) void win.loadURL(devUrl);
+  else void win.loadFile(join(rendererDirOf(root), 'index.html'));
+}
+
+app.enableSandbox();
+void app.whenReady().then(() => {
+  installSessionPolicy();
+  installIpc();
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
