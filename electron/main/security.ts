@@ -25,6 +25,14 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The CSP as delivered by the `<meta http-equiv>` tag in renderer/index.html: the same policy minus
+ * `frame-ancestors`, which browsers ignore (and warn about) in a meta tag; headers carry it instead.
+ */
+export const META_CSP = CSP.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');
+
 /** Secure webPreferences of the main window (the preload path is added at run time). */
 export const WEB_PREFERENCES = {
   contextIsolation: true,
