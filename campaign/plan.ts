@@ -1,0 +1,122 @@
+/**
+ * Expands a validated campaign into its ordered points and trials, derives per-trial seeds and
+ * slices the trial list into shards. Order: model, protection, format, then fault source (BER:
+ * target-major, BER ascending as written; scenarios as listed), then trial 0..T-1.
+ */
+import { createHash } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import type { CampaignFile } from './schema';
+import { formatKey, toNumericFormat } from './schema';
+import type { CampaignArray, PointFault, PointSpec, TrialSpec } from './types';
+import { fail, ok, type Result } from '../sim/result';
+
+/** A shard selector: this process runs trials whose global index i satisfies i mod count == index. */
+export interface Shard {
+  /** 0-based shard index, < count. */
+  readonly index: number;
+  /** Number of shards, >= 1. */
+  readonly count: number;
+}
+
+/** The whole expanded campaign. */
+export interface CampaignPlan {
+  readonly campaign: CampaignFile;
+  readonly points: readonly PointSpec[];
+  readonly trialsPerPoint: number;
+  /** Total trials of the campaign (all shards). */
+  readonly totalTrials: number;
+  readonly array: CampaignArray;
+}
+
+/**
+ * Seed of one trial: the first 4 bytes (big-endian uint32) of
+ * SHA-256("faultline-trial-v1\0" + campaignSeed + "\0" + pointKey + "\0" + trial).
+ * Depends on nothing else (not on worker count, shard or run order).
+ */
+export function deriveSeed(campaignSeed: number, pointKey: string, trial: number): number {
+  const h = createHash('sha256').update(`faultline-trial-v1\0${campaignSeed}\0${pointKey}\0${trial}`).digest();
+  return h.readUInt32BE(0);
+}
+
+function faultKey(f: PointFault): string {
+  return f.kind === 'ber' ? `ber:${f.target}:${f.faultKind}:${f.definition}:${f.ber}` : `scenario:${f.id}`;
+}
+
+/** Expands a campaign into points. `baseDir` resolves scenario paths (the campaign file's folder). */
+export function expandCampaign(c: CampaignFile, baseDir: string): CampaignPlan {
+  const src = c.faults;
+  const faults: PointFault[] =
+    src.kind === 'ber'
+      ? src.targets.flatMap((target) =>
+          src.ber.map((ber) => ({
+            kind: 'ber' as const,
+            target,
+            ber,
+            definition: src.definition,
+            faultKind: src.faultKind,
+          })),
+        )
+      : src.files.map((f) => ({ kind: 'scenario' as const, id: f, file: isAbsolute(f) ? f : resolve(baseDir, f) }));
+  const points: PointSpec[] = [];
+  for (const model of c.models)
+    for (const protection of c.protections)
+      for (const fmt of c.formats) {
+        const format = toNumericFormat(fmt);
+        const fk = formatKey(format);
+        for (const fault of faults) {
+          const key = `${model}|${protection}|${fk}|${faultKey(fault)}`;
+          points.push({ index: points.length, key, model, protection, format, formatKey: fk, fault });
+        }
+      }
+  const array: CampaignArray = c.array.sram
+    ? { rows: c.array.rows, cols: c.array.cols, dataflow: c.array.dataflow, sram: c.array.sram }
+    : { rows: c.array.rows, cols: c.array.cols, dataflow: c.array.dataflow };
+  return { campaign: c, points, trialsPerPoint: c.trialsPerPoint, totalTrials: points.length * c.trialsPerPoint, array };
+}
+
+/** The TrialSpec of global trial index `i` (0 <= i < plan.totalTrials). */
+export function trialAt(plan: CampaignPlan, i: number): TrialSpec {
+  const point = plan.points[Math.floor(i / plan.trialsPerPoint)]!;
+  const trial = i % plan.trialsPerPoint;
+  return {
+    index: i,
+    point,
+    trial,
+    seed: deriveSeed(plan.campaign.seed, point.key, trial),
+    array: plan.array,
+    testSet: plan.campaign.testSet,
+    criticalClasses: plan.campaign.criticalClasses,
+  };
+}
+
+/** Global trial indices of a shard, ascending. */
+export function shardIndices(plan: CampaignPlan, shard: Shard): number[] {
+  const out: number[] = [];
+  for (let i = shard.index; i < plan.totalTrials; i += shard.count) out.push(i);
+  return out;
+}
+
+/** Parses "i/N" (0 <= i < N <= 100000). */
+export function parseShard(text: string): Result<Shard> {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) return fail(`--shard: expected "i/N" with 0 <= i < N, found "${text}"`, 'shard');
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || count > 100_000 || index >= count) {
+    return fail(`--shard: expected 0 <= i < N <= 100000, found ${index}/${count}`, 'shard');
+  }
+  return ok({ index, count });
+}
+
+/**
+ * Identity of a campaign: SHA-256 (hex) of the canonical campaign JSON plus the SHA-256 of every
+ * scenario file's content (`scenarioTexts`, keyed by the path as written). Two runs, shards or a
+ * resume must agree on it.
+ */
+export function campaignHash(c: CampaignFile, scenarioTexts: Readonly<Record<string, string>> = {}): string {
+  const h = createHash('sha256').update(JSON.stringify(c));
+  for (const k of Object.keys(scenarioTexts).sort()) {
+    h.update(`\0${k}\0`).update(createHash('sha256').update(scenarioTexts[k]!).digest('hex'));
+  }
+  return h.digest('hex');
+}

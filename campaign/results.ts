@@ -1,0 +1,128 @@
+/**
+ * The results file: one JSON line per finished trial, appended as trials finish (in completion
+ * order) and fsync'ed every `syncEvery` lines. Non-finite numbers (Infinity/NaN after exponent-bit
+ * flips) are written as the strings "Infinity", "-Infinity", "NaN" and read back as numbers.
+ * Reading detects a partially written last line (a killed writer) and can truncate it away.
+ */
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { TrialResult } from './types';
+import { fail, ok, type Result } from '../sim/result';
+
+/** One line of results.jsonl. */
+export interface TrialRecord {
+  /** Format version, 1. */
+  readonly v: 1;
+  /** Global trial index. */
+  readonly i: number;
+  /** Point key. */
+  readonly point: string;
+  /** Trial number within the point. */
+  readonly trial: number;
+  /** Trial seed (uint32). */
+  readonly seed: number;
+  readonly r: TrialResult;
+}
+
+const NONFINITE = new Set(['Infinity', '-Infinity', 'NaN']);
+
+/** Serializes a record as one line (with trailing newline); key order is fixed. */
+export function recordLine(rec: TrialRecord): string {
+  return (
+    JSON.stringify(rec, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n'
+  );
+}
+
+/** Parses one line back into a record, or returns why it is not one. */
+export function parseRecordLine(line: string): Result<TrialRecord> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(line, (_k, v: unknown) => (typeof v === 'string' && NONFINITE.has(v) ? Number(v) : v));
+  } catch (e) {
+    return fail(`not JSON: ${(e as Error).message}`);
+  }
+  const d = doc as Partial<TrialRecord> | null;
+  if (!d || d.v !== 1 || !Number.isInteger(d.i) || typeof d.point !== 'string' || !Number.isInteger(d.trial) ||
+      !Number.isInteger(d.seed) || typeof d.r !== 'object' || d.r === null || !Number.isInteger(d.r.images)) {
+    return fail('expected {v:1, i, point, trial, seed, r:{images,...}}');
+  }
+  return ok(d as TrialRecord);
+}
+
+/** What reading a results file found. */
+export interface ResultsRead {
+  /** Valid records in file order. */
+  readonly records: readonly TrialRecord[];
+  /** Byte length of the valid prefix (everything up to the last complete, valid line). */
+  readonly validBytes: number;
+  /** The partially written last line, if any (no trailing newline, or not parseable). */
+  readonly partialLine: string | null;
+}
+
+/**
+ * Reads a results file. A broken line that is not the last one is an error (the file was edited
+ * or damaged); a broken last line is reported as `partialLine`. A missing file reads as empty.
+ */
+export function readResults(file: string): Result<ResultsRead> {
+  if (!existsSync(file)) return ok({ records: [], validBytes: 0, partialLine: null });
+  const buf = readFileSync(file);
+  const records: TrialRecord[] = [];
+  let pos = 0;
+  let lineNo = 0;
+  while (pos < buf.length) {
+    lineNo++;
+    const nl = buf.indexOf(0x0a, pos);
+    const end = nl < 0 ? buf.length : nl;
+    const text = buf.subarray(pos, end).toString('utf8');
+    const rec = nl < 0 ? fail('no trailing newline') : parseRecordLine(text);
+    if (!rec.ok) {
+      const isLast = nl < 0 || nl === buf.length - 1;
+      if (isLast) return ok({ records, validBytes: pos, partialLine: text });
+      return fail(`${file}:${lineNo}: damaged results line (${rec.reason}); not the last line, so not a crash artefact`);
+    }
+    records.push(rec.value);
+    pos = end + 1;
+  }
+  return ok({ records, validBytes: pos, partialLine: null });
+}
+
+/** Cuts a results file down to `bytes` (drops a partial last line before appending). */
+export function truncateResults(file: string, bytes: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    ftruncateSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Appends records, one write per line, fsync every `syncEvery` lines and on close. */
+export class ResultsWriter {
+  private readonly fd: number;
+  private pending = 0;
+
+  /** Opens `file` for appending (created if missing). `syncEvery`: lines per fsync, >= 1. */
+  constructor(file: string, private readonly syncEvery = 8) {
+    this.fd = openSync(file, 'a');
+  }
+
+  /** Appends one record as one line. */
+  append(rec: TrialRecord): void {
+    const line = Buffer.from(recordLine(rec), 'utf8');
+    let off = 0;
+    while (off < line.length) off += writeSync(this.fd, line, off);
+    if (++this.pending >= this.syncEvery) this.flush();
+  }
+
+  /** Forces written lines to disk. */
+  flush(): void {
+    if (this.pending > 0) fsyncSync(this.fd);
+    this.pending = 0;
+  }
+
+  /** Flushes and closes the file. */
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}

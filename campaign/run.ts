@@ -1,0 +1,184 @@
+/**
+ * Runs a campaign (or one shard of it) into an output folder: appends each finished trial to
+ * results.jsonl, resumes from it, honours an AbortSignal, and writes the summaries at the end.
+ *
+ * Output folder: manifest.json (campaign hash, shard), campaign.json (the campaign as validated),
+ * results.jsonl, summary.json, summary.csv, report.html, run.json (timings; not deterministic).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CampaignPlan, Shard } from './plan';
+import { shardIndices, trialAt } from './plan';
+import { readResults, ResultsWriter, truncateResults, type TrialRecord } from './results';
+import { summarize, type CampaignSummary } from './summary';
+import { writeSummaryFiles } from './output';
+import type { CampaignProgress, TrialRunner } from './types';
+
+/** File names inside an output folder. */
+export const OUT_FILES = {
+  manifest: 'manifest.json', campaign: 'campaign.json', results: 'results.jsonl', run: 'run.json',
+} as const;
+
+/** Identity of an output folder, written before the first trial. */
+export interface Manifest {
+  readonly version: 1;
+  readonly campaignHash: string;
+  readonly shard: Shard;
+  readonly totalTrials: number;
+}
+
+/** Options of `runCampaign`. */
+export interface RunOptions {
+  readonly plan: CampaignPlan;
+  /** campaignHash(...) of the campaign and its scenario files. */
+  readonly hash: string;
+  readonly outDir: string;
+  readonly runner: TrialRunner;
+  /** Trials kept in flight at once (>= 1); use the worker count (x2 keeps a pool busy). */
+  readonly concurrency: number;
+  /** Default 0/1 (the whole campaign). */
+  readonly shard?: Shard;
+  /** Continue an existing folder; without it a folder holding results is refused. */
+  readonly resume?: boolean;
+  /** Abort: no new trials start; in-flight ones are told to stop and their results dropped. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: CampaignProgress) => void;
+  /** Human-readable notices (resume counts, discarded partial line). */
+  readonly onNotice?: (message: string) => void;
+  /** Lines per fsync of results.jsonl (default 8). */
+  readonly syncEvery?: number;
+}
+
+/** What a run did. */
+export interface RunOutcome {
+  readonly status: 'complete' | 'aborted';
+  /** Trials of this shard found already done in the folder. */
+  readonly resumed: number;
+  /** Trials run by this call. */
+  readonly ran: number;
+  /** Trials of this shard still missing. */
+  readonly missing: number;
+  /** The discarded partially written last line, if one was found. */
+  readonly partialLine: string | null;
+  /** Summary of this shard's trials (written only when complete). */
+  readonly summary: CampaignSummary | null;
+  /** Wall time of this call, ms. */
+  readonly elapsedMs: number;
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+/** Checks records against the plan and shard; returns them keyed by trial index, or throws. */
+export function checkRecords(plan: CampaignPlan, shard: Shard, records: readonly TrialRecord[], where: string): Map<number, TrialRecord> {
+  const byIndex = new Map<number, TrialRecord>();
+  for (const rec of records) {
+    if (rec.i < 0 || rec.i >= plan.totalTrials || rec.i % shard.count !== shard.index) {
+      throw new Error(`${where}: trial ${rec.i} does not belong to shard ${shard.index}/${shard.count} of this campaign`);
+    }
+    const spec = trialAt(plan, rec.i);
+    if (rec.point !== spec.point.key || rec.trial !== spec.trial || rec.seed !== spec.seed) {
+      throw new Error(`${where}: trial ${rec.i} was recorded for point "${rec.point}" seed ${rec.seed}, expected "${spec.point.key}" seed ${spec.seed}`);
+    }
+    const prev = byIndex.get(rec.i);
+    if (prev && JSON.stringify(prev) !== JSON.stringify(rec)) throw new Error(`${where}: trial ${rec.i} recorded twice with different results`);
+    byIndex.set(rec.i, rec);
+  }
+  return byIndex;
+}
+
+/** Runs the missing trials of a campaign shard into `outDir`. Throws on a trial error or a folder mismatch. */
+export async function runCampaign(o: RunOptions): Promise<RunOutcome> {
+  const t0 = Date.now();
+  const shard = o.shard ?? { index: 0, count: 1 };
+  const plan = o.plan;
+  mkdirSync(o.outDir, { recursive: true });
+  const manifestFile = join(o.outDir, OUT_FILES.manifest);
+  const resultsFile = join(o.outDir, OUT_FILES.results);
+  const manifest: Manifest = { version: 1, campaignHash: o.hash, shard, totalTrials: plan.totalTrials };
+  let partialLine: string | null = null;
+  let done = new Map<number, TrialRecord>();
+  if (existsSync(manifestFile) || existsSync(resultsFile)) {
+    if (!o.resume) throw new Error(`${o.outDir} already holds a campaign run: pass --resume to continue it, or choose another --out folder`);
+    const m = existsSync(manifestFile) ? readJson<Manifest>(manifestFile) : manifest;
+    if (m.campaignHash !== o.hash) throw new Error(`${o.outDir}: the campaign (or a scenario file) changed since this folder was started; resume refused`);
+    if (m.shard.index !== shard.index || m.shard.count !== shard.count) {
+      throw new Error(`${o.outDir}: folder holds shard ${m.shard.index}/${m.shard.count}, asked for ${shard.index}/${shard.count}`);
+    }
+    const read = readResults(resultsFile);
+    if (!read.ok) throw new Error(read.reason);
+    if (read.value.partialLine !== null) {
+      partialLine = read.value.partialLine;
+      truncateResults(resultsFile, read.value.validBytes);
+      o.onNotice?.(`discarded a partially written last line of ${resultsFile} (${partialLine.length} bytes): that trial runs again`);
+    }
+    done = checkRecords(plan, shard, read.value.records, resultsFile);
+  }
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+  writeFileSync(join(o.outDir, OUT_FILES.campaign), JSON.stringify(plan.campaign, null, 2) + '\n');
+
+  const mine = shardIndices(plan, shard);
+  const todo = mine.filter((i) => !done.has(i));
+  const resumed = mine.length - todo.length;
+  if (resumed > 0) o.onNotice?.(`resuming: ${resumed} of ${mine.length} trials already done, ${todo.length} to run`);
+
+  const perPointLeft = new Map<number, number>();
+  for (const i of todo) {
+    const p = Math.floor(i / plan.trialsPerPoint);
+    perPointLeft.set(p, (perPointLeft.get(p) ?? 0) + 1);
+  }
+  const pointsTotal = new Set(mine.map((i) => Math.floor(i / plan.trialsPerPoint))).size;
+  let pointsDone = pointsTotal - perPointLeft.size;
+  let faultsInjected = 0, inferences = 0, ran = 0;
+  const progress = (): void =>
+    o.onProgress?.({ trialsDone: resumed + ran, trialsTotal: mine.length, pointsDone, pointsTotal, faultsInjected, inferences, elapsedMs: Date.now() - t0 });
+  progress();
+
+  const writer = new ResultsWriter(resultsFile, o.syncEvery ?? 8);
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  o.signal?.addEventListener('abort', onAbort);
+  if (o.signal?.aborted) stop.abort();
+  let failure: Error | null = null;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!stop.signal.aborted && next < todo.length) {
+      const spec = trialAt(plan, todo[next++]!);
+      let r;
+      try {
+        r = await o.runner(spec, stop.signal);
+      } catch (e) {
+        if (stop.signal.aborted) return; // dropped in flight
+        failure ??= new Error(`trial ${spec.index} (point "${spec.point.key}", trial ${spec.trial}, seed ${spec.seed}) failed: ${(e as Error).message}`);
+        stop.abort();
+        return;
+      }
+      if (stop.signal.aborted && failure) return;
+      const rec: TrialRecord = { v: 1, i: spec.index, point: spec.point.key, trial: spec.trial, seed: spec.seed, r };
+      writer.append(rec);
+      done.set(spec.index, rec);
+      ran++; faultsInjected += r.faultsInjected; inferences += r.images;
+      const p = spec.point.index;
+      const left = perPointLeft.get(p)! - 1;
+      perPointLeft.set(p, left);
+      if (left === 0) pointsDone++;
+      progress();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
+  } finally {
+    writer.close();
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+  if (failure) throw failure;
+  const missing = mine.length - done.size;
+  const elapsedMs = Date.now() - t0;
+  writeFileSync(join(o.outDir, OUT_FILES.run), JSON.stringify({ elapsedMs, trialsRun: ran, inferences, faultsInjected,
+    inferencesPerSecond: elapsedMs > 0 ? (inferences * 1000) / elapsedMs : 0, concurrency: o.concurrency, resumed, missing }, null, 2) + '\n');
+  if (missing > 0) return { status: 'aborted', resumed, ran, missing, partialLine, summary: null, elapsedMs };
+  const summary = summarize(plan, o.hash, [...done.values()]);
+  writeSummaryFiles(o.outDir, summary);
+  return { status: 'complete', resumed, ran, missing: 0, partialLine, summary, elapsedMs };
+}

@@ -1,0 +1,158 @@
+/**
+ * Campaign file format (JSON, version 1), validated with zod. Errors name the file, the JSON path,
+ * what was expected and what was found. Limits keep a hostile file from asking for unbounded work.
+ */
+import { z } from 'zod';
+import type { NumericFormat } from '../sim/types';
+import { fail, ok, type Result } from '../sim/result';
+
+/** Size and count limits of a campaign file. */
+export const CAMPAIGN_LIMITS = {
+  /** Largest campaign file accepted, bytes. */
+  fileBytes: 1 << 20,
+  models: 16,
+  protections: 16,
+  formats: 4,
+  scenarios: 64,
+  targets: 6,
+  bers: 32,
+  /** Trials per point. */
+  trialsPerPoint: 10_000,
+  /** Points x trials over the whole campaign. */
+  totalTrials: 1_000_000,
+  /** Images per trial. */
+  testImages: 10_000,
+  criticalClasses: 1000,
+} as const;
+
+const L = CAMPAIGN_LIMITS;
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.+-]+$/, 'expected an id of letters, digits, _ . + -');
+const formatSchema = z.union([
+  z.enum(['fp32', 'fp16', 'int8']),
+  z.strictObject({
+    kind: z.literal('int8'),
+    intBits: z.number().int().min(0).max(7),
+    fracBits: z.number().int().min(0).max(7),
+  }).refine((f) => f.intBits + f.fracBits === 7, 'expected intBits + fracBits = 7 (1 sign bit)'),
+]);
+const target = z.enum(['weightSram', 'ifmapSram', 'ofmapSram', 'pe.weight', 'pe.input', 'pe.psum']);
+
+const berSweep = z.strictObject({
+  kind: z.literal('ber'),
+  targets: z.array(target).min(1).max(L.targets),
+  ber: z.array(z.number().gt(0).max(1)).min(1).max(L.bers),
+  definition: z.enum(['per-bit', 'count']),
+  faultKind: z.enum(['seu', 'stuckAt0', 'stuckAt1', 'mbu']).default('seu'),
+});
+const scenarioList = z.strictObject({
+  kind: z.literal('scenarios'),
+  /** Paths relative to the campaign file. */
+  files: z.array(z.string().min(1).max(512)).min(1).max(L.scenarios),
+});
+
+/** zod schema of a campaign file (version 1). */
+export const campaignSchema = z.strictObject({
+  version: z.literal(1),
+  name: z.string().min(1).max(128),
+  description: z.string().max(4000).default(''),
+  /** Campaign seed, uint32. */
+  seed: z.number().int().min(0).max(0xffffffff),
+  models: z.array(id).min(1).max(L.models),
+  protections: z.array(id).min(1).max(L.protections),
+  formats: z.array(formatSchema).min(1).max(L.formats),
+  array: z.strictObject({
+    rows: z.number().int().min(1).max(256),
+    cols: z.number().int().min(1).max(256),
+    dataflow: z.enum(['ws', 'os', 'is']),
+    sram: z.strictObject({
+      weightKiB: z.number().positive().max(1 << 20),
+      ifmapKiB: z.number().positive().max(1 << 20),
+      ofmapKiB: z.number().positive().max(1 << 20),
+      banks: z.number().int().min(1).max(1024),
+    }).optional(),
+  }),
+  faults: z.discriminatedUnion('kind', [berSweep, scenarioList]),
+  trialsPerPoint: z.number().int().min(1).max(L.trialsPerPoint),
+  testSet: z.strictObject({
+    start: z.number().int().min(0).max(10_000_000),
+    count: z.number().int().min(1).max(L.testImages),
+  }),
+  criticalClasses: z.array(z.number().int().min(0).max(100_000)).max(L.criticalClasses).default([]),
+});
+
+/** A validated campaign file (defaults filled in). */
+export type CampaignFile = z.output<typeof campaignSchema>;
+
+/** Turns a zod path into a JSON path: ["faults","ber",2] -> "$.faults.ber[2]". */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+}
+
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let v = doc;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** Number of trials a campaign asks for (points x trials per point). */
+export function countTrials(c: CampaignFile): number {
+  const faults = c.faults.kind === 'ber' ? c.faults.targets.length * c.faults.ber.length : c.faults.files.length;
+  return c.models.length * c.protections.length * c.formats.length * faults * c.trialsPerPoint;
+}
+
+/**
+ * Validates a parsed JSON document as a campaign. `file` is only used in messages.
+ * Failure reasons look like `c.json: $.faults.ber[1]: Too big: expected number to be <=1; found 3`.
+ */
+export function parseCampaign(doc: unknown, file = 'campaign'): Result<CampaignFile> {
+  const r = campaignSchema.safeParse(doc);
+  if (!r.success) {
+    const lines = r.error.issues.slice(0, 10).map((i) => {
+      const p = jsonPath(i.path);
+      const extra = i.code === 'unrecognized_keys' ? '' : `; found ${show(valueAt(doc, i.path))}`;
+      return `${file}: ${p}: ${i.message}${extra}`;
+    });
+    const more = r.error.issues.length > 10 ? `\n(${r.error.issues.length - 10} more errors)` : '';
+    return fail(lines.join('\n') + more, jsonPath(r.error.issues[0]!.path));
+  }
+  const total = countTrials(r.data);
+  if (total > L.totalTrials) {
+    return fail(`${file}: $: expected at most ${L.totalTrials} trials in all; found ${total} (points x trialsPerPoint)`, '$');
+  }
+  return ok(r.data);
+}
+
+/** Parses campaign file text (size-limited JSON) and validates it. */
+export function parseCampaignText(text: string, file = 'campaign'): Result<CampaignFile> {
+  if (text.length > L.fileBytes) {
+    return fail(`${file}: expected at most ${L.fileBytes} bytes; found ${text.length}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return fail(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  return parseCampaign(doc, file);
+}
+
+/** Converts a campaign format entry to the simulator's NumericFormat (int8 default Q3.4). */
+export function toNumericFormat(f: CampaignFile['formats'][number]): NumericFormat {
+  if (f === 'fp32' || f === 'fp16') return { kind: f };
+  if (f === 'int8') return { kind: 'int8', intBits: 3, fracBits: 4 };
+  return { kind: 'int8', intBits: f.intBits, fracBits: f.fracBits };
+}
+
+/** Canonical label of a numeric format: "fp32", "fp16", "int8(q3.4)". */
+export function formatKey(f: NumericFormat): string {
+  return f.kind === 'int8' ? `int8(q${f.intBits}.${f.fracBits})` : f.kind;
+}

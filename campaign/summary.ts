@@ -1,0 +1,194 @@
+/**
+ * Per-point metrics of a campaign from its trial records (sorted by trial index first, so the
+ * summary is byte-identical for any worker count, shard split or resume history).
+ *
+ * Definitions (per point, pooled over its trials):
+ * - accuracy: per-trial top-1 accuracy; mean and 95% Student t interval over trials;
+ * - SDC rate: SDCs / golden-correct images, where an SDC is a golden-correct image whose faulty
+ *   top-1 differs from its golden top-1; 95% Wilson interval;
+ * - critical SDC rate: SDCs whose golden or faulty class is in `criticalClasses`, over the same base;
+ * - vulnerability of a structure: of the faults injected into it, the share whose trial had at
+ *   least one SDC (exact for one-fault trials; an upper bound when several faults share a trial);
+ * - per layer: mean corrupted share and mean relative L2 over trials, max |delta| over trials;
+ *   `maskedAt`: image counts by the last layer where corruption was visible.
+ */
+import type { FaultTarget } from '../sim/faults/types';
+import type { CampaignPlan } from './plan';
+import type { TrialRecord } from './results';
+import { mean, tInterval95, wilson95, type Interval } from './stats';
+import type { PointFault } from './types';
+
+/** Faults and SDC-ending faults of one structure. */
+export interface Vulnerability {
+  readonly faults: number;
+  /** Faults whose trial had at least one SDC. */
+  readonly sdcFaults: number;
+  /** sdcFaults / faults (0 when no faults). */
+  readonly share: number;
+}
+
+/** Per-layer propagation summary of one point. */
+export interface LayerSummary {
+  readonly name: string;
+  readonly corruptedShare: number;
+  readonly maxAbsDelta: number;
+  readonly relL2: number;
+  /** Images whose corruption was last visible at this layer. */
+  readonly maskedHere: number;
+}
+
+/** Metrics of one point. */
+export interface PointSummary {
+  readonly index: number;
+  readonly key: string;
+  readonly model: string;
+  readonly protection: string;
+  readonly format: string;
+  readonly fault: Extract<PointFault, { kind: 'ber' }> | { readonly kind: 'scenario'; readonly id: string };
+  /** Completed trials. */
+  readonly trials: number;
+  readonly images: number;
+  readonly goldenAccuracy: number;
+  readonly accuracy: Interval;
+  readonly sdc: { readonly count: number; readonly base: number; readonly rate: Interval };
+  readonly criticalSdc: { readonly count: number; readonly rate: Interval };
+  /** Mean faults injected per trial. */
+  readonly faultsPerTrial: number;
+  readonly vulnerability: Partial<Record<FaultTarget, Vulnerability>>;
+  readonly layers: readonly LayerSummary[];
+  /** Images whose corruption reached the output / were never touched. */
+  readonly reachedOutput: number;
+  readonly untouched: number;
+  /** Accelerator cycles of one inference. */
+  readonly cycles: number;
+  /** Array compute utilization, 0..1. */
+  readonly utilization: number;
+  readonly overhead: { readonly extraParams: number; readonly extraBytes: number; readonly extraCycles: number } | null;
+}
+
+/** One row of the overhead table: a model x protection x format. */
+export interface OverheadRow {
+  readonly model: string;
+  readonly protection: string;
+  readonly format: string;
+  readonly cycles: number;
+  readonly utilization: number;
+  /** Cycles relative to the "relu" (unprotected) variant of the same model/format, or null. */
+  readonly cycleRatio: number | null;
+  readonly extraParams: number | null;
+  readonly extraBytes: number | null;
+}
+
+/** The campaign summary written to summary.json. Contains no timings: it is deterministic. */
+export interface CampaignSummary {
+  readonly version: 1;
+  readonly name: string;
+  readonly description: string;
+  readonly campaignHash: string;
+  readonly seed: number;
+  readonly trialsPerPoint: number;
+  readonly totalTrials: number;
+  readonly completedTrials: number;
+  readonly criticalClasses: readonly number[];
+  readonly methods: { readonly accuracy: string; readonly rates: string; readonly vulnerability: string };
+  readonly points: readonly PointSummary[];
+  /** Vulnerability per protection and structure, pooled over the protection's points. */
+  readonly structures: readonly { readonly protection: string; readonly target: FaultTarget; readonly v: Vulnerability }[];
+  readonly overhead: readonly OverheadRow[];
+}
+
+function vuln(faults: number, sdcFaults: number): Vulnerability {
+  return { faults, sdcFaults, share: faults === 0 ? 0 : sdcFaults / faults };
+}
+
+function summarizePoint(plan: CampaignPlan, pi: number, recs: readonly TrialRecord[]): PointSummary {
+  const p = plan.points[pi]!;
+  const fault = p.fault.kind === 'scenario' ? { kind: 'scenario' as const, id: p.fault.id } : p.fault;
+  let images = 0, golden = 0, sdc = 0, crit = 0, faults = 0, reached = 0, untouched = 0;
+  const byT = new Map<FaultTarget, [number, number]>();
+  const layerAcc = new Map<string, { cs: number[]; md: number; rl: number[]; masked: number }>();
+  for (const { r } of recs) {
+    images += r.images; golden += r.goldenCorrect; sdc += r.sdc; crit += r.criticalSdc; faults += r.faultsInjected;
+    for (const t of Object.keys(r.faultsByTarget).sort() as FaultTarget[]) {
+      const n = r.faultsByTarget[t] ?? 0;
+      const v = byT.get(t) ?? [0, 0];
+      byT.set(t, [v[0] + n, v[1] + (r.sdc > 0 ? n : 0)]);
+    }
+    for (const l of r.layers) {
+      const a = layerAcc.get(l.name) ?? { cs: [], md: 0, rl: [], masked: 0 };
+      a.cs.push(l.corruptedShare); a.rl.push(l.relL2);
+      a.md = Number.isNaN(l.maxAbsDelta) || Number.isNaN(a.md) ? NaN : Math.max(a.md, l.maxAbsDelta);
+      layerAcc.set(l.name, a);
+    }
+    for (const [k, n] of Object.entries(r.maskedAt)) {
+      if (k === '(output)') reached += n;
+      else if (k === '(none)') untouched += n;
+      else { const a = layerAcc.get(k); if (a) a.masked += n; }
+    }
+  }
+  const vulnerability: Partial<Record<FaultTarget, Vulnerability>> = {};
+  for (const t of [...byT.keys()].sort()) vulnerability[t] = vuln(byT.get(t)![0], byT.get(t)![1]);
+  const first = recs[0]?.r;
+  return {
+    index: p.index, key: p.key, model: p.model, protection: p.protection, format: p.formatKey, fault,
+    trials: recs.length, images,
+    goldenAccuracy: images === 0 ? 0 : golden / images,
+    accuracy: tInterval95(recs.map(({ r }) => (r.images === 0 ? 0 : r.faultyCorrect / r.images))),
+    sdc: { count: sdc, base: golden, rate: wilson95(sdc, golden) },
+    criticalSdc: { count: crit, rate: wilson95(crit, golden) },
+    faultsPerTrial: recs.length === 0 ? 0 : faults / recs.length,
+    vulnerability,
+    layers: [...layerAcc].map(([name, a]) => ({ name, corruptedShare: mean(a.cs), maxAbsDelta: a.md, relL2: mean(a.rl), maskedHere: a.masked })),
+    reachedOutput: reached, untouched,
+    cycles: first?.cycles ?? 0,
+    utilization: first?.utilization ?? 0,
+    overhead: first?.overhead ?? null,
+  };
+}
+
+/**
+ * Builds the summary from records of any order (sorted here by trial index). Duplicate indices
+ * must have been rejected by the caller (see merge.ts / run.ts).
+ */
+export function summarize(plan: CampaignPlan, hash: string, records: readonly TrialRecord[]): CampaignSummary {
+  const sorted = [...records].sort((a, b) => a.i - b.i);
+  const perPoint: TrialRecord[][] = plan.points.map(() => []);
+  for (const rec of sorted) perPoint[Math.floor(rec.i / plan.trialsPerPoint)]?.push(rec);
+  const points = plan.points.map((_, i) => summarizePoint(plan, i, perPoint[i]!));
+  const sAcc = new Map<string, [number, number]>();
+  for (const p of points)
+    for (const [t, v] of Object.entries(p.vulnerability)) {
+      const k = `${p.protection}\0${t}`;
+      const a = sAcc.get(k) ?? [0, 0];
+      sAcc.set(k, [a[0] + v!.faults, a[1] + v!.sdcFaults]);
+    }
+  const structures = [...sAcc].map(([k, [f, s]]) => {
+    const [protection, target] = k.split('\0') as [string, FaultTarget];
+    return { protection, target, v: vuln(f, s) };
+  });
+  const overhead: OverheadRow[] = [];
+  const seen = new Set<string>();
+  for (const p of points) {
+    const k = `${p.model}|${p.protection}|${p.format}`;
+    if (seen.has(k) || p.trials === 0) continue;
+    seen.add(k);
+    const base = points.find((q) => q.model === p.model && q.format === p.format && q.protection === 'relu' && q.trials > 0);
+    overhead.push({
+      model: p.model, protection: p.protection, format: p.format, cycles: p.cycles, utilization: p.utilization,
+      cycleRatio: base && base.cycles > 0 ? p.cycles / base.cycles : null,
+      extraParams: p.overhead?.extraParams ?? null, extraBytes: p.overhead?.extraBytes ?? null,
+    });
+  }
+  const c = plan.campaign;
+  return {
+    version: 1, name: c.name, description: c.description, campaignHash: hash, seed: c.seed,
+    trialsPerPoint: c.trialsPerPoint, totalTrials: plan.totalTrials, completedTrials: sorted.length,
+    criticalClasses: c.criticalClasses,
+    methods: {
+      accuracy: 'mean of per-trial top-1 accuracy, 95% Student t interval over trials',
+      rates: 'pooled over golden-correct images, 95% Wilson score interval',
+      vulnerability: 'share of injected faults whose trial had at least one SDC',
+    },
+    points, structures, overhead,
+  };
+}
