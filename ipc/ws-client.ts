@@ -3,8 +3,8 @@
  * against the web shell (no preload). Written against a minimal socket interface so tests can drive it
  * with the `ws` package in Node.
  */
-import type { FaultlineBridge } from '../../ipc/contract';
-import type { ClientMessage, Reply, ServerMessage } from '../../ipc/wire';
+import type { FaultlineBridge } from './contract';
+import type { ClientMessage, Reply, ServerMessage } from './wire';
 
 /** The subset of the browser WebSocket this client uses. */
 export interface SocketLike {

@@ -4,7 +4,7 @@
  */
 import type { FaultlineBridge } from '../../ipc/contract';
 import { TOKEN_PARAM, WS_PATH } from '../../ipc/wire';
-import { createWsBridge, type SocketLike } from './ws-bridge';
+import { createWsBridge, type SocketLike } from '../../ipc/ws-client';
 
 declare global {
   interface Window {

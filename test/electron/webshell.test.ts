@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import { startWebShell, tokenMatches, type WebShell } from '../../electron/web/server';
-import { createWsBridge, type SocketLike } from '../../renderer/src/ws-bridge';
+import { createWsBridge, type SocketLike } from '../../ipc/ws-client';
 import { listModels } from '../../models/registry';
 import type { ServerMessage } from '../../ipc/wire';
 

@@ -8,7 +8,13 @@ import { createConnection, type HandlersFor } from '../../../electron/services/d
 import type { ChannelDef, ContractDef } from '../../../ipc/contract';
 import type { PushEnvelope } from '../../../ipc/wire';
 
-const def = (request: z.ZodType, response: z.ZodType, cancellable = false): ChannelDef => ({ request, response, cancellable, pushes: [], summary: 'test' });
+const def = <Q extends z.ZodType, S extends z.ZodType>(request: Q, response: S, cancellable = false): ChannelDef<Q, S> => ({
+  request,
+  response,
+  cancellable,
+  pushes: [],
+  summary: 'test',
+});
 const TEST = {
   'test.add': def(z.strictObject({ a: z.number(), b: z.number() }), z.number()),
   'test.slow': def(z.strictObject({ steps: z.number().int().positive() }), z.string(), true),
