@@ -20,6 +20,10 @@ export interface ConvGeometry {
   readonly padTop: number;
   /** Zero columns added left of the input, pixels. */
   readonly padLeft: number;
+  /** Zero rows below the input that some window actually reads, pixels (>= 0; unread padding dropped). */
+  readonly padBottom: number;
+  /** Zero columns right of the input that some window actually reads, pixels (>= 0). */
+  readonly padRight: number;
   readonly outH: number;
   readonly outW: number;
   readonly outC: number;
@@ -28,6 +32,8 @@ export interface ConvGeometry {
 /** Convolution geometry of `layer` applied to `inShape` (does not validate: run inferShapes first). */
 export function convGeometry(layer: Conv2dLayer, inShape: Shape3): ConvGeometry {
   const p = layer.padding;
+  const outH = slidingOutputSize(inShape.h, layer.kh, layer.strideH, p.top, p.bottom);
+  const outW = slidingOutputSize(inShape.w, layer.kw, layer.strideW, p.left, p.right);
   return {
     inH: inShape.h,
     inW: inShape.w,
@@ -38,8 +44,10 @@ export function convGeometry(layer: Conv2dLayer, inShape: Shape3): ConvGeometry 
     strideW: layer.strideW,
     padTop: p.top,
     padLeft: p.left,
-    outH: slidingOutputSize(inShape.h, layer.kh, layer.strideH, p.top, p.bottom),
-    outW: slidingOutputSize(inShape.w, layer.kw, layer.strideW, p.left, p.right),
+    padBottom: Math.max(0, (outH - 1) * layer.strideH + layer.kh - inShape.h - p.top),
+    padRight: Math.max(0, (outW - 1) * layer.strideW + layer.kw - inShape.w - p.left),
+    outH,
+    outW,
     outC: layer.outC,
   };
 }

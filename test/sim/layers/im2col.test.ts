@@ -11,7 +11,7 @@ const geom = fc.record({
   pl: fc.integer({ min: 0, max: 2 }), pr: fc.integer({ min: 0, max: 2 }), n: fc.integer({ min: 1, max: 3 }), seed: fc.nat(),
 }).filter((g) => g.h + g.pt + g.pb >= g.kh && g.w + g.pl + g.pr >= g.kw);
 
-function setup(g: fc.RecordValue<unknown> & Record<string, number>) {
+function setup(g: Record<string, number>) {
   const r = rng(g.seed);
   const layer = conv(r, 'c', g.kh, g.kw, g.c, g.oc, g.stride, { top: g.pt, bottom: g.pb, left: g.pl, right: g.pr }, { kind: 'linear' });
   const inShape = { h: g.h, w: g.w, c: g.c };

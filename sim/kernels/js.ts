@@ -1,0 +1,52 @@
+/**
+ * Plain JS reference kernel: i-k-j triple loop accumulating into an fp32 output row (each
+ * out[j] += a*b is rounded to fp32 on store). conv2d = im2col (row chunks) + the same matmul.
+ */
+import type { ConvGeometry } from '../layers/lowering';
+import { im2col } from '../layers/im2col';
+import type { GemmKernel } from './types';
+
+/** Row-major out[M][N] = a[M][K] x b[K][N] with fp32 accumulation. */
+export function jsMatmul(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
+  const out = new Float32Array(M * N);
+  for (let i = 0; i < M; i++) {
+    const row = out.subarray(i * N, (i + 1) * N);
+    const aBase = i * K;
+    for (let k = 0; k < K; k++) {
+      const av = a[aBase + k];
+      if (av === 0) continue;
+      const bBase = k * N;
+      for (let j = 0; j < N; j++) row[j] += av * b[bBase + j];
+    }
+  }
+  return out;
+}
+
+/** Largest im2col chunk materialised at once, in floats (16 Mi floats = 64 MiB). */
+export const IM2COL_CHUNK_FLOATS = 16 * 1024 * 1024;
+
+/** Convolution via im2col row chunks and a matmul function; out is n*Ho*Wo x outC. */
+export function convViaIm2col(
+  matmul: (a: Float32Array, b: Float32Array, M: number, K: number, N: number) => Float32Array,
+  input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array,
+): Float32Array {
+  const K = g.kh * g.kw * g.inC;
+  const rows = n * g.outH * g.outW;
+  const out = new Float32Array(rows * g.outC);
+  const chunk = Math.max(1, Math.floor(IM2COL_CHUNK_FLOATS / K));
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const cnt = Math.min(chunk, rows - r0);
+    out.set(matmul(im2col(input, n, g, r0, cnt), weights, cnt, K, g.outC), r0 * g.outC);
+  }
+  return out;
+}
+
+/** The plain JS reference backend. */
+export function createJsKernel(): GemmKernel {
+  return {
+    name: 'js',
+    matmul: jsMatmul,
+    conv2d: (input, n, g, weights) => convViaIm2col(jsMatmul, input, n, g, weights),
+    dispose: () => undefined,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * tfjs wasm backend: tf.matMul and tf.conv2d (explicit padding) on @tensorflow/tfjs-backend-wasm.
+ * sim/ stays free of Node: the caller passes the directory (or URL) holding the .wasm files
+ * (Node: sim-node/wasm-path.ts `tfjsWasmDir()`). Creating the kernel sets tfjs's global backend
+ * to 'wasm' for this process (tfjs has one active backend).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { fail, ok, type Result } from '../result';
+import type { GemmKernel } from './types';
+
+/** Options of the tfjs-wasm backend. */
+export interface TfjsWasmOptions {
+  /** Directory or URL prefix (ending in '/') holding tfjs-backend-wasm*.wasm. */
+  readonly wasmDir: string;
+}
+
+let wasmReady: Promise<boolean> | null = null;
+
+/** Initialises the tfjs wasm backend once per process; resolves to whether it is active. */
+export function initTfjsWasm(opts: TfjsWasmOptions): Promise<boolean> {
+  if (wasmReady === null) {
+    setWasmPaths(opts.wasmDir.endsWith('/') ? opts.wasmDir : `${opts.wasmDir}/`);
+    wasmReady = tf.setBackend('wasm').then(async (okay) => {
+      await tf.ready();
+      return okay && tf.getBackend() === 'wasm';
+    }, () => false);
+  }
+  return wasmReady;
+}
+
+/** Creates the tfjs-wasm kernel, or a failure naming why the backend is unavailable. */
+export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Result<GemmKernel>> {
+  const active = await initTfjsWasm(opts);
+  if (!active) return fail(`tfjs-wasm: backend 'wasm' could not be initialised from wasmDir ${opts.wasmDir}`, 'wasmDir');
+  const kernel: GemmKernel = {
+    name: 'tfjs-wasm',
+    matmul(a, b, M, K, N) {
+      return tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N])).dataSync() as Float32Array);
+    },
+    conv2d(input, n, g, weights) {
+      return tf.tidy(() => {
+        const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
+        const w = tf.tensor4d(weights, [g.kh, g.kw, g.inC, g.outC]);
+        const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
+        return tf.conv2d(x, w, [g.strideH, g.strideW], pad).dataSync() as Float32Array;
+      });
+    },
+    dispose: () => undefined,
+  };
+  return ok(kernel);
+}
