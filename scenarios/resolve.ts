@@ -1,0 +1,126 @@
+/**
+ * Resolution of a finished scenario run into concrete FaultRecords: random locations are drawn
+ * (declaration order) from one seeded pure-rand stream, and rate processes are expanded into bit
+ * flips epoch by epoch from a second, independent stream (a jump of the first), so adding a rate
+ * never changes where random faults land.
+ *
+ * Rate process semantics (docs/README-scenarios.md): an epoch starts when the process starts and at
+ * every INFERENCE_START while it runs; each epoch draws a fresh corruption of the target's stored
+ * bits (per-bit: each bit flips independently with probability ber; count: exactly
+ * floor(bits * ber) distinct bits, uniform). An epoch's flips are SEUs lasting until the next epoch
+ * (the memory is reloaded for the next inference), a scrub of that SRAM, or the process's end.
+ */
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { ArraySpec } from '../sim/types';
+import type { FaultLocation, FaultRecord, FaultTarget } from '../sim/faults/types';
+import { fail, ok, type Result } from '../sim/result';
+import { isSramTarget, targetBits, targetUnits, targetWordBits } from './geometry';
+import type { DeclaredFault, RateProcess, ScenarioContext, ScrubRecord } from './types';
+
+type Rng = ReturnType<typeof xoroshiro128plus>;
+
+/** Most flips a whole run's rate processes may produce. */
+export const MAX_RUN_FLIPS = 1_000_000;
+
+/** Draws a location for a random fault so its cluster fits in the target. */
+function drawLocation(rng: Rng, spec: ArraySpec, f: DeclaredFault): FaultLocation {
+  if (isSramTarget(f.target)) {
+    const span = f.cluster?.cols ?? 1;
+    return { kind: 'address', address: uniformInt(rng, 0, targetUnits(spec, f.target) - span) };
+  }
+  const row = uniformInt(rng, 0, spec.rows - (f.cluster?.rows ?? 1));
+  const col = uniformInt(rng, 0, spec.cols - (f.cluster?.cols ?? 1));
+  return { kind: 'pe', row, col };
+}
+
+/** Location of the unit (word or PE register) with linear index `unit`. */
+function unitLocation(spec: ArraySpec, target: FaultTarget, unit: number): FaultLocation {
+  return isSramTarget(target) ? { kind: 'address', address: unit } : { kind: 'pe', row: Math.floor(unit / spec.cols), col: unit % spec.cols };
+}
+
+/** Bit indices (0..total-1, ascending) flipped by one epoch of a rate process. */
+export function drawFlips(rng: Rng, total: number, ber: number, model: 'per-bit' | 'count'): number[] {
+  if (model === 'count') {
+    const k = Math.min(total, Math.floor(total * ber));
+    const chosen = new Set<number>();
+    // Floyd's algorithm: k distinct values of 0..total-1.
+    for (let j = total - k; j < total; j++) {
+      const t = uniformInt(rng, 0, j);
+      chosen.add(chosen.has(t) ? j : t);
+    }
+    return [...chosen].sort((a, b) => a - b);
+  }
+  // per-bit: Bernoulli(ber) for every bit, by geometric skips between flips.
+  const out: number[] = [];
+  if (ber >= 1) return Array.from({ length: total }, (_, i) => i);
+  const logq = Math.log1p(-ber);
+  for (let pos = 0; ; pos++) {
+    pos += Math.floor(Math.log1p(-uniformFloat64(rng)) / logq);
+    if (pos >= total) return out;
+    out.push(pos);
+  }
+}
+
+/** Epoch start cycles of a rate process: its start, then each inference start inside it. */
+function epochStarts(r: RateProcess, inferenceStarts: readonly number[]): number[] {
+  return [r.start, ...inferenceStarts.filter((c) => c > r.start && (r.end === undefined || c < r.end))];
+}
+
+/** Expands the rate processes into SEU records. */
+function expandRates(
+  rng: Rng,
+  spec: ArraySpec,
+  rates: readonly RateProcess[],
+  scrubs: readonly ScrubRecord[],
+  inferenceStarts: readonly number[],
+): Result<FaultRecord[]> {
+  const out: FaultRecord[] = [];
+  for (const r of rates) {
+    const width = targetWordBits(spec, r.target);
+    const total = targetBits(spec, r.target);
+    const starts = epochStarts(r, inferenceStarts);
+    for (let e = 0; e < starts.length; e++) {
+      const a = starts[e];
+      let end = e + 1 < starts.length ? starts[e + 1] : r.end;
+      for (const s of scrubs) if (s.target === r.target && s.cycle >= a && (end === undefined || s.cycle < end)) end = s.cycle;
+      if (end !== undefined && end <= a) continue;
+      const flips = drawFlips(rng, total, r.ber, r.model);
+      if (out.length + flips.length > MAX_RUN_FLIPS) return fail(`rate processes: more than ${MAX_RUN_FLIPS} flips in the run; lower ber or run fewer inferences`, 'setRate.ber');
+      flips.forEach((pos, j) => {
+        out.push({
+          id: `${r.id}.e${e}.${j}`,
+          target: r.target,
+          kind: 'seu',
+          location: unitLocation(spec, r.target, Math.floor(pos / width)),
+          bits: [pos % width],
+          window: end === undefined ? { start: a } : { start: a, end },
+        });
+      });
+    }
+  }
+  return ok(out);
+}
+
+/** The concrete fault schedule of a finished run (see module doc). Faults with an empty window
+ * (ended at their start cycle) are dropped. Ordered by window start, then declaration order. */
+export function resolveSchedule(ctx: ScenarioContext, spec: ArraySpec, seed: number, inferenceStarts: readonly number[]): Result<FaultRecord[]> {
+  const locRng = xoroshiro128plus(seed);
+  const rateRng = xoroshiro128plus(seed);
+  rateRng.jump();
+  const declared = [...ctx.active, ...ctx.ended].sort((a, b) => a.seq - b.seq);
+  const faults: FaultRecord[] = [];
+  for (const f of declared) {
+    const location = f.location.kind === 'random' ? drawLocation(locRng, spec, f) : f.location;
+    if (f.window.end !== undefined && f.window.end <= f.window.start) continue;
+    const { seq: _seq, ...rest } = f;
+    faults.push({ ...rest, location });
+  }
+  const rates = [...ctx.endedRates, ...ctx.rates].sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
+  const flips = expandRates(rateRng, spec, rates, ctx.scrubs, inferenceStarts);
+  if (!flips.ok) return flips;
+  const all = [...faults, ...flips.value];
+  // Stable sort by start cycle keeps declaration order at equal starts.
+  return ok(all.map((f, i) => [f, i] as const).sort((x, y) => x[0].window.start - y[0].window.start || x[1] - y[1]).map(([f]) => f));
+}
