@@ -190,7 +190,7 @@ export interface ScenarioFile {
 /** The JSON Schema (draft 2020-12) of scenario files, as written to scenarios/scenario.schema.json. */
 export function scenarioJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(ScenarioFileStrictSchema, { unrepresentable: 'any' }),
+    ...z.toJSONSchema(ScenarioFileStrictSchema, { unrepresentable: 'any', reused: 'ref' }),
     $id: 'https://faultline.local/scenario.schema.json',
     title: 'Faultline scenario',
   };
