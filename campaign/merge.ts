@@ -40,6 +40,7 @@ export function mergeRuns(dirs: readonly string[], outDir: string, opts: { allow
   });
   const hash = manifests[0]!.campaignHash;
   manifests.forEach((m, k) => {
+    if (m.runner !== manifests[0]!.runner) throw new Error(`${dirs[k]}: ran with the "${m.runner}" runner, ${dirs[0]} with "${manifests[0]!.runner}"`);
     if (m.campaignHash !== hash) throw new Error(`${dirs[k]}: holds a different campaign (hash ${m.campaignHash.slice(0, 12)} vs ${hash.slice(0, 12)})`);
   });
   const parsed = parseCampaign(readJson(join(dirs[0]!, OUT_FILES.campaign)), join(dirs[0]!, OUT_FILES.campaign));
@@ -65,11 +66,12 @@ export function mergeRuns(dirs: readonly string[], outDir: string, opts: { allow
   }
   mkdirSync(outDir, { recursive: true });
   const sorted = [...all.values()].sort((a, b) => a.i - b.i);
-  const manifest: Manifest = { version: 1, campaignHash: hash, shard: { index: 0, count: 1 }, totalTrials: plan.totalTrials };
+  const runner = manifests[0]!.runner;
+  const manifest: Manifest = { version: 1, campaignHash: hash, shard: { index: 0, count: 1 }, totalTrials: plan.totalTrials, runner };
   writeFileSync(join(outDir, OUT_FILES.manifest), JSON.stringify(manifest, null, 2) + '\n');
   writeFileSync(join(outDir, OUT_FILES.campaign), JSON.stringify(plan.campaign, null, 2) + '\n');
   writeFileSync(join(outDir, OUT_FILES.results), sorted.map(recordLine).join(''));
-  const summary = summarize(plan, hash, sorted);
+  const summary = summarize(plan, hash, sorted, runner);
   writeSummaryFiles(outDir, summary);
   return { summary, trials: all.size, missing, partialLines };
 }

@@ -25,6 +25,8 @@ export interface Manifest {
   readonly campaignHash: string;
   readonly shard: Shard;
   readonly totalTrials: number;
+  /** TrialRunner name ("engine", "fake", ...). */
+  readonly runner: string;
 }
 
 /** Options of `runCampaign`. */
@@ -34,6 +36,8 @@ export interface RunOptions {
   readonly hash: string;
   readonly outDir: string;
   readonly runner: TrialRunner;
+  /** Name of the runner, recorded in the manifest and summary (default "engine"). */
+  readonly runnerName?: string;
   /** Trials kept in flight at once (>= 1); use the worker count (x2 keeps a pool busy). */
   readonly concurrency: number;
   /** Default 0/1 (the whole campaign). */
@@ -96,13 +100,15 @@ export async function runCampaign(o: RunOptions): Promise<RunOutcome> {
   mkdirSync(o.outDir, { recursive: true });
   const manifestFile = join(o.outDir, OUT_FILES.manifest);
   const resultsFile = join(o.outDir, OUT_FILES.results);
-  const manifest: Manifest = { version: 1, campaignHash: o.hash, shard, totalTrials: plan.totalTrials };
+  const runnerName = o.runnerName ?? 'engine';
+  const manifest: Manifest = { version: 1, campaignHash: o.hash, shard, totalTrials: plan.totalTrials, runner: runnerName };
   let partialLine: string | null = null;
   let done = new Map<number, TrialRecord>();
   if (existsSync(manifestFile) || existsSync(resultsFile)) {
     if (!o.resume) throw new Error(`${o.outDir} already holds a campaign run: pass --resume to continue it, or choose another --out folder`);
     const m = existsSync(manifestFile) ? readJson<Manifest>(manifestFile) : manifest;
     if (m.campaignHash !== o.hash) throw new Error(`${o.outDir}: the campaign (or a scenario file) changed since this folder was started; resume refused`);
+    if (m.runner !== runnerName) throw new Error(`${o.outDir}: folder was run with the "${m.runner}" runner, asked for "${runnerName}"`);
     if (m.shard.index !== shard.index || m.shard.count !== shard.count) {
       throw new Error(`${o.outDir}: folder holds shard ${m.shard.index}/${m.shard.count}, asked for ${shard.index}/${shard.count}`);
     }
@@ -178,7 +184,7 @@ export async function runCampaign(o: RunOptions): Promise<RunOutcome> {
   writeFileSync(join(o.outDir, OUT_FILES.run), JSON.stringify({ elapsedMs, trialsRun: ran, inferences, faultsInjected,
     inferencesPerSecond: elapsedMs > 0 ? (inferences * 1000) / elapsedMs : 0, concurrency: o.concurrency, resumed, missing }, null, 2) + '\n');
   if (missing > 0) return { status: 'aborted', resumed, ran, missing, partialLine, summary: null, elapsedMs };
-  const summary = summarize(plan, o.hash, [...done.values()]);
+  const summary = summarize(plan, o.hash, [...done.values()], runnerName);
   writeSummaryFiles(o.outDir, summary);
   return { status: 'complete', resumed, ran, missing: 0, partialLine, summary, elapsedMs };
 }

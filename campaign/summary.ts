@@ -85,6 +85,8 @@ export interface CampaignSummary {
   readonly name: string;
   readonly description: string;
   readonly campaignHash: string;
+  /** Which TrialRunner produced the records: "engine" (the simulator), "fake" (synthetic), or a caller's name. */
+  readonly runner: string;
   readonly seed: number;
   readonly trialsPerPoint: number;
   readonly totalTrials: number;
@@ -150,7 +152,7 @@ function summarizePoint(plan: CampaignPlan, pi: number, recs: readonly TrialReco
  * Builds the summary from records of any order (sorted here by trial index). Duplicate indices
  * must have been rejected by the caller (see merge.ts / run.ts).
  */
-export function summarize(plan: CampaignPlan, hash: string, records: readonly TrialRecord[]): CampaignSummary {
+export function summarize(plan: CampaignPlan, hash: string, records: readonly TrialRecord[], runner = 'engine'): CampaignSummary {
   const sorted = [...records].sort((a, b) => a.i - b.i);
   const perPoint: TrialRecord[][] = plan.points.map(() => []);
   for (const rec of sorted) perPoint[Math.floor(rec.i / plan.trialsPerPoint)]?.push(rec);
@@ -181,7 +183,7 @@ export function summarize(plan: CampaignPlan, hash: string, records: readonly Tr
   }
   const c = plan.campaign;
   return {
-    version: 1, name: c.name, description: c.description, campaignHash: hash, seed: c.seed,
+    version: 1, name: c.name, description: c.description, campaignHash: hash, runner, seed: c.seed,
     trialsPerPoint: c.trialsPerPoint, totalTrials: plan.totalTrials, completedTrials: sorted.length,
     criticalClasses: c.criticalClasses,
     methods: {

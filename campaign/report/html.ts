@@ -4,14 +4,14 @@
  * per-structure vulnerability, per-layer propagation; tables: overhead and every point.
  */
 import type { CampaignSummary, PointSummary } from '../summary';
-import { esc, groupedBarChart, logLineChart, type Bar, type Series } from './svg';
+import { esc, groupedBarChart, logLineChart, sci, type Bar, type Series } from './svg';
 
 const num = (v: number, d = 4): string => (Number.isFinite(v) ? String(+v.toPrecision(d)) : String(v));
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : String(v));
 
 function faultLabel(p: PointSummary): string {
   const f = p.fault;
-  return f.kind === 'ber' ? `${f.target} ${f.faultKind} BER ${f.ber} (${f.definition})` : `scenario ${f.id}`;
+  return f.kind === 'ber' ? `${f.target} ${f.faultKind} BER ${sci(f.ber)} (${f.definition})` : `scenario ${f.id}`;
 }
 
 /** Points grouped by model, format and fault family (BER target / all scenarios), in first-seen order. */
@@ -39,21 +39,21 @@ function accuracySection(s: CampaignSummary): string {
         points: pts.filter((p) => p.protection === pr).map((p) => ({
           x: p.fault.kind === 'ber' ? p.fault.ber : 0, y: p.accuracy.mean, lo: p.accuracy.lo, hi: p.accuracy.hi })),
       }));
-      out += logLineChart(`Top-1 accuracy vs BER — ${title}`, 'bit error rate (log)', 'top-1 accuracy', series);
+      out += `<h3>${esc(title)}</h3>` + logLineChart('Top-1 accuracy vs BER', 'bit error rate (log)', 'top-1 accuracy', series);
     } else {
       const cats = uniq(pts.map((p) => faultLabel(p).replace('scenario ', '')));
       const vals = prots.map((pr) => cats.map((c) => {
         const p = pts.find((q) => q.protection === pr && faultLabel(q).endsWith(c));
         return p ? { value: p.accuracy.mean, lo: p.accuracy.lo, hi: p.accuracy.hi } : null;
       }));
-      out += groupedBarChart(`Top-1 accuracy per scenario — ${title}`, 'top-1 accuracy', cats, prots, vals);
+      out += `<h3>${esc(title)}</h3>` + groupedBarChart('Top-1 accuracy per scenario', 'top-1 accuracy', cats, prots, vals);
     }
   }
   return out;
 }
 
 function catOf(p: PointSummary): string {
-  return p.fault.kind === 'ber' ? `${p.fault.ber}` : p.fault.id.replace(/^.*\//, '').replace(/\.json$/, '');
+  return p.fault.kind === 'ber' ? sci(p.fault.ber) : p.fault.id.replace(/^.*\//, '').replace(/\.json$/, '');
 }
 
 function sdcSection(s: CampaignSummary): string {
@@ -67,8 +67,8 @@ function sdcSection(s: CampaignSummary): string {
       const r = crit ? p.criticalSdc.rate : p.sdc.rate;
       return { value: r.mean, lo: r.lo, hi: r.hi };
     }));
-    out += groupedBarChart(`SDC rate — ${title}`, 'SDC rate (of golden-correct)', cats, prots, vals(false));
-    if (s.criticalClasses.length > 0) out += groupedBarChart(`Critical SDC rate — ${title}`, 'critical SDC rate', cats, prots, vals(true));
+    out += `<h3>${esc(title)}</h3>` + groupedBarChart('SDC rate', 'SDC rate (of golden-correct)', cats, prots, vals(false));
+    if (s.criticalClasses.length > 0) out += groupedBarChart('Critical SDC rate', 'critical SDC rate', cats, prots, vals(true));
   }
   return out;
 }
@@ -103,7 +103,7 @@ function layerSection(s: CampaignSummary): string {
     if (hp.length === 0) continue;
     const layers = uniq(hp.flatMap((p) => p.layers.map((l) => l.name)));
     const vals = hp.map((p) => layers.map((n) => { const l = p.layers.find((x) => x.name === n); return l ? { value: l.corruptedShare } : null; }));
-    out += groupedBarChart(`Share of corrupted values per layer (harshest point) — ${title}`, 'corrupted share', layers,
+    out += `<h3>${esc(title)}</h3>` + groupedBarChart('Corrupted share per layer (harshest point)', 'corrupted share', layers,
       hp.map((p) => `${p.protection} (${catOf(p)})`), vals);
   }
   const details = s.points.filter((p) => p.layers.length > 0).map((p) =>
@@ -128,15 +128,15 @@ function pointTable(s: CampaignSummary): string {
 
 const CSS = `body{font-family:sans-serif;margin:24px;max-width:1200px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
 svg{margin:6px 12px 6px 0;border:1px solid #eee}table{border-collapse:collapse;font-size:12px;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}
-th{background:#f4f4f4}.meta{font-size:13px;color:#555}details{margin:4px 0;font-size:12px}`;
+th{background:#f4f4f4}h3{font-size:14px;margin:14px 0 2px}.warn{background:#fff3cd;padding:6px 10px;border:1px solid #e0c36a}.meta{font-size:13px;color:#555}details{margin:4px 0;font-size:12px}`;
 
 /** Renders the report as one HTML document (inline CSS + SVG, nothing external). */
 export function renderReport(s: CampaignSummary): string {
   const incomplete = s.completedTrials < s.totalTrials ? `<p><b>Partial:</b> ${s.completedTrials} of ${s.totalTrials} trials (a shard or an interrupted run).</p>` : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(s.name)} — Faultline campaign</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><style>${CSS}</style></head><body>
-<h1>${esc(s.name)}</h1><p>${esc(s.description)}</p>${incomplete}
-<p class="meta">seed ${s.seed} · ${s.points.length} points × ${s.trialsPerPoint} trials · campaign ${s.campaignHash.slice(0, 16)}<br>
+<h1>${esc(s.name)}</h1><p>${esc(s.description)}</p>${incomplete}${s.runner === 'fake' ? '<p class="warn"><b>Synthetic numbers:</b> this campaign ran on the fake trial runner (machinery test), not on the simulator.</p>' : ''}
+<p class="meta">runner ${esc(s.runner)} · seed ${s.seed} · ${s.points.length} points × ${s.trialsPerPoint} trials · campaign ${s.campaignHash.slice(0, 16)}<br>
 Accuracy: ${esc(s.methods.accuracy)}. Rates: ${esc(s.methods.rates)}. Vulnerability: ${esc(s.methods.vulnerability)}.
 ${s.criticalClasses.length ? `Critical classes: ${s.criticalClasses.join(', ')} (an SDC is critical when its golden or faulty class is one of them).` : ''}</p>
 <h2>Accuracy under faults</h2>${accuracySection(s)}

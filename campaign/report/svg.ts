@@ -43,6 +43,19 @@ function frame(title: string, xLabel: string, yLabel: string, body: string): str
     `<text transform="translate(14 ${(MT + H - MB) / 2}) rotate(-90)" font-size="12" text-anchor="middle">${esc(yLabel)}</text></svg>`;
 }
 
+/** Smallest 1, 2 or 5 x 10^k >= v (a round axis maximum). */
+export function niceMax(v: number): number {
+  if (!(v > 0) || !Number.isFinite(v)) return 1;
+  const e = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 5, 10]) if (m * e >= v * (1 - 1e-12)) return m * e;
+  return 10 * e;
+}
+
+/** BER-style label: 1e-7, 2.5e-5, 0.5. */
+export function sci(x: number): string {
+  return x >= 0.01 ? String(x) : x.toExponential().replace('e-', 'e-');
+}
+
 function yAxis(yMax: number, py: (v: number) => number): string {
   let s = '';
   for (let k = 0; k <= 5; k++) {
@@ -89,7 +102,7 @@ export interface Bar {
 export function groupedBarChart(title: string, yLabel: string, categories: readonly string[], seriesNames: readonly string[],
   values: readonly (readonly (Bar | null)[])[] /* [series][category] */): string {
   const all = values.flatMap((r) => r.flatMap((b) => (b ? [b.value, b.hi ?? b.value] : []))).filter(Number.isFinite);
-  const yMax = Math.max(1e-9, ...all) * 1.1;
+  const yMax = niceMax(Math.max(1e-9, ...all));
   const py = (v: number): number => H - MB - (Math.max(0, Math.min(yMax, v)) / yMax) * (H - MB - MT);
   let body = yAxis(yMax, py);
   const gw = (W - MR - ML) / Math.max(1, categories.length);

@@ -14,7 +14,7 @@ const summaryOf = (dir: string): string => readFileSync(join(dir, 'summary.json'
 
 async function inProcess(): Promise<string> {
   const outDir = tmp();
-  await runCampaign({ plan: setup.plan, hash: setup.hash, outDir, runner: fakeRunner(), concurrency: 1 });
+  await runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir, runner: fakeRunner(), concurrency: 1 });
   return outDir;
 }
 
@@ -25,7 +25,7 @@ describe('worker pool and shard merge', () => {
       const pool = createTrialPool({ workers, kind: 'fake', busyMs: 1 });
       pools.push(pool);
       const outDir = tmp();
-      const o = await runCampaign({ plan: setup.plan, hash: setup.hash, outDir, runner: pool.run, concurrency: workers * 2 });
+      const o = await runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir, runner: pool.run, concurrency: workers * 2 });
       expect(o.status).toBe('complete');
       expect(summaryOf(outDir)).toBe(ref);
     }
@@ -37,7 +37,7 @@ describe('worker pool and shard merge', () => {
       const dirs: string[] = [];
       for (let s = 0; s < n; s++) {
         const d = tmp();
-        const o = await runCampaign({ plan: setup.plan, hash: setup.hash, outDir: d, runner: fakeRunner(), concurrency: 2, shard: { index: s, count: n } });
+        const o = await runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir: d, runner: fakeRunner(), concurrency: 2, shard: { index: s, count: n } });
         expect(o.status).toBe('complete');
         expect(o.ran).toBe(Math.ceil((setup.plan.totalTrials - s) / n));
         dirs.push(d);
@@ -54,13 +54,13 @@ describe('worker pool and shard merge', () => {
 
   it('merge refuses missing shards (unless allowed) and foreign campaigns', async () => {
     const d0 = tmp();
-    await runCampaign({ plan: setup.plan, hash: setup.hash, outDir: d0, runner: fakeRunner(), concurrency: 2, shard: { index: 0, count: 2 } });
+    await runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir: d0, runner: fakeRunner(), concurrency: 2, shard: { index: 0, count: 2 } });
     expect(() => mergeRuns([d0], tmp())).toThrow(/trials missing .*shard 0\/2.*--allow-partial/);
     const partial = mergeRuns([d0], tmp(), { allowPartial: true });
     expect(partial.summary.completedTrials).toBe(Math.ceil(setup.plan.totalTrials / 2));
     const other = planOf(berDoc({ seed: 7 }));
     const d1 = tmp();
-    await runCampaign({ plan: other.plan, hash: other.hash, outDir: d1, runner: fakeRunner(), concurrency: 2 });
+    await runCampaign({ plan: other.plan, hash: other.hash, runnerName: 'fake', outDir: d1, runner: fakeRunner(), concurrency: 2 });
     expect(() => mergeRuns([d0, d1], tmp())).toThrow(/holds a different campaign/);
   });
 });

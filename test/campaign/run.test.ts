@@ -12,7 +12,7 @@ import { berDoc, planOf, tmp } from './helpers';
 const setup = planOf(berDoc());
 
 async function fullRun(outDir = tmp()) {
-  const o = await runCampaign({ plan: setup.plan, hash: setup.hash, outDir, runner: fakeRunner(), concurrency: 3 });
+  const o = await runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir, runner: fakeRunner(), concurrency: 3 });
   return { outDir, o };
 }
 
@@ -36,10 +36,10 @@ describe('runCampaign', () => {
 
   it('refuses a folder that already holds a run unless resuming', async () => {
     const { outDir } = await fullRun();
-    await expect(runCampaign({ plan: setup.plan, hash: setup.hash, outDir, runner: fakeRunner(), concurrency: 1 }))
+    await expect(runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir, runner: fakeRunner(), concurrency: 1 }))
       .rejects.toThrow(/pass --resume/);
     const other = planOf(berDoc({ seed: 99 }));
-    await expect(runCampaign({ plan: other.plan, hash: other.hash, outDir, runner: fakeRunner(), concurrency: 1, resume: true }))
+    await expect(runCampaign({ plan: other.plan, hash: other.hash, runnerName: 'fake', outDir, runner: fakeRunner(), concurrency: 1, resume: true }))
       .rejects.toThrow(/changed since this folder was started/);
   });
 
@@ -53,7 +53,7 @@ describe('runCampaign', () => {
     const cut = lines.slice(0, keep).join('\n') + '\n' + lines[keep]!.slice(0, 25);
     writeFileSync(join(outDir, 'results.jsonl'), cut);
     const notices: string[] = [];
-    const o = await runCampaign({ plan: setup.plan, hash: setup.hash, outDir, runner: fakeRunner(), concurrency: 2, resume: true, onNotice: (m) => notices.push(m) });
+    const o = await runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir, runner: fakeRunner(), concurrency: 2, resume: true, onNotice: (m) => notices.push(m) });
     expect(o.partialLine).toBe(lines[keep]!.slice(0, 25));
     expect(notices.join('\n')).toContain('discarded a partially written last line');
     expect(o.resumed).toBe(keep);
@@ -76,11 +76,11 @@ describe('runCampaign', () => {
       if (signal?.aborted && n > 12) throw new Error('aborted');
       return fakeTrial(t);
     };
-    const o1 = await runCampaign({ plan: setup.plan, hash: setup.hash, outDir, runner: slow, concurrency: 3, signal: ctl.signal });
+    const o1 = await runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir, runner: slow, concurrency: 3, signal: ctl.signal });
     expect(o1.status).toBe('aborted');
     expect(o1.missing).toBeGreaterThan(0);
     expect(o1.summary).toBeNull();
-    const o2 = await runCampaign({ plan: setup.plan, hash: setup.hash, outDir, runner: fakeRunner(), concurrency: 3, resume: true });
+    const o2 = await runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir, runner: fakeRunner(), concurrency: 3, resume: true });
     expect(o2.status).toBe('complete');
     expect(o2.resumed + o2.ran).toBe(setup.plan.totalTrials);
     expect(o2.resumed).toBe(o1.ran);
@@ -89,7 +89,7 @@ describe('runCampaign', () => {
 
   it('a failing trial stops the run with a message naming the trial', async () => {
     const bad: TrialRunner = async (t) => { if (t.index === 5) throw new Error('boom'); return fakeTrial(t); };
-    await expect(runCampaign({ plan: setup.plan, hash: setup.hash, outDir: tmp(), runner: bad, concurrency: 2 }))
+    await expect(runCampaign({ plan: setup.plan, hash: setup.hash, runnerName: 'fake', outDir: tmp(), runner: bad, concurrency: 2 }))
       .rejects.toThrow(/trial 5 \(point ".*", trial 1, seed \d+\) failed: boom/);
   });
 });

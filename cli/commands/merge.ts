@@ -1,0 +1,33 @@
+/**
+ * `faultline merge <dirs...> --out <dir> [--allow-partial]`: combines the output folders of the
+ * shards of one campaign into the summary a single run gives.
+ */
+import type { Command } from 'commander';
+import { mergeRuns } from '../../campaign/merge';
+
+/** Runs the command; returns the exit code (0 merged, 1 error). */
+export function mergeCommand(dirs: readonly string[], opts: { out: string; allowPartial?: boolean }): number {
+  try {
+    const m = mergeRuns(dirs, opts.out, { allowPartial: opts.allowPartial === true });
+    for (const d of m.partialLines) process.stderr.write(`${d}: ignored a partially written last line (resume that shard to complete it)\n`);
+    process.stdout.write(`merged ${dirs.length} folders: ${m.trials} trials${m.missing ? `, ${m.missing} MISSING` : ''}; ` +
+      `${opts.out}/summary.json, summary.csv, report.html\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`merge failed: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+/** Registers `faultline merge` on the program. */
+export function register(program: Command): void {
+  program
+    .command('merge')
+    .description('merge campaign shard output folders into one summary')
+    .argument('<dirs...>', 'shard output folders')
+    .requiredOption('--out <dir>', 'output folder for the merged results and reports')
+    .option('--allow-partial', 'write a summary even when trials are missing')
+    .action((dirs: string[], opts: { out: string; allowPartial?: boolean }) => {
+      process.exitCode = mergeCommand(dirs, opts);
+    });
+}
