@@ -1,0 +1,118 @@
+/**
+ * One array layer (conv2d / dense) of the golden run, as the hardware computes it:
+ * weights stored in the weight format, transformed on read (saturated weight transforms) and
+ * rounded to the weight format again; inputs already in the input format; GEMM on the kernel;
+ * bias added to the accumulator; int8 requantized to the output Qm.n; activation; the result
+ * rounded to the output format (what the ofmap SRAM stores).
+ * fp32/fp16: the GEMM sums in fp32 in the kernel's order (equal to array order up to fp32
+ * rounding). int8: the kernel multiplies integer codes; the sum is exact when
+ * K * max|x code| * max|w code| <= 2^24 (fp32 integers), otherwise an exact fp64 JS GEMM runs;
+ * the int32 saturation is applied to the final sum (identical to per-MAC saturation for
+ * K < 131072, where no partial sum of int8 products can leave the int32 range).
+ */
+import type { Conv2dLayer, DenseLayer, Shape3 } from '../layers/types';
+import { convGeometry, type ConvGeometry } from '../layers/lowering';
+import { im2colRow } from '../layers/im2col';
+import { applyActivation } from '../layers/activations';
+import { transformWeights } from '../layers/weights';
+import { convViaIm2col } from '../kernels/js';
+import type { GemmKernel } from '../kernels/types';
+import { quantizeArray } from '../format/format';
+import { makeAccumulator, type OperandFormats } from '../format/accumulator';
+import { addInt32Sat, requantizeInt32ToInt8 } from '../format/fixed';
+import { maxAbs, scaled } from './tensors';
+
+/** Largest integer magnitude fp32 represents exactly with every smaller integer (2^24). */
+export const FP32_EXACT_INT = 2 ** 24;
+
+/** Weights of an array layer as stored and as multiplied. */
+export interface LayerWeights {
+  /** Weight SRAM contents as values: raw weights rounded to the weight format (K x N). */
+  readonly stored: Float32Array;
+  /** What the PEs multiply: quantize(weight format, transform(stored)) (K x N); `stored` when no transform. */
+  readonly effective: Float32Array;
+}
+
+/** Stored and effective weights of a conv2d/dense layer under `formats`. */
+export function layerWeights(layer: Conv2dLayer | DenseLayer, formats: OperandFormats): LayerWeights {
+  const stored = quantizeArray(formats.weight, layer.weights);
+  const t = layer.weightTransform ?? 'none';
+  if (t === 'none') return { stored, effective: stored };
+  return { stored, effective: quantizeArray(formats.weight, transformWeights(t, stored)) };
+}
+
+/** Result of one array layer for the whole batch. */
+export interface ArrayLayerResult extends LayerWeights {
+  /** Pre-activation outputs (bias added, int8 requantized), n*M x N. */
+  readonly preActivation: Float32Array;
+  /** Stored outputs (activation applied, rounded to the output format), n*M x N. */
+  readonly output: Float32Array;
+  /** int8 only: true when the kernel's fp32 sum was provably exact (else the exact JS GEMM ran). */
+  readonly exactOnKernel: boolean;
+}
+
+/** Exact integer GEMM in fp64 (rows of im2col for conv, or the dense input rows). */
+export function exactIntGemm(x: Float32Array, rows: number, K: number, N: number, w: Float32Array, g: ConvGeometry | null): Float64Array {
+  const out = new Float64Array(rows * N);
+  const row = new Float32Array(K);
+  const M = g ? g.outH * g.outW : 1;
+  for (let r = 0; r < rows; r++) {
+    const a = g ? im2colRow(x, g, Math.floor(r / M), r % M, row) : x.subarray(r * K, (r + 1) * K);
+    const base = r * N;
+    for (let k = 0; k < K; k++) {
+      const av = a[k];
+      if (av === 0) continue;
+      for (let j = 0; j < N; j++) out[base + j] += av * w[k * N + j];
+    }
+  }
+  return out;
+}
+
+function runGemm(kernel: GemmKernel, x: Float32Array, n: number, g: ConvGeometry | null, w: Float32Array, K: number, N: number, useConv2d: boolean): Float32Array {
+  if (!g) return kernel.matmul(x, w, n, K, N);
+  if (useConv2d && kernel.conv2d) return kernel.conv2d(x, n, g, w);
+  return convViaIm2col((a, b, M, KK, NN) => kernel.matmul(a, b, M, KK, NN), x, n, g, w);
+}
+
+/**
+ * Computes a conv2d/dense layer for `n` images whose input `x` (n x inShape) is already in the
+ * input format. `useConv2d` selects the kernel's conv2d fast path over im2col + matmul.
+ */
+export function arrayLayerForward(
+  layer: Conv2dLayer | DenseLayer, x: Float32Array, n: number, inShape: Shape3,
+  formats: OperandFormats, kernel: GemmKernel, useConv2d = true,
+): ArrayLayerResult {
+  const g = layer.kind === 'conv2d' ? convGeometry(layer, inShape) : null;
+  const K = layer.kind === 'conv2d' ? layer.kh * layer.kw * layer.inC : layer.inF;
+  const N = layer.kind === 'conv2d' ? layer.outC : layer.outF;
+  const rows = g ? n * g.outH * g.outW : n;
+  const weights = layerWeights(layer, formats);
+  const acc = makeAccumulator(formats);
+  const pre = new Float32Array(rows * N);
+  const bias = new Float64Array(N);
+  if (layer.bias) for (let j = 0; j < N; j++) bias[j] = acc.biasOperand(layer.bias[j]);
+  let exactOnKernel = true;
+  if (formats.weight.kind === 'int8' && formats.input.kind === 'int8' && formats.output.kind === 'int8') {
+    const nW = formats.weight.fracBits;
+    const nX = formats.input.fracBits;
+    const nOut = formats.output.fracBits;
+    const xc = scaled(x, 2 ** nX);
+    const wc = scaled(weights.effective, 2 ** nW);
+    exactOnKernel = K * maxAbs(xc) * maxAbs(wc) <= FP32_EXACT_INT;
+    const sums: ArrayLike<number> = exactOnKernel ? runGemm(kernel, xc, n, g, wc, K, N, useConv2d) : exactIntGemm(xc, rows, K, N, wc, g);
+    const sOut = 2 ** -nOut;
+    for (let i = 0, j = 0; i < sums.length; i++) {
+      pre[i] = requantizeInt32ToInt8(addInt32Sat(Math.max(-2147483648, Math.min(2147483647, sums[i])), bias[j]), nW + nX, nOut) * sOut;
+      if (++j === N) j = 0;
+    }
+  } else {
+    const sums = runGemm(kernel, x, n, g, weights.effective, K, N, useConv2d);
+    for (let i = 0, j = 0; i < sums.length; i++) {
+      pre[i] = sums[i] + bias[j]; // one fp32 rounding on store, as fround(acc + bias)
+      if (++j === N) j = 0;
+    }
+  }
+  const output = applyActivation(layer.activation, pre, N);
+  quantizeArray(formats.output, output, output);
+  return { ...weights, preActivation: pre, output, exactOnKernel };
+}

@@ -1,0 +1,133 @@
+/**
+ * Golden (fault-free) run: every layer of a network on a batch of n images, with the numeric
+ * format applied as the hardware would (see golden-gemm.ts for array layers). Vector-unit layers
+ * (pooling, batch norm, add, flatten, activation) compute in fp32 on the stored values and round
+ * their result to their output format. A tensor read by a layer whose input format differs from
+ * the producer's output format (per-layer int8 scales) is re-quantized on the way in.
+ * All images of the batch go through one GEMM / conv call per layer (M = n*Ho*Wo).
+ */
+import type { ArraySpec, GemmShape, NumericFormat } from '../types';
+import { fail, ok, type Result } from '../result';
+import type { Layer, Network, Shape3 } from '../layers/types';
+import { inferShapes, shapeSize, type NetworkShapes } from '../layers/shapes';
+import { gemmShape } from '../layers/lowering';
+import { referenceLayer } from '../layers/reference';
+import type { GemmKernel } from '../kernels/types';
+import { quantizeArray } from '../format/format';
+import { uniformFormats, type OperandFormats } from '../format/accumulator';
+import { arrayLayerForward } from './golden-gemm';
+import { predictions } from './tensors';
+
+/** Options of a golden run. */
+export interface GoldenOptions {
+  /** Per-layer operand formats (e.g. per-layer int8 Qm.n from models/ quantization); undefined = spec.format everywhere. */
+  readonly layerFormats?: (layer: Layer, index: number) => OperandFormats | undefined;
+  /** Use the kernel's conv2d fast path when it has one (default true); false = im2col + matmul. */
+  readonly useConv2d?: boolean;
+  /** Clock for per-layer timings, ms (default performance.now / Date.now). */
+  readonly now?: () => number;
+}
+
+/** Golden tensors of one layer for the whole batch (batch-major NHWC). */
+export interface GoldenLayer {
+  readonly index: number;
+  readonly name: string;
+  readonly kind: Layer['kind'];
+  /** 'array' for conv2d/dense (GEMM on the PEs), 'vector' otherwise. */
+  readonly unit: 'array' | 'vector';
+  /** Producer of each input: layer index, or -1 for the network input. */
+  readonly inputIndices: readonly number[];
+  readonly inShapes: readonly Shape3[];
+  readonly outShape: Shape3;
+  /** Operand formats of this layer. */
+  readonly formats: OperandFormats;
+  /** Inputs as this layer reads them (converted to its input format): what the ifmap SRAM holds. */
+  readonly inputs: readonly Float32Array[];
+  /** Stored outputs (in the output format): what the ofmap SRAM holds. */
+  readonly output: Float32Array;
+  /** Array layers: outputs before the activation (bias added, int8 requantized); null otherwise. */
+  readonly preActivation: Float32Array | null;
+  /** Array layers: GEMM shape per image. */
+  readonly gemm: GemmShape | null;
+  /** Array layers: weight SRAM contents as values (raw weights in the weight format), K x N. */
+  readonly storedWeights: Float32Array | null;
+  /** Array layers: weights the PEs multiply (transform applied, in the weight format), K x N. */
+  readonly weights: Float32Array | null;
+  /** int8 array layers: whether the kernel sum was provably exact (else exact JS GEMM); true otherwise. */
+  readonly exactOnKernel: boolean;
+  /** Wall time spent on this layer, ms. */
+  readonly ms: number;
+}
+
+/** A complete golden run. */
+export interface GoldenRun {
+  readonly network: Network;
+  /** Images in the batch. */
+  readonly n: number;
+  readonly shapes: NetworkShapes;
+  readonly kernel: GemmKernel['name'];
+  /** The batch as given (real values). */
+  readonly input: Float32Array;
+  readonly layers: readonly GoldenLayer[];
+  /** Last layer's stored output, n x classes. */
+  readonly output: Float32Array;
+  /** Top-1 class per image. */
+  readonly predictions: Int32Array;
+}
+
+const defaultNow = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function sameFormat(a: NumericFormat | null, b: NumericFormat): boolean {
+  if (a === null || a.kind !== b.kind) return false;
+  return a.kind !== 'int8' || (b.kind === 'int8' && a.fracBits === b.fracBits);
+}
+
+/**
+ * Runs the golden model on `batch` (n images, NHWC, n = batch.length / input size) with the
+ * numeric format of `spec` (or per-layer formats from options) on `kernel`.
+ */
+export function runGolden(
+  network: Network, batch: Float32Array, spec: Pick<ArraySpec, 'format'>, kernel: GemmKernel, options: GoldenOptions = {},
+): Result<GoldenRun> {
+  const shapes = inferShapes(network);
+  if (!shapes.ok) return shapes;
+  const size = shapeSize(network.input);
+  const n = batch.length / size;
+  if (!Number.isInteger(n) || n < 1) return fail(`batch: expected a positive multiple of ${size} values (${network.input.h}x${network.input.w}x${network.input.c} per image), found ${batch.length}`, 'batch');
+  const now = options.now ?? defaultNow;
+  const useConv2d = options.useConv2d ?? true;
+  const layers: GoldenLayer[] = [];
+  const outFormats: NumericFormat[] = [];
+  network.layers.forEach((layer, i) => {
+    const t0 = now();
+    const ls = shapes.value.layers[i];
+    const formats = options.layerFormats?.(layer, i) ?? uniformFormats(spec.format);
+    const inputs = ls.inputIndices.map((j) => {
+      const src = j < 0 ? batch : layers[j].output;
+      if (formats.input.kind === 'fp32') return src; // every Float32Array value is an fp32 value
+      return sameFormat(j < 0 ? null : outFormats[j], formats.input) ? src : quantizeArray(formats.input, src);
+    });
+    let output: Float32Array;
+    let pre: Float32Array | null = null;
+    let stored: Float32Array | null = null;
+    let eff: Float32Array | null = null;
+    let exact = true;
+    if (layer.kind === 'conv2d' || layer.kind === 'dense') {
+      const r = arrayLayerForward(layer, inputs[0], n, ls.inputs[0], formats, kernel, useConv2d);
+      ({ output, preActivation: pre, stored, effective: eff, exactOnKernel: exact } = r);
+    } else {
+      output = referenceLayer(layer, inputs, ls.inputs, ls.output, n);
+      quantizeArray(formats.output, output, output);
+    }
+    outFormats.push(formats.output);
+    layers.push({
+      index: i, name: layer.name, kind: layer.kind, unit: pre ? 'array' : 'vector',
+      inputIndices: ls.inputIndices, inShapes: ls.inputs, outShape: ls.output, formats, inputs, output,
+      preActivation: pre, gemm: gemmShape(layer, ls.inputs[0]), storedWeights: stored, weights: eff, exactOnKernel: exact, ms: now() - t0,
+    });
+  });
+  const last = layers[layers.length - 1];
+  const output = last ? last.output : quantizeArray(spec.format, batch);
+  const classes = last ? shapeSize(last.outShape) : size;
+  return ok({ network, n, shapes: shapes.value, kernel: kernel.name, input: batch, layers, output, predictions: predictions(output, n, classes) });
+}
