@@ -1,0 +1,161 @@
+/**
+ * Array-order recompute of single GEMM outputs with fault modifications (the faulty engine's inner
+ * loop). Output (m, n) = finish(acc), acc = sum over k = 0..K-1 ascending of mac(w[k][n], in[m][k])
+ * with the layer's accumulator (sim/format/accumulator.ts): this is the order in which the psum of
+ * (m, n) moves through the array in every dataflow (row folds accumulate in fold order).
+ * finish = toOutput(add(acc, bias)), then the activation, then rounding to the format.
+ * Modifications apply bit operations to the stored weight word, the input word, the psum register
+ * word after step k (k = -1: the initial zero) or the stored output word ('out').
+ */
+import type { NumericFormat } from '../types';
+import type { OperandFormats } from '../format/accumulator';
+import type { Conv2dLayer, DenseLayer, Layer } from '../layers/types';
+import { activateValue, softmaxInto } from '../layers/activations';
+import { transformWeight } from '../layers/weights';
+import { makeAccumulator, type Accumulator } from '../format/accumulator';
+import { decode, encode, quantize } from '../format/format';
+import { applyOp, type WordOp } from '../faults/ops';
+import type { TouchOperand } from '../dataflow/schedule';
+import { convGeom, im2colIndex, type ConvGeom } from '../dataflow/scheduleGeom';
+import type { LayerRun } from './faultyPlan';
+
+/** One modification of one GEMM term of one output. `order` sorts several mods of the same term. */
+export interface Mod {
+  /** Term index (w/x), accumulation step after which (acc; -1 = initial zero), -1 (out). */
+  readonly k: number;
+  readonly operand: TouchOperand;
+  readonly op: WordOp;
+  /** Composition order: SRAM faults before register faults, then by fault start cycle. */
+  readonly order: number;
+}
+
+/** Precomputed data of one array layer. */
+export interface LayerCompute {
+  readonly layer: Conv2dLayer | DenseLayer;
+  readonly geom: ConvGeom;
+  readonly acc: Accumulator;
+  /** Operand formats (weights, inputs, outputs) of the layer. */
+  readonly formats: OperandFormats;
+  /** Stored weight words (raw weights encoded), index k*N + n. */
+  readonly wWords: Uint32Array;
+  /** MAC-domain weight operands (after the weight transform), index k*N + n. */
+  readonly wOp: Float64Array;
+  /** Accumulator-domain biases, or null. */
+  readonly biasOp: Float64Array | null;
+  /** Cache of im2col index rows per m. */
+  readonly rows: Map<number, Int32Array>;
+}
+
+/** Whether a layer runs on the array. */
+export function isArrayKind(l: Layer): l is Conv2dLayer | DenseLayer {
+  return l.kind === 'conv2d' || l.kind === 'dense';
+}
+
+/** MAC operand of a stored weight word (decode, weight transform, rounding to the format). */
+export function weightOperandOfWord(lc: Pick<LayerCompute, 'layer' | 'acc' | 'formats'>, word: number): number {
+  const f = lc.formats.weight;
+  const v = decode(f, word);
+  const t = lc.layer.weightTransform;
+  return lc.acc.weightOperand(t === undefined || t === 'none' ? v : quantize(f, transformWeight(t, v)));
+}
+
+/** Prepares an array layer for recomputes under its operand formats (weights, operands, biases). */
+export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, formats: OperandFormats): LayerCompute {
+  const geom = convGeom(layer, run.inShape, run.outShape);
+  const acc = makeAccumulator(formats);
+  const n = layer.weights.length;
+  const wWords = new Uint32Array(n);
+  const wOp = new Float64Array(n);
+  const base = { layer, acc, formats };
+  for (let i = 0; i < n; i++) {
+    wWords[i] = encode(formats.weight, layer.weights[i]);
+    wOp[i] = weightOperandOfWord(base, wWords[i]);
+  }
+  const biasOp = layer.bias ? Float64Array.from(layer.bias, (b) => acc.biasOperand(b)) : null;
+  return { layer, geom, acc, formats, wWords, wOp, biasOp, rows: new Map() };
+}
+
+/** MAC-domain operands of an input tensor (values already in the format). */
+export function inputOperands(lc: LayerCompute, x: Float32Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = lc.acc.inputOperand(x[i]);
+  return out;
+}
+
+function rowOf(lc: LayerCompute, m: number): Int32Array {
+  let r = lc.rows.get(m);
+  if (!r) {
+    r = new Int32Array(lc.geom.K);
+    for (let k = 0; k < lc.geom.K; k++) r[k] = im2colIndex(lc.geom, m, k);
+    lc.rows.set(m, r);
+  }
+  return r;
+}
+
+/** Final accumulator of output (m, n) in array order, with `mods` sorted by (k, order) (or null). */
+export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array, m: number, n: number, mods: readonly Mod[] | null): number {
+  const { acc, geom, wOp } = lc;
+  const N = geom.N;
+  const row = rowOf(lc, m);
+  let a = acc.zero;
+  if (!mods || mods.length === 0) {
+    for (let k = 0; k < geom.K; k++) {
+      const idx = row[k];
+      a = acc.mac(a, wOp[k * N + n], idx < 0 ? 0 : xOp[idx]);
+    }
+    return a;
+  }
+  let p = 0;
+  while (p < mods.length && mods[p].k < 0) {
+    if (mods[p].operand === 'acc') a = acc.decodeAcc(applyOp(acc.encodeAcc(a), mods[p].op));
+    p++;
+  }
+  for (let k = 0; k < geom.K; k++) {
+    const idx = row[k];
+    let w = wOp[k * N + n];
+    let xv = idx < 0 ? 0 : xOp[idx];
+    if (p < mods.length && mods[p].k === k) {
+      let wWord = -1;
+      let xWord = -1;
+      const accOps: WordOp[] = [];
+      for (; p < mods.length && mods[p].k === k; p++) {
+        const md = mods[p];
+        if (md.operand === 'w') wWord = applyOp(wWord < 0 ? lc.wWords[k * N + n] : wWord, md.op);
+        else if (md.operand === 'x') xWord = applyOp(xWord < 0 ? encode(lc.formats.input, idx < 0 ? 0 : x[idx]) : xWord, md.op);
+        else if (md.operand === 'acc') accOps.push(md.op);
+      }
+      if (wWord >= 0) w = weightOperandOfWord(lc, wWord);
+      if (xWord >= 0) xv = acc.inputOperand(decode(lc.formats.input, xWord));
+      a = acc.mac(a, w, xv);
+      for (const op of accOps) a = acc.decodeAcc(applyOp(acc.encodeAcc(a), op));
+    } else {
+      a = acc.mac(a, w, xv);
+    }
+  }
+  return a;
+}
+
+/** Pre-activation real output of an accumulator value for channel n (bias, requantization). */
+export function preActivation(lc: LayerCompute, a: number, n: number): number {
+  const withBias = lc.biasOp ? lc.acc.add(a, lc.biasOp[n]) : a;
+  return lc.acc.toOutput(withBias);
+}
+
+/** Activation + rounding to the format of one pre-activation value (not softmax). */
+export function finishValue(lc: LayerCompute, pre: number, n: number): number {
+  return quantize(lc.formats.output, activateValue(lc.layer.activation, pre, n));
+}
+
+/** Applies 'out' mods (stored output word faults) to a final output value. */
+export function applyOutMods(format: NumericFormat, v: number, mods: readonly Mod[] | null): number {
+  if (!mods) return v;
+  let word = -1;
+  for (const md of mods) if (md.operand === 'out') word = applyOp(word < 0 ? encode(format, v) : word, md.op);
+  return word < 0 ? v : decode(format, word);
+}
+
+/** Softmax + rounding over one pixel's N pre-activation values (in place into `out` at `base`). */
+export function finishSoftmax(lc: LayerCompute, pre: Float32Array, out: Float32Array, base: number): void {
+  softmaxInto(pre, 0, pre.length, out.subarray(base, base + pre.length));
+  for (let j = 0; j < pre.length; j++) out[base + j] = quantize(lc.formats.output, out[base + j]);
+}
