@@ -3,7 +3,7 @@
  * injection campaign headless on a worker pool with a progress bar; Ctrl-C stops cleanly (results
  * so far stay in <dir>/results.jsonl and the command prints how to resume).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadCampaignFile } from '../../campaign/load';
 import { parseShard, type Shard } from '../../campaign/plan';
@@ -11,6 +11,7 @@ import { createTrialPool, defaultWorkers } from '../../campaign/pool';
 import { runCampaign } from '../../campaign/run';
 import type { CampaignProgress } from '../../campaign/types';
 import type { RunnerKind } from '../../campaign/worker-entry';
+import { CliError, EXIT_USAGE } from '../errors';
 
 /** Options of the campaign command (as parsed by commander). */
 export interface CampaignCliOptions {
@@ -20,6 +21,8 @@ export interface CampaignCliOptions {
   readonly shard?: string;
   readonly runner?: string;
   readonly progress?: boolean;
+  /** Fake runner only: CPU ms spun per trial (tests of interruption). */
+  readonly fakeBusyMs?: string;
 }
 
 function fmtEta(seconds: number): string {
@@ -62,24 +65,27 @@ function progressReporter(enabled: boolean): { update(p: CampaignProgress): void
   };
 }
 
-/** Runs the command; returns the process exit code (0 done, 1 error, 130 interrupted). */
-export async function campaignCommand(file: string, opts: CampaignCliOptions): Promise<number> {
+/** Exit code of a campaign stopped by Ctrl-C / abort (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+/** Runs the command. Throws CliError: exit 2 bad input, 1 trial failure, 130 interrupted (with the resume command). */
+export async function campaignCommand(file: string, opts: CampaignCliOptions): Promise<void> {
   const loaded = loadCampaignFile(file);
-  if (!loaded.ok) { process.stderr.write(`${loaded.reason}\n`); return 1; }
+  if (!loaded.ok) throw new CliError(loaded.reason, EXIT_USAGE);
   let shard: Shard = { index: 0, count: 1 };
   if (opts.shard !== undefined) {
     const s = parseShard(opts.shard);
-    if (!s.ok) { process.stderr.write(`${s.reason}\n`); return 1; }
+    if (!s.ok) throw new CliError(s.reason, EXIT_USAGE);
     shard = s.value;
   }
   const workers = opts.workers === undefined ? defaultWorkers() : Number(opts.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
-    process.stderr.write(`--workers: expected an integer in 1..256, found "${opts.workers}"\n`);
-    return 1;
+    throw new CliError(`--workers: expected an integer in 1..256, found "${opts.workers}"`, EXIT_USAGE);
   }
   const kind = (opts.runner ?? 'engine') as RunnerKind;
-  if (kind !== 'engine' && kind !== 'fake') { process.stderr.write(`--runner: expected engine | fake, found "${opts.runner}"\n`); return 1; }
-  const pool = createTrialPool({ workers, kind });
+  if (kind !== 'engine' && kind !== 'fake') throw new CliError(`--runner: expected engine | fake, found "${opts.runner}"`, EXIT_USAGE);
+  const busyMs = kind === 'fake' && opts.fakeBusyMs !== undefined ? Math.max(0, Math.min(10_000, Number(opts.fakeBusyMs) || 0)) : 0;
+  const pool = createTrialPool({ workers, kind, busyMs });
   const ctl = new AbortController();
   const onSigint = (): void => {
     if (ctl.signal.aborted) process.exit(130);
@@ -89,29 +95,27 @@ export async function campaignCommand(file: string, opts: CampaignCliOptions): P
   process.on('SIGINT', onSigint);
   const bar = progressReporter(opts.progress !== false);
   const shardArg = shard.count > 1 ? ` --shard ${shard.index}/${shard.count}` : '';
+  let o;
   try {
-    const o = await runCampaign({
+    o = await runCampaign({
       plan: loaded.value.plan, hash: loaded.value.hash, outDir: opts.out, runner: pool.run, runnerName: kind, concurrency: workers * 2,
       shard, resume: opts.resume === true, signal: ctl.signal, onProgress: (p) => bar.update(p),
       onNotice: (m) => process.stderr.write(`${m}\n`),
     });
-    bar.stop();
-    if (o.status === 'aborted') {
-      process.stderr.write(`stopped: ${o.resumed + o.ran} trials done, ${o.missing} missing; results kept in ${opts.out}/results.jsonl\n` +
-        `resume with: faultline campaign ${file} --out ${opts.out} --resume${shardArg}\n`);
-      return 130;
-    }
-    process.stdout.write(`done: ${o.ran} trials run${o.resumed ? `, ${o.resumed} resumed` : ''} in ${(o.elapsedMs / 1000).toFixed(1)} s; ` +
-      `${opts.out}/summary.json, summary.csv, report.html\n`);
-    return 0;
   } catch (e) {
     bar.stop();
-    process.stderr.write(`campaign failed: ${(e as Error).message}\nfinished trials are kept; fix the cause and rerun with --resume\n`);
-    return 1;
+    throw new CliError(`campaign failed: ${(e as Error).message}\nfinished trials are kept in ${opts.out}; fix the cause and rerun with --resume`, 1);
   } finally {
     process.off('SIGINT', onSigint);
     await pool.destroy();
   }
+  bar.stop();
+  if (o.status === 'aborted') {
+    throw new CliError(`stopped: ${o.resumed + o.ran} trials done, ${o.missing} missing; results kept in ${opts.out}/results.jsonl\n` +
+      `resume with: faultline campaign ${file} --out ${opts.out} --resume${shardArg}`, EXIT_INTERRUPTED);
+  }
+  process.stdout.write(`done: ${o.ran} trials run${o.resumed ? `, ${o.resumed} resumed` : ''} in ${(o.elapsedMs / 1000).toFixed(1)} s; ` +
+    `${opts.out}/summary.json, summary.csv, report.html\n`);
 }
 
 /** Registers `faultline campaign` on the program. */
@@ -126,7 +130,8 @@ export function register(program: Command): void {
     .option('--shard <i/N>', 'run only trials with index mod N == i (0-based), for clusters')
     .option('--runner <kind>', 'trial runner: engine (default) or fake (synthetic numbers, for testing the machinery)')
     .option('--no-progress', 'no progress output')
+    .addOption(new Option('--fake-busy-ms <ms>', 'fake runner: CPU ms per trial').hideHelp())
     .action(async (file: string, opts: CampaignCliOptions) => {
-      process.exitCode = await campaignCommand(file, opts);
+      await campaignCommand(file, opts);
     });
 }

@@ -4,18 +4,17 @@
  */
 import type { Command } from 'commander';
 import { mergeRuns } from '../../campaign/merge';
+import { CliError } from '../errors';
 
-/** Runs the command; returns the exit code (0 merged, 1 error). */
-export function mergeCommand(dirs: readonly string[], opts: { out: string; allowPartial?: boolean }): number {
+/** Runs the command; throws CliError (exit 1) when the folders cannot be merged. */
+export function mergeCommand(dirs: readonly string[], opts: { out: string; allowPartial?: boolean }): void {
   try {
     const m = mergeRuns(dirs, opts.out, { allowPartial: opts.allowPartial === true });
     for (const d of m.partialLines) process.stderr.write(`${d}: ignored a partially written last line (resume that shard to complete it)\n`);
     process.stdout.write(`merged ${dirs.length} folders: ${m.trials} trials${m.missing ? `, ${m.missing} MISSING` : ''}; ` +
       `${opts.out}/summary.json, summary.csv, report.html\n`);
-    return 0;
   } catch (e) {
-    process.stderr.write(`merge failed: ${(e as Error).message}\n`);
-    return 1;
+    throw new CliError(`merge failed: ${(e as Error).message}`, 1);
   }
 }
 
@@ -28,6 +27,6 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output folder for the merged results and reports')
     .option('--allow-partial', 'write a summary even when trials are missing')
     .action((dirs: string[], opts: { out: string; allowPartial?: boolean }) => {
-      process.exitCode = mergeCommand(dirs, opts);
+      mergeCommand(dirs, opts);
     });
 }
