@@ -20,7 +20,8 @@ describe('cycle model equals SCALE-Sim v2 (ideal memory)', () => {
   it.each(runs)('%s', (run) => {
     const cfg = parseScaleSimConfig(readFileSync(join(dir, run, 'config.cfg'), 'utf8'));
     if (!cfg.ok) throw new Error(cfg.reason);
-    const topoFile = run.startsWith('t_') ? 'small.csv' : `${run.split('_')[0] === 'alexnet' ? 'alexnet_conv' : run.split('_')[0]}.csv`;
+    const prefix = run.split('_')[0];
+    const topoFile = ({ t: 'small.csv', alexnet: 'alexnet_conv.csv' } as Record<string, string>)[prefix] ?? `${prefix}.csv`;
     const topo = parseTopology(readFileSync(join(dir, topoFile), 'utf8'));
     if (!topo.ok) throw new Error(topo.reason);
     const net = networkCycles(topologyToGemms(topo.value), cfg.value.spec);
