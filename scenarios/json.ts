@@ -68,10 +68,11 @@ export function parseJson(text: string, maxDepth = 64): JsonParse {
       }
       if (!Array.isArray(top.container)) {
         if (text[i] !== '"') return err(i >= text.length ? 'unexpected end of input, expected a key string' : `unexpected ${show(text[i])}, expected a key string`);
+        const keyAt = pos();
         const k = readString();
         if (typeof k !== 'string') return k;
-        if (k === '__proto__') return err('the key "__proto__" is not allowed');
-        if (Object.prototype.hasOwnProperty.call(top.container, k)) return err(`duplicate key ${JSON.stringify(k)}`);
+        if (k === '__proto__') return { ok: false, message: 'the key "__proto__" is not allowed', position: keyAt };
+        if (Object.prototype.hasOwnProperty.call(top.container, k)) return { ok: false, message: `duplicate key ${JSON.stringify(k)}`, position: keyAt };
         ws();
         if (text[i] !== ':') return err(`unexpected ${show(text[i])}, expected ':'`);
         i++;
