@@ -85,3 +85,15 @@ describe('campaign schema', () => {
     expect(again.ok && again.value.hash).not.toBe(ok.value.hash);
   });
 });
+
+describe('shipped example campaigns', () => {
+  it('every campaigns/*.json file loads (schema, limits, scenario files present)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync('campaigns').filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const f of files) {
+      const r = loadCampaignFile(join('campaigns', f));
+      expect(r.ok ? 'ok' : r.reason).toBe('ok');
+    }
+  });
+});
