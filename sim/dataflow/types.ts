@@ -130,9 +130,13 @@ export interface DataflowStrategy {
 
 /** Everything about one layer's placement on an array: mapping, fold counts and fold length. */
 export interface LayerPlan {
+  /** Dataflow the plan was made for. */
   readonly dataflow: Dataflow;
+  /** The GEMM being mapped (M output pixels, K reduction, N filters). */
   readonly gemm: GemmShape;
+  /** Sr, Sc, T of the GEMM under this dataflow. */
   readonly mapping: OperandMapping;
+  /** R, C (PEs) and T (elements per fold) for the timeline formulas. */
   readonly geometry: FoldGeometry;
   /** ceil(Sr / R). */
   readonly rowFolds: number;
