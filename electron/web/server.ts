@@ -11,7 +11,8 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { connectServices } from '../services';
-import { MAX_PAYLOAD_BYTES, TOKEN_COOKIE, TOKEN_PARAM, WS_PATH, type ServerMessage } from '../../ipc/wire';
+import type { Connection } from '../services/dispatch';
+import { MAX_PAYLOAD_BYTES, TOKEN_COOKIE, TOKEN_PARAM, WS_PATH, type PushEnvelope, type ServerMessage } from '../../ipc/wire';
 import { CSP } from '../main/security';
 
 /** Options of `startWebShell`. */
@@ -26,6 +27,8 @@ export interface WebShellOptions {
   readonly appVersion: string;
   /** Fixed token (tests only); default 32 random bytes, base64url. */
   readonly token?: string;
+  /** Connection factory (tests only); default: the real services (`connectServices`). */
+  readonly connect?: (send: (push: PushEnvelope) => void) => Connection;
 }
 
 /** A running web shell. */
@@ -173,10 +176,13 @@ function serveSocket(ws: WebSocket, options: WebShellOptions): void {
   const send = (msg: ServerMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
   };
-  const conn = connectServices(
-    { shell: 'web', appVersion: options.appVersion, scenariosDir: options.scenariosDir, electronVersion: null, nodeVersion: process.versions.node },
-    (push) => send({ type: 'push', ...push }),
-  );
+  const sendPush = (push: PushEnvelope): void => send({ type: 'push', ...push });
+  const conn = options.connect
+    ? options.connect(sendPush)
+    : connectServices(
+        { shell: 'web', appVersion: options.appVersion, scenariosDir: options.scenariosDir, electronVersion: null, nodeVersion: process.versions.node },
+        sendPush,
+      );
   ws.on('message', (data, isBinary) => {
     let msg: { type?: unknown; id?: unknown };
     try {
