@@ -52,3 +52,61 @@ export function convNet(h: number, w: number, inC: number, outC: number, k: numb
       weights: seeded(k * k * inC * outC, seed), bias: null, activation: { kind: 'linear' } }],
   };
 }
+
+import type { GemmKernel } from '../../../sim/kernels/types';
+import { runGolden, type GoldenRun } from '../../../sim/engine/golden';
+import { runFaulty, type FaultyRun } from '../../../sim/engine/faulty';
+import { resolveFaults } from '../../../sim/faults/resolve';
+import type { FaultRecord } from '../../../sim/faults/types';
+import type { ConcreteFault } from '../../../sim/faults/ops';
+import { referenceRun } from '../../reference/cycleSim';
+import { shapeSize } from '../../../sim/layers/shapes';
+
+/** A GEMM kernel that sums in array order (k ascending, fround(acc + fround(a*b))), so the golden
+ * run equals the array's order bit for bit and engine and reference can be compared everywhere. */
+export const arrayOrderKernel: GemmKernel = {
+  name: 'js',
+  matmul(a, b, M, K, N) {
+    const out = new Float32Array(M * N);
+    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(a[i * K + k] * b[k * N + j]));
+      out[i * N + j] = s;
+    }
+    return out;
+  },
+  dispose: () => undefined,
+};
+
+/** Engine vs reference on one scenario. */
+export interface Checked {
+  readonly golden: GoldenRun;
+  readonly engine: FaultyRun;
+  readonly reference: Float32Array[];
+  readonly faults: ConcreteFault[];
+}
+
+/** Runs golden, the faulty engine and the cycle reference on the same faults. */
+export function runBoth(net: Network, s: ArraySpec, images: Float32Array, records: readonly FaultRecord[], seed = 1): Checked {
+  const r = resolveFaults(s, records, seed);
+  if (!r.ok) throw new Error(r.reason);
+  const g = runGolden(net, images, s, arrayOrderKernel, { useConv2d: false });
+  if (!g.ok) throw new Error(g.reason);
+  const engine = runFaulty(g.value, s, r.value);
+  const reference = referenceRun(net, s, images, r.value);
+  return { golden: g.value, engine, reference, faults: r.value };
+}
+
+/** Bit patterns of a Float32Array (for exact comparisons, NaN included). */
+export const bitsOf = (a: Float32Array): number[] => Array.from(new Uint32Array(a.slice().buffer));
+
+/** Per layer and image: [engine bits, reference bits, golden bits]. */
+export function layerBits(c: Checked, layer: number, image: number): { engine: number[]; reference: number[]; golden: number[] } {
+  const size = c.golden.layers[layer].output.length / c.golden.n;
+  void shapeSize;
+  return {
+    engine: bitsOf(c.engine.output(layer, image)),
+    reference: bitsOf(c.reference[layer].subarray(image * size, (image + 1) * size)),
+    golden: bitsOf(c.golden.layers[layer].output.subarray(image * size, (image + 1) * size)),
+  };
+}
