@@ -58,10 +58,10 @@ export function sampleEvents(file: ScenarioFile, snap: AnyMachineSnapshot): Even
     for (const type of Object.keys(s.node.on ?? {}) as SimEventType[]) {
       const isLayerEvent = type === 'LAYER_START' || type === 'LAYER_END' || type === 'FOLD_START';
       for (const inference of samples.inference) {
-        if (!isLayerEvent) out.push({ type, cycle: 0, inference } satisfies SimEvent);
-        else for (const l of samples.layer) for (const fold of type === 'FOLD_START' ? samples.fold : [undefined]) {
-          out.push({ type, cycle: 0, inference, ...l, ...(fold === undefined ? {} : { fold }) } satisfies SimEvent);
-        }
+        const events: SimEvent[] = !isLayerEvent
+          ? [{ type, cycle: 0, inference }]
+          : samples.layer.flatMap((l) => (type === 'FOLD_START' ? samples.fold : [undefined]).map((fold) => ({ type, cycle: 0, inference, ...l, ...(fold === undefined ? {} : { fold }) })));
+        out.push(...events);
       }
     }
     const id = s.node.id ?? [machineId, ...s.keys].join('.');

@@ -114,6 +114,6 @@ describe('model-based: shortest paths through each example', () => {
     actor.start();
     const types = sampleEvents(v.value.file, actor.getSnapshot() as AnyMachineSnapshot).map((e) => e.type);
     actor.stop();
-    expect(types).toEqual(['xstate.after.20000.burstScrub.quiet']);
+    expect(types).toEqual(['xstate.after.5000.burstScrub.quiet']);
   });
 });
