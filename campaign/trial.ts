@@ -1,12 +1,186 @@
 /**
- * The real TrialRunner on the simulator engine. NOT WIRED YET: sim/engine/run.ts, models/io and
- * models/data are being written in parallel; until they land this runner refuses to run.
+ * The real TrialRunner on the simulator engine (one per worker thread). Loads each model, the
+ * MNIST test split and a GEMM kernel once, caches golden runs per (model, protection, format,
+ * array, test slice), and per trial:
+ * - weightSram BER points: static weight-memory corruption (campaign/trial-faults.ts), then a
+ *   full fast-kernel inference of the corrupted network compared layer by layer with golden;
+ * - other BER targets and scenario points: FaultRecords (drawn, or from the scenario machine run
+ *   along the inference timeline) resolved with the trial seed and run through the faulty engine,
+ *   which recomputes only what the faults reach.
+ * Kernel: the pure-JS reference by default, so results are bit-identical on every machine
+ * (override with FAULTLINE_CAMPAIGN_KERNEL=tfjs-wasm|gpujs for speed on one machine).
+ * Protections: only "relu" (none) until models/protections lands; others fail with a reason.
  */
-import type { TrialRunner } from './types';
+import type { KernelBackendName, GemmKernel } from '../sim/kernels/types';
+import { createKernel } from '../sim/kernels/select';
+import { tfjsWasmDir } from '../cli/wasm-path';
+import { runGolden, type GoldenRun } from '../sim/engine/golden';
+import { runFaulty } from '../sim/engine/faulty';
+import { planRun } from '../sim/engine/faultyPlan';
+import { timelineOfPlan } from '../sim/engine/timeline';
+import { diffStats, predictions } from '../sim/engine/tensors';
+import { resolveFaults } from '../sim/faults/resolve';
+import type { FaultRecord, FaultTarget } from '../sim/faults/types';
+import { parseArraySpec } from '../sim/array/spec';
+import type { Network } from '../sim/layers/types';
+import type { ArraySpec } from '../sim/types';
+import { hasWeights, readWeights } from '../models/io/weights';
+import { getArch } from '../models/nets';
+import { materialize } from '../models/nets/init';
+import { loadMnistSplit } from '../models/data/mnist';
+import type { Dataset } from '../models/data/dataset';
+import { loadScenarioFile } from '../scenarios/io/load';
+import { runScenario } from '../scenarios/driver';
+import { berRecords, corruptWeights } from './trial-faults';
+import type { LayerStat, TrialResult, TrialRunner, TrialSpec } from './types';
 
-/** Builds the engine-backed TrialRunner (loads models and data lazily, once per process). */
-export function createEngineRunner(): TrialRunner {
-  return async () => {
-    throw new Error('the engine-backed trial runner is not wired yet (waiting for sim/engine/run.ts and models/io)');
+/** Options of the engine runner. */
+export interface EngineRunnerOptions {
+  /** GEMM backend for golden runs (default: env FAULTLINE_CAMPAIGN_KERNEL, else "js"). */
+  readonly kernel?: KernelBackendName;
+  /** Golden runs kept in memory per worker (default 8). */
+  readonly goldenCache?: number;
+}
+
+interface Golden {
+  readonly net: Network;
+  readonly spec: ArraySpec;
+  readonly run: GoldenRun;
+  readonly labels: Uint8Array;
+  readonly batch: Float32Array;
+}
+
+function loadNetwork(model: string, protection: string): Network {
+  if (protection !== 'relu') throw new Error(`protection "${protection}" is not available yet: models/protections has not landed; only "relu" (none) runs`);
+  if (hasWeights(model)) {
+    const r = readWeights(model);
+    if (!r.ok) throw new Error(`model ${model}: ${r.reason}`);
+    return r.value.net;
+  }
+  const arch = getArch(model);
+  if (!arch) throw new Error(`model "${model}": unknown (see models/registry.ts)`);
+  return materialize(arch); // seeded random weights (architecture-only study)
+}
+
+/** Images whose output differs, per layer, from golden and faulty full-batch outputs. */
+function layerCompare(g: GoldenRun, faultyOut: (layer: number) => Float32Array, n: number): { stats: LayerStat[]; lastDiff: Int32Array } {
+  const lastDiff = new Int32Array(n).fill(-1);
+  const stats = g.layers.map((gl, L) => {
+    const f = faultyOut(L);
+    const d = diffStats(gl.output, f);
+    if (d.changed > 0) {
+      const size = gl.output.length / n;
+      for (let i = 0; i < n; i++) {
+        for (let k = i * size; k < (i + 1) * size; k++) {
+          const a = gl.output[k]!, b = f[k]!;
+          if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) { lastDiff[i] = L; break; }
+        }
+      }
+    }
+    return { name: gl.name, corruptedShare: d.changed / gl.output.length, maxAbsDelta: d.maxAbsDelta, relL2: d.relL2 };
+  });
+  return { stats, lastDiff };
+}
+
+/** Builds the engine-backed TrialRunner (models, data and kernel loaded lazily, once per process). */
+export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner {
+  const kernelName = opts.kernel ?? ((process.env.FAULTLINE_CAMPAIGN_KERNEL as KernelBackendName | undefined) || 'js');
+  let kernel: Promise<GemmKernel> | undefined;
+  let test: Dataset | undefined;
+  const nets = new Map<string, Network>();
+  const goldens = new Map<string, Golden>();
+  const getKernel = (): Promise<GemmKernel> =>
+    (kernel ??= createKernel(kernelName, { wasmDir: tfjsWasmDir() }).then((r) => { if (!r.ok) throw new Error(r.reason); return r.value; }));
+
+  async function golden(t: TrialSpec): Promise<Golden> {
+    const p = t.point;
+    const key = JSON.stringify([p.model, p.protection, p.formatKey, t.array, t.testSet]);
+    const hitG = goldens.get(key);
+    if (hitG) return hitG;
+    const nk = `${p.model}|${p.protection}`;
+    let net = nets.get(nk);
+    if (!net) { net = loadNetwork(p.model, p.protection); nets.set(nk, net); }
+    const spec = parseArraySpec({ ...t.array, format: p.format });
+    if (!spec.ok) throw new Error(`array: ${spec.reason}`);
+    test ??= loadMnistSplit().test;
+    const size = net.input.h * net.input.w * net.input.c;
+    if (t.testSet.start + t.testSet.count > test.n) throw new Error(`testSet: expected start + count <= ${test.n} test images, found ${t.testSet.start + t.testSet.count}`);
+    const batch = test.images.slice(t.testSet.start * size, (t.testSet.start + t.testSet.count) * size);
+    const run = runGolden(net, batch, spec.value, await getKernel());
+    if (!run.ok) throw new Error(run.reason);
+    const g = { net, spec: spec.value, run: run.value, labels: test.labels.slice(t.testSet.start, t.testSet.start + t.testSet.count), batch };
+    if (goldens.size >= (opts.goldenCache ?? 8)) goldens.delete(goldens.keys().next().value!);
+    goldens.set(key, g);
+    return g;
+  }
+
+  return async (t: TrialSpec): Promise<TrialResult> => {
+    const g = await golden(t);
+    const n = g.run.n;
+    const plan = planRun(g.net, g.spec);
+    const f = t.point.fault;
+    let faultyPred: Int32Array;
+    let cmp: { stats: LayerStat[]; lastDiff: Int32Array };
+    let faults: number;
+    const byTarget: Partial<Record<FaultTarget, number>> = {};
+    if (f.kind === 'ber' && f.target === 'weightSram') {
+      const c = corruptWeights(g.net, g.spec, f.ber, f.definition, f.faultKind, t.seed);
+      faults = c.faults;
+      if (faults > 0) byTarget.weightSram = faults;
+      const fr = faults === 0 ? { ok: true as const, value: g.run } : runGolden(c.network, g.batch, g.spec, await getKernel());
+      if (!fr.ok) throw new Error(fr.reason);
+      faultyPred = fr.value.predictions;
+      cmp = layerCompare(g.run, (L) => fr.value.layers[L]!.output, n);
+    } else {
+      let records: FaultRecord[];
+      if (f.kind === 'ber') {
+        records = berRecords(g.spec, f.target as Exclude<FaultTarget, 'weightSram'>, f.ber, f.definition, f.faultKind, plan.inferenceCycles * n, t.seed);
+      } else {
+        const sc = loadScenarioFile(f.file, g.spec);
+        if (!sc.ok) throw new Error(sc.reason);
+        const sr = runScenario(sc.value.file, g.spec, timelineOfPlan(plan, n), { seed: t.seed });
+        if (!sr.ok) throw new Error(`scenario ${f.id}: ${sr.reason}`);
+        records = [...sr.value.schedule];
+      }
+      const concrete = resolveFaults(g.spec, records, t.seed);
+      if (!concrete.ok) throw new Error(concrete.reason);
+      faults = concrete.value.length;
+      for (const c of concrete.value) byTarget[c.target] = (byTarget[c.target] ?? 0) + 1;
+      const fr = runFaulty(g.run, g.spec, concrete.value);
+      const last = g.run.layers.length - 1;
+      const outSize = g.run.output.length / n;
+      const out = g.run.output.slice();
+      for (const img of fr.touchedImages) out.set(fr.output(last, img), img * outSize);
+      faultyPred = predictions(out, n, outSize);
+      const lastDiff = new Int32Array(n).fill(-1);
+      fr.diffs.forEach((ds, L) => { for (const d of ds) if (d.indices.length > 0) lastDiff[d.image] = Math.max(lastDiff[d.image]!, L); });
+      cmp = {
+        stats: fr.layers.map((l) => ({ name: l.name, corruptedShare: l.total ? l.corrupted / l.total : 0, maxAbsDelta: l.maxAbsDelta, relL2: l.relL2 })),
+        lastDiff,
+      };
+    }
+    const gp = g.run.predictions;
+    let goldenCorrect = 0, faultyCorrect = 0, sdc = 0, criticalSdc = 0;
+    const maskedAt: Record<string, number> = {};
+    const lastLayer = g.run.layers.length - 1;
+    for (let i = 0; i < n; i++) {
+      const label = g.labels[i]!;
+      if (gp[i] === label) goldenCorrect++;
+      if (faultyPred[i] === label) faultyCorrect++;
+      if (gp[i] === label && faultyPred[i] !== gp[i]) {
+        sdc++;
+        if (t.criticalClasses.includes(gp[i]!) || t.criticalClasses.includes(faultyPred[i]!)) criticalSdc++;
+      }
+      const L = cmp.lastDiff[i]!;
+      const k = L < 0 ? '(none)' : L === lastLayer ? '(output)' : g.run.layers[L]!.name;
+      maskedAt[k] = (maskedAt[k] ?? 0) + 1;
+    }
+    let macs = 0;
+    for (const l of g.run.layers) if (l.gemm) macs += l.gemm.M * l.gemm.K * l.gemm.N;
+    const cycles = plan.inferenceCycles;
+    return {
+      images: n, goldenCorrect, faultyCorrect, sdc, criticalSdc, faultsInjected: faults, faultsByTarget: byTarget,
+      layers: cmp.stats, maskedAt, cycles, utilization: cycles > 0 ? macs / (cycles * g.spec.rows * g.spec.cols) : 0,
+    };
   };
 }
