@@ -1,0 +1,76 @@
+/** Property test: for random fault sets (every target, kind, window, cluster), the fast faulty
+ * engine equals the cycle-by-cycle reference on every layer of every image, bit for bit. */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { FaultRecord, FaultTarget } from '../../sim/faults/types';
+import { planRun } from '../../sim/engine/faultyPlan';
+import { runBoth, layerBits, seeded, spec, tinyNet, denseNet } from '../sim/engine/faultyHelpers';
+import type { ArraySpec } from '../../sim/types';
+import type { Network } from '../../sim/layers/types';
+
+const TARGETS: FaultTarget[] = ['weightSram', 'ifmapSram', 'ofmapSram', 'pe.weight', 'pe.input', 'pe.psum'];
+
+function faultArb(s: ArraySpec, total: number, words: Record<'weightSram' | 'ifmapSram' | 'ofmapSram', number>): fc.Arbitrary<FaultRecord> {
+  return fc.record({
+    target: fc.constantFrom(...TARGETS),
+    kind: fc.constantFrom('seu', 'stuckAt0', 'stuckAt1', 'mbu') as fc.Arbitrary<FaultRecord['kind']>,
+    start: fc.integer({ min: 0, max: total - 1 }),
+    len: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constant(0)),
+    row: fc.integer({ min: 0, max: s.rows - 1 }),
+    col: fc.integer({ min: 0, max: s.cols - 1 }),
+    addr: fc.integer({ min: 0, max: 95 }),
+    bit: fc.integer({ min: 0, max: 29 }),
+    cluster: fc.boolean(),
+  }).map((r) => {
+    const sram = r.target.endsWith('Sram');
+    const width = r.target === 'pe.psum' ? 32 : s.format.kind === 'fp32' ? 32 : s.format.kind === 'fp16' ? 16 : 8;
+    const b0 = r.bit % (width - 1);
+    const bits = r.kind === 'mbu' ? [b0, b0 + 1] : [b0];
+    const cluster = r.cluster ? (sram ? { rows: 1, cols: 2 } : { rows: Math.min(2, s.rows - r.row), cols: Math.min(2, s.cols - r.col) }) : undefined;
+    return {
+      target: r.target,
+      kind: r.kind,
+      bits,
+      window: { start: r.start, end: r.len === 0 ? undefined : r.start + r.len },
+      location: sram ? { kind: 'address', address: r.addr % (words[r.target as 'weightSram'] - 1) } : { kind: 'pe', row: r.row, col: r.col },
+      ...(cluster ? { cluster } : {}),
+    } as FaultRecord;
+  });
+}
+
+function fuzz(name: string, net: Network, s: ArraySpec, inSize: number, runs: number): void {
+  it(name, () => {
+    const nImages = 2;
+    const total = planRun(net, s).inferenceCycles * nImages;
+    const images = seeded(nImages * inSize, 21);
+    const w = (kib: number): number => Math.min(96, Math.floor((kib * 8192) / (s.format.kind === 'fp32' ? 32 : s.format.kind === 'fp16' ? 16 : 8)));
+    // addresses drawn among the first 96 words (the small layers' footprint) of each SRAM
+    const words = { weightSram: w(s.sram.weightKiB), ifmapSram: w(s.sram.ifmapKiB), ofmapSram: w(s.sram.ofmapKiB) };
+    let differing = 0;
+    fc.assert(
+      fc.property(fc.array(faultArb(s, total, words), { minLength: 1, maxLength: 3 }), (records) => {
+        const c = runBoth(net, s, images, records);
+        if (c.engine.layers.some((l) => l.corrupted > 0)) differing++;
+        for (let L = 0; L < net.layers.length; L++) {
+          for (let img = 0; img < nImages; img++) {
+            const b = layerBits(c, L, img);
+            expect(b.engine).toEqual(b.reference);
+          }
+        }
+      }),
+      { numRuns: runs, seed: 7 },
+    );
+    // the property is not vacuous: a good share of random fault sets corrupt something
+    expect(differing).toBeGreaterThan(runs / 5);
+  });
+}
+
+// Tiled sizes are chosen so that no fold reads two elements sharing an address (see
+// docs/README-faults.md, "Tiling"): the reference stores real words and needs that.
+describe('faulty engine == cycle reference on random faults', () => {
+  for (const df of ['ws', 'os', 'is'] as const) {
+    fuzz(`tiny conv net, 4x3 array, fp32, resident weights (${df})`, tinyNet(2, 'linear'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 40);
+    fuzz(`tiny conv net, 3x5 array, fp16, relu, weights reloaded per layer (${df})`, tinyNet(3), spec(3, 5, df, { kind: 'fp16' }, 0.25), 72, 30);
+    fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs (${df})`, denseNet(9, 7), { ...spec(3, 2, df, { kind: 'int8', intBits: 2, fracBits: 5 }), sram: { weightKiB: 30 / 1024, ifmapKiB: (df === 'os' ? 12 : 6) / 1024, ofmapKiB: 4 / 1024, banks: 2 } }, 9, 30);
+  }
+});
