@@ -180,4 +180,28 @@ describe('runScenario', () => {
     const r = runScenario(burst, SPEC, [late, tl[0]]);
     expect(r.ok).toBe(false);
   });
+
+  it('random locations always fit the array, with their cluster (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('weightSram', 'ifmapSram', 'pe.weight', 'pe.psum'),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        (target, ch, cw, seed) => {
+          const sram = target.endsWith('Sram');
+          const cluster = { rows: sram ? 1 : ch, cols: cw };
+          const f = file({ id: 'r', initial: 'a', states: { a: { entry: [act('injectFault', { target, kind: 'mbu', location: { kind: 'random' }, bits: [0, 1], cluster })] } } });
+          const r = run(f, makeTimeline(1), { seed });
+          const loc = r.schedule[0].location;
+          if (loc.kind === 'address') expect(loc.address + cw).toBeLessThanOrEqual(16384);
+          else if (loc.kind === 'pe') {
+            expect(loc.row + ch).toBeLessThanOrEqual(16);
+            expect(loc.col + cw).toBeLessThanOrEqual(16);
+          } else throw new Error('unresolved random location');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });

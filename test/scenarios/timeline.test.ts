@@ -8,6 +8,8 @@ import { EXAMPLES_DIR } from '../../scenarios/io/catalog';
 import { loadScenarioFile } from '../../scenarios/io/load';
 import { runScenario } from '../../scenarios/driver';
 import { join } from 'node:path';
+import { listScenarios } from '../../scenarios/io/catalog';
+import { resolveFaults } from '../../sim/faults/resolve';
 
 const net = materialize(getArch('lenet5')!);
 const spec = DEFAULT_ARRAY_SPEC;
@@ -64,5 +66,16 @@ describe('scenarios on the engine timeline (lenet5, 16x16 ws)', () => {
     const late = r.value.schedule.filter((f) => f.window.start >= start(30)).length;
     expect(late).toBeGreaterThan(52);
     expect(late).toBeLessThan(160);
+  });
+
+  it('every example schedule is accepted by the engine fault resolver (sim/faults/resolve)', () => {
+    const tl12 = timeline(net, spec, 12);
+    for (const ex of listScenarios()) {
+      const r = runScenario(load(ex.id), spec, tl12);
+      if (!r.ok) throw new Error(`${ex.id}: ${r.reason}`);
+      const c = resolveFaults(spec, r.value.schedule, r.value.seed);
+      expect(c.ok ? '' : `${ex.id}: ${c.reason}`).toBe('');
+      if (c.ok) expect(c.value.length).toBeGreaterThanOrEqual(r.value.schedule.length);
+    }
   });
 });
