@@ -204,4 +204,24 @@ describe('runScenario', () => {
       { numRuns: 60 },
     );
   });
+
+  it('parallel regions run side by side; the trace joins their leaf states', () => {
+    const f = file({
+      id: 'par',
+      type: 'parallel',
+      states: {
+        sram: { initial: 'ok', states: { ok: { after: { 100: 'hit' } }, hit: { entry: [act('setRate', { target: 'weightSram', ber: 1e-5, model: 'count' })] } } },
+        pe: { initial: 'ok', states: { ok: { on: { INFERENCE_START: { target: 'dead', guard: { type: 'inferenceIs', params: { n: 1 } } } } }, dead: { entry: [act('addStuckAt', { target: 'pe.psum', location: { kind: 'pe', row: 0, col: 0 }, bit: 31, value: 1 })] } } },
+      },
+    });
+    const r = run(f, makeTimeline(2));
+    expect(r.trace).toEqual([
+      { cycle: 0, state: 'sram.ok | pe.ok' },
+      { cycle: 100, state: 'sram.hit | pe.ok' },
+      { cycle: 3000, state: 'sram.hit | pe.dead' },
+    ]);
+    expect(r.schedule.filter((x) => x.target === 'pe.psum').map((x) => x.window)).toEqual([{ start: 3000 }]);
+    // floor(524288 * 1e-5) = 5 flips per epoch, epochs [100, 3000) and [3000, end).
+    expect(r.schedule.filter((x) => x.target === 'weightSram').map((x) => x.window.start)).toEqual([100, 100, 100, 100, 100, 3000, 3000, 3000, 3000, 3000]);
+  });
 });
