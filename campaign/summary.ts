@@ -99,6 +99,11 @@ export interface CampaignSummary {
   readonly overhead: readonly OverheadRow[];
 }
 
+/** A t interval of a proportion can leave [0, 1]; the reported bounds are clipped to it. */
+function clip01(i: Interval): Interval {
+  return { mean: i.mean, lo: Math.max(0, i.lo), hi: Math.min(1, i.hi) };
+}
+
 function vuln(faults: number, sdcFaults: number): Vulnerability {
   return { faults, sdcFaults, share: faults === 0 ? 0 : sdcFaults / faults };
 }
@@ -135,7 +140,7 @@ function summarizePoint(plan: CampaignPlan, pi: number, recs: readonly TrialReco
     index: p.index, key: p.key, model: p.model, protection: p.protection, format: p.formatKey, fault,
     trials: recs.length, images,
     goldenAccuracy: images === 0 ? 0 : golden / images,
-    accuracy: tInterval95(recs.map(({ r }) => (r.images === 0 ? 0 : r.faultyCorrect / r.images))),
+    accuracy: clip01(tInterval95(recs.map(({ r }) => (r.images === 0 ? 0 : r.faultyCorrect / r.images)))),
     sdc: { count: sdc, base: golden, rate: wilson95(sdc, golden) },
     criticalSdc: { count: crit, rate: wilson95(crit, golden) },
     faultsPerTrial: recs.length === 0 ? 0 : faults / recs.length,
@@ -187,7 +192,7 @@ export function summarize(plan: CampaignPlan, hash: string, records: readonly Tr
     trialsPerPoint: c.trialsPerPoint, totalTrials: plan.totalTrials, completedTrials: sorted.length,
     criticalClasses: c.criticalClasses,
     methods: {
-      accuracy: 'mean of per-trial top-1 accuracy, 95% Student t interval over trials',
+      accuracy: 'mean of per-trial top-1 accuracy, 95% Student t interval over trials (clipped to [0, 1])',
       rates: 'pooled over golden-correct images, 95% Wilson score interval',
       vulnerability: 'share of injected faults whose trial had at least one SDC',
     },

@@ -28,6 +28,8 @@ function groups(s: CampaignSummary): Map<string, PointSummary[]> {
 }
 
 const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+/** A titled chart group laid out inline (several per row when they fit). */
+const box = (title: string, charts: string): string => `<div class="box"><h3>${esc(title)}</h3>${charts}</div>`;
 
 function accuracySection(s: CampaignSummary): string {
   let out = '';
@@ -39,14 +41,14 @@ function accuracySection(s: CampaignSummary): string {
         points: pts.filter((p) => p.protection === pr).map((p) => ({
           x: p.fault.kind === 'ber' ? p.fault.ber : 0, y: p.accuracy.mean, lo: p.accuracy.lo, hi: p.accuracy.hi })),
       }));
-      out += `<h3>${esc(title)}</h3>` + logLineChart('Top-1 accuracy vs BER', 'bit error rate (log)', 'top-1 accuracy', series);
+      out += box(title, logLineChart('Top-1 accuracy vs BER', 'bit error rate (log)', 'top-1 accuracy', series));
     } else {
       const cats = uniq(pts.map((p) => faultLabel(p).replace('scenario ', '')));
       const vals = prots.map((pr) => cats.map((c) => {
         const p = pts.find((q) => q.protection === pr && faultLabel(q).endsWith(c));
         return p ? { value: p.accuracy.mean, lo: p.accuracy.lo, hi: p.accuracy.hi } : null;
       }));
-      out += `<h3>${esc(title)}</h3>` + groupedBarChart('Top-1 accuracy per scenario', 'top-1 accuracy', cats, prots, vals);
+      out += box(title, groupedBarChart('Top-1 accuracy per scenario', 'top-1 accuracy', cats, prots, vals));
     }
   }
   return out;
@@ -67,8 +69,8 @@ function sdcSection(s: CampaignSummary): string {
       const r = crit ? p.criticalSdc.rate : p.sdc.rate;
       return { value: r.mean, lo: r.lo, hi: r.hi };
     }));
-    out += `<h3>${esc(title)}</h3>` + groupedBarChart('SDC rate', 'SDC rate (of golden-correct)', cats, prots, vals(false));
-    if (s.criticalClasses.length > 0) out += groupedBarChart('Critical SDC rate', 'critical SDC rate', cats, prots, vals(true));
+    out += box(title, groupedBarChart('SDC rate', 'SDC rate (of golden-correct)', cats, prots, vals(false)) +
+      (s.criticalClasses.length > 0 ? groupedBarChart('Critical SDC rate', 'critical SDC rate', cats, prots, vals(true)) : ''));
   }
   return out;
 }
@@ -103,8 +105,8 @@ function layerSection(s: CampaignSummary): string {
     if (hp.length === 0) continue;
     const layers = uniq(hp.flatMap((p) => p.layers.map((l) => l.name)));
     const vals = hp.map((p) => layers.map((n) => { const l = p.layers.find((x) => x.name === n); return l ? { value: l.corruptedShare } : null; }));
-    out += `<h3>${esc(title)}</h3>` + groupedBarChart('Corrupted share per layer (harshest point)', 'corrupted share', layers,
-      hp.map((p) => `${p.protection} (${catOf(p)})`), vals);
+    out += box(title, groupedBarChart('Corrupted share per layer (harshest point)', 'corrupted share', layers,
+      hp.map((p) => `${p.protection} (${catOf(p)})`), vals));
   }
   const details = s.points.filter((p) => p.layers.length > 0).map((p) =>
     `<details><summary>${esc(p.key)}</summary><table><tr><th>layer</th><th>corrupted share</th><th>max |Δ|</th><th>rel. L2</th><th>images masked here</th></tr>` +
@@ -128,7 +130,7 @@ function pointTable(s: CampaignSummary): string {
 
 const CSS = `body{font-family:sans-serif;margin:24px;max-width:1200px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
 svg{margin:6px 12px 6px 0;border:1px solid #eee}table{border-collapse:collapse;font-size:12px;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}
-th{background:#f4f4f4}h3{font-size:14px;margin:14px 0 2px}.warn{background:#fff3cd;padding:6px 10px;border:1px solid #e0c36a}.meta{font-size:13px;color:#555}details{margin:4px 0;font-size:12px}`;
+th{background:#f4f4f4}h3{font-size:14px;margin:14px 0 2px}.box{display:inline-block;vertical-align:top;margin-right:8px}.warn{background:#fff3cd;padding:6px 10px;border:1px solid #e0c36a}.meta{font-size:13px;color:#555}details{margin:4px 0;font-size:12px}`;
 
 /** Renders the report as one HTML document (inline CSS + SVG, nothing external). */
 export function renderReport(s: CampaignSummary): string {
