@@ -12,7 +12,7 @@ import type { ConcreteFault } from '../faults/ops';
 import { shapeSize } from '../layers/shapes';
 import { referenceLayer } from '../layers/reference';
 import { quantizeArray } from '../format/format';
-import { usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
+import { convGeom, usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
 import { memoryLayout, type MemoryLayout } from '../memory/layout';
 import type { GoldenRun } from './golden';
 import { planRun, type RunPlan } from './faultyPlan';
@@ -86,13 +86,14 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const plan = planRun(network, spec);
   const layout = memoryLayout(spec, network, plan);
   const n = golden.n;
-  const geoms: (ConvGeom | null)[] = plan.layers.map(() => null);
-  const computes: (LayerCompute | null)[] = network.layers.map((l, i) => {
+  const geoms: (ConvGeom | null)[] = network.layers.map((l, i) => (isArrayKind(l) ? convGeom(l, plan.layers[i].inShape, plan.layers[i].outShape) : null));
+  // prepared lazily: only layers an image's faults or changes reach pay for weight encoding
+  const prepared: (LayerCompute | null)[] = network.layers.map(() => null);
+  const computeOf = (i: number): LayerCompute | null => {
+    const l = network.layers[i];
     if (!isArrayKind(l)) return null;
-    const lc = prepareLayer(l, plan.layers[i], golden.layers[i].formats);
-    geoms[i] = lc.geom;
-    return lc;
-  });
+    return (prepared[i] ??= prepareLayer(l, plan.layers[i], golden.layers[i].formats));
+  };
   const mods = collectMods(plan, geoms, layout, faults, n);
   const stats: LayerFaultStats[] = plan.layers.map((l) => ({
     layer: l.index, name: l.name, corrupted: 0, total: n * shapeSize(l.outShape), maxAbsDelta: 0, relL2: 0,
@@ -125,7 +126,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         const src = j >= 0 ? faulty[j] : null;
         return src ? (gl.formats.input.kind === 'fp32' ? src : quantizeArray(gl.formats.input, src)) : goldIn(q);
       };
-      const lc = computes[L];
+      const lc = computeOf(L);
       if (lc) {
         const g = lc.geom;
         const xG = goldIn(0);
