@@ -11,6 +11,7 @@ import { buildScenarioMachine, stateLabel, type ScenarioInput } from './machine'
 import { resolveSchedule } from './resolve';
 import type { ScenarioFile } from './schema';
 import type { ScenarioContext, ScenarioRun, SimEvent, TimelineEntryLike, TracePoint } from './types';
+import { inventory } from './walk';
 
 /** Options of a scenario run. */
 export interface RunScenarioOptions {
@@ -38,13 +39,16 @@ export function runScenario(
   options: RunScenarioOptions = {},
 ): Result<ScenarioRun> {
   const clock = new CycleClock(options.maxFires ?? timeline.length + 1_000_000);
-  const events = toSimEvents(timeline);
-  for (let i = 1; i < events.length; i++) {
-    if (events[i].cycle < events[i - 1].cycle) return fail(`timeline[${i}].cycle: expected non-decreasing cycles, found ${events[i].cycle} after ${events[i - 1].cycle}`, `timeline[${i}].cycle`);
+  for (let i = 1; i < timeline.length; i++) {
+    if (timeline[i].cycle < timeline[i - 1].cycle) return fail(`timeline[${i}].cycle: expected non-decreasing cycles, found ${timeline[i].cycle} after ${timeline[i - 1].cycle}`, `timeline[${i}].cycle`);
   }
+  // Only events some state handles are delivered (a machine ignores the others anyway); this
+  // skips e.g. the FOLD_START flood of big networks. Rate epochs read INFERENCE_START directly.
+  const handled = new Set(inventory(file.machine).states.flatMap((s) => Object.keys(s.node.on ?? {})));
+  const delivered = toSimEvents(timeline.filter((t) => handled.has(t.event.type)));
   let machine = buildScenarioMachine(file.machine);
   if (options.simulator) machine = machine.provide({ actors: { simulator: options.simulator } });
-  const input: ScenarioInput = { clock, events };
+  const input: ScenarioInput = { clock, events: delivered };
   const actor = createActor(machine, { clock, input });
   const trace: TracePoint[] = [];
   let actorError: unknown;
@@ -53,7 +57,7 @@ export function runScenario(
     if (trace.length === 0 || trace[trace.length - 1].state !== state) trace.push({ cycle: clock.now(), state });
   };
   actor.subscribe({ next: (s) => record(s.value), error: (e) => (actorError = e) });
-  const endCycle = options.endCycle ?? (events.length > 0 ? events[events.length - 1].cycle : 0);
+  const endCycle = options.endCycle ?? (timeline.length > 0 ? timeline[timeline.length - 1].cycle : 0);
   try {
     actor.start();
     record(actor.getSnapshot().value);
@@ -70,7 +74,7 @@ export function runScenario(
   }
   const ctx = snap.context as ScenarioContext;
   const seed = options.seed ?? file.seed ?? 0;
-  const starts = events.filter((e) => e.type === 'INFERENCE_START').map((e) => e.cycle);
+  const starts = timeline.filter((t) => t.event.type === 'INFERENCE_START').map((t) => t.cycle);
   const schedule = resolveSchedule(ctx, spec, seed, starts);
   if (!schedule.ok) return schedule;
   return ok({
