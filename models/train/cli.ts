@@ -1,0 +1,66 @@
+/**
+ * Training CLI: `npm run train -- --model lenet5 --epochs 10`. Trains on the deterministic MNIST
+ * split, logs each epoch to stdout and models/weights/<id>.train.log, and saves
+ * models/weights/<id>.json + .bin.
+ */
+import { Command } from 'commander';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadMnistSplit } from '../data/mnist';
+import { DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../data/split';
+import { materialize } from '../nets/init';
+import { getArch } from '../nets';
+import { saveWeights, WEIGHTS_DIR } from '../io/weights';
+import { DEFAULT_TRAIN, trainNetwork } from './train';
+import { useBackend } from './backend';
+
+const program = new Command()
+  .name('train')
+  .requiredOption('--model <id>', 'model id (lenet5 | vgg_mnist)')
+  .option('--epochs <n>', 'epochs', String(DEFAULT_TRAIN.epochs))
+  .option('--batch <n>', 'batch size', String(DEFAULT_TRAIN.batchSize))
+  .option('--lr <x>', 'initial Adam learning rate', String(DEFAULT_TRAIN.learningRate))
+  .option('--lr-decay <x>', 'learning-rate multiplier per epoch', String(DEFAULT_TRAIN.lrDecay))
+  .option('--shift <px>', 'max random translation in pixels', String(DEFAULT_TRAIN.shift))
+  .option('--seed <n>', 'seed for init, shuffling and augmentation', String(DEFAULT_TRAIN.seed))
+  .option('--backend <name>', 'tfjs backend: wasm (default, with our JS conv filter gradient) or cpu', 'wasm')
+  .option('--out <dir>', 'output directory', WEIGHTS_DIR);
+program.parse();
+const o = program.opts<Record<string, string>>();
+
+const id = o.model!;
+const arch = getArch(id);
+if (!arch || arch.input.h !== 28) {
+  console.error(`--model: expected a trainable MNIST model id (lenet5, vgg_mnist), found '${id}'`);
+  process.exit(2);
+}
+const opts = {
+  epochs: Number(o.epochs), batchSize: Number(o.batch), learningRate: Number(o.lr),
+  lrDecay: Number(o.lrDecay), shift: Number(o.shift), seed: Number(o.seed),
+};
+const backend = await useBackend(o.backend as 'cpu' | 'wasm');
+const outDir = o.out!;
+mkdirSync(outDir, { recursive: true });
+const logPath = join(outDir, `${id}.train.log`);
+const command = `npm run train -- ${process.argv.slice(2).join(' ')}`;
+writeFileSync(logPath, '');
+const say = (s: string): void => {
+  console.log(s);
+  appendFileSync(logPath, s + '\n');
+};
+const { train, test } = loadMnistSplit();
+say(`# ${command}`);
+say(`# model=${id} backend=${backend} train=${train.n} test=${test.n} split-seed=${DEFAULT_SPLIT_SEED} ${JSON.stringify(opts)} date=${new Date().toISOString()}`);
+const init = materialize(arch, opts.seed);
+const res = await trainNetwork(init, train, test, opts, (e) =>
+  say(`epoch ${e.epoch}/${opts.epochs} loss=${e.loss.toFixed(4)} test_acc=${(e.testAccuracy * 100).toFixed(2)}% lr=${e.learningRate.toExponential(2)} time=${e.seconds.toFixed(1)}s`),
+);
+const last = res.log[res.log.length - 1]!;
+const paths = saveWeights(res.net, {
+  id, architecture: arch.name, testAccuracy: last.testAccuracy, testSize: test.n, trainSize: train.n,
+  date: new Date().toISOString(), command, epochs: opts.epochs, seed: opts.seed, splitSeed: DEFAULT_SPLIT_SEED,
+  testFraction: DEFAULT_TEST_FRACTION, backend, hyper: { batchSize: opts.batchSize, learningRate: opts.learningRate, lrDecay: opts.lrDecay, shift: opts.shift },
+}, outDir);
+say(`# final test accuracy ${(last.testAccuracy * 100).toFixed(2)}% on ${test.n} images; saved ${paths.json}`);
+tf.disposeVariables();
