@@ -2,23 +2,20 @@
  * `faultline run`: one scenario on one model, golden vs faulty, with per-layer propagation stats.
  *   faultline run --model lenet5 --scenario scenarios/examples/single-seu-weight.json
  *                 [--array 16x16] [--dataflow ws] [--format fp32] [--images N] [--seed S] [--json]
- * Pipeline: array spec -> network -> scenario validated for that array -> run timeline ->
- * scenario machine on the simulated clock -> fault schedule -> concrete faults -> golden run ->
- * faulty run -> table (corrupted values, max |delta|, relative L2) and predictions.
+ * Pipeline: array spec -> network (models/io loadModel) -> scenario validated for that array ->
+ * run timeline -> scenario machine on the simulated clock -> fault schedule -> sim/engine/run
+ * runWithFaults (fault resolution, golden run, faulty run) -> table (corrupted values, max |delta|, relative L2) and predictions.
  */
 import type { Command } from 'commander';
 import { parseArraySize, parseArraySpec } from '../../sim/array/spec';
 import type { ArraySpec } from '../../sim/types';
 import type { Network } from '../../sim/layers/types';
 import { timeline } from '../../sim/engine/timeline';
-import { runGolden } from '../../sim/engine/golden';
-import { runFaulty, type FaultyRun } from '../../sim/engine/faulty';
-import { resolveFaults } from '../../sim/faults/resolve';
+import type { FaultyRun } from '../../sim/engine/faulty';
+import { runWithFaults } from '../../sim/engine/run';
 import { createKernel } from '../../sim/kernels/select';
 import type { KernelBackendName } from '../../sim/kernels/types';
-import { getArch, ARCHITECTURES } from '../../models/nets';
-import { materialize } from '../../models/nets/init';
-import { hasWeights, readWeights } from '../../models/io/weights';
+import { loadModelResult } from '../../models/io/load';
 import { loadMnistSplit } from '../../models/data/mnist';
 import { MODELS } from '../../models/registry';
 import { loadScenarioFile } from '../../scenarios/io/load';
@@ -41,7 +38,7 @@ export interface RunOptions {
 }
 
 /** Everything a run produced (also the --json output, minus tensors). */
-export interface RunOutcome {
+export interface RunCommandOutcome {
   readonly model: string;
   /** True when trained weights were loaded; false = seeded random weights. */
   readonly trained: boolean;
@@ -64,17 +61,11 @@ function intOption(v: string | undefined, name: string, min: number, max: number
   return n;
 }
 
-/** Network for a model id: trained weights when committed, else seeded random weights.
- * (Switch to models/io loadModel when it lands.) */
+/** Network for a model id (models/io loadModel): trained weights when committed, else seeded random weights. */
 function loadNetwork(id: string): { net: Network; trained: boolean } {
-  const arch = getArch(id);
-  if (!arch) throw new CliError(`--model: expected one of ${Object.keys(ARCHITECTURES).join(', ')}, found "${id}"`);
-  if (hasWeights(id)) {
-    const w = readWeights(id);
-    if (!w.ok) throw new CliError(w.reason);
-    return { net: w.value.net, trained: true };
-  }
-  return { net: materialize(arch), trained: false };
+  const r = loadModelResult(id, { allowUntrained: true });
+  if (!r.ok) throw new CliError(`--${r.reason}`);
+  return { net: r.value.net, trained: r.value.meta !== null };
 }
 
 /** Input batch: MNIST test images for MNIST models, else seeded uniform noise in 0..1. */
@@ -95,17 +86,8 @@ function inputBatch(modelId: string, net: Network, n: number): { batch: Float32A
   return { batch, labels: null };
 }
 
-function argmaxRows(out: Float32Array, n: number): number[] {
-  const k = out.length / n;
-  return Array.from({ length: n }, (_, i) => {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (out[i * k + j] > out[i * k + best]) best = j;
-    return best;
-  });
-}
-
 /** Runs the whole pipeline (see module doc); throws CliError (exit 2) on bad input. */
-export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
+export async function executeRun(opts: RunOptions): Promise<RunCommandOutcome> {
   if (opts.model === undefined) throw new CliError('run: --model <id> is required');
   if (opts.scenario === undefined) throw new CliError('run: --scenario <file> is required');
   const size = parseArraySize(opts.array ?? '16x16', '--array');
@@ -121,30 +103,22 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
   const tl = timeline(net, spec.value, nImages);
   const sr = runScenario(scen.value.file, spec.value, tl, seedOpt === undefined ? {} : { seed: seedOpt });
   if (!sr.ok) throw new CliError(`${opts.scenario}: ${sr.reason}`);
-  const faults = resolveFaults(spec.value, sr.value.schedule, sr.value.seed);
-  if (!faults.ok) throw new CliError(`${opts.scenario}: ${faults.reason}`);
-
   const kname = (opts.kernel ?? 'js') as KernelBackendName;
   if (!['js', 'tfjs-wasm', 'gpujs'].includes(kname)) throw new CliError(`--kernel: expected js | tfjs-wasm | gpujs, found "${kname}"`);
   const kernel = await createKernel(kname);
   if (!kernel.ok) throw new CliError(`--kernel: ${kernel.reason}`);
   const { batch, labels } = inputBatch(opts.model, net, nImages);
-  const golden = runGolden(net, batch, spec.value, kernel.value);
-  if (!golden.ok) throw new CliError(`golden run: ${golden.reason}`);
-  const faulty = runFaulty(golden.value, spec.value, faults.value);
-  const last = net.layers.length - 1;
-  const faultyOut = new Float32Array(golden.value.output.length);
-  const per = golden.value.output.length / nImages;
-  for (let i = 0; i < nImages; i++) faultyOut.set(faulty.output(last, i), i * per);
+  const run = runWithFaults({ network: net, spec: spec.value, images: batch, faults: sr.value.schedule, seed: sr.value.seed, kernel: kernel.value });
+  if (!run.ok) throw new CliError(`${opts.scenario}: ${run.reason}`);
   return {
     model: opts.model,
     trained,
     spec: spec.value,
     scenarioFile: opts.scenario,
     scenario: sr.value,
-    faulty,
-    goldenPredictions: Array.from(golden.value.predictions),
-    faultyPredictions: argmaxRows(faultyOut, nImages),
+    faulty: run.value.faulty,
+    goldenPredictions: Array.from(run.value.goldenTop1),
+    faultyPredictions: Array.from(run.value.faultyTop1),
     labels,
   };
 }
@@ -152,7 +126,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
 const num = (x: number): string => (Number.isFinite(x) ? (x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toFixed(4)) : String(x));
 
 /** Human-readable report: scenario trace, fault summary, per-layer table, predictions. */
-export function formatRun(o: RunOutcome): string {
+export function formatRun(o: RunCommandOutcome): string {
   const s = o.spec;
   const fmt = s.format.kind === 'int8' ? `int8 Q${s.format.intBits}.${s.format.fracBits}` : s.format.kind;
   const byKind = new Map<string, number>();
@@ -178,7 +152,7 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run a fault scenario on a model: per-layer propagation stats and golden vs faulty predictions')
-    .option('-m, --model <id>', `model id (${Object.keys(ARCHITECTURES).join(', ')})`)
+    .option('-m, --model <id>', `model id (${MODELS.map((m) => m.id).join(', ')})`)
     .option('-s, --scenario <file>', 'scenario JSON file (see docs/README-scenarios.md)')
     .option('-a, --array <RxC>', 'array size, rows x cols, each 1..256 (default 16x16)')
     .option('-d, --dataflow <df>', 'ws | os | is (default ws)')
