@@ -18,9 +18,17 @@ import { sramWords } from '../memory/layout';
 /** A seeded random source (mutable pure-rand generator). */
 export type Rng = ReturnType<typeof xoroshiro128plus>;
 
-/** Creates a reproducible generator from an integer seed. */
+/** Creates a reproducible generator from an integer seed. The seed is mixed (murmur3 finalizer)
+ * and the first outputs are discarded: xoroshiro128+ seeded with small integers starts with
+ * strongly correlated values (e.g. a first uniform draw of 0.99999998 for seed 1). */
 export function makeRng(seed: number): Rng {
-  return xoroshiro128plus(seed | 0);
+  let h = (seed | 0) ^ 0x9e3779b9;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  const rng = xoroshiro128plus(h | 0);
+  for (let i = 0; i < 8; i++) rng.next();
+  return rng;
 }
 
 /** Uniform integer in [lo, hi] (inclusive) from a generator. */
