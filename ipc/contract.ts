@@ -14,6 +14,11 @@
  */
 import { z } from 'zod';
 import { errorReply, jsonBytes, MAX_PAYLOAD_BYTES, type Reply } from './wire';
+import { CyclesRequest, CyclesResponse, ImagesRequest, ImagesResponse, InspectRequest, InspectResponse, RunRequest, RunResponse } from './sim-schemas';
+import {
+  ScenarioListResponse, ScenarioOpenRequest, ScenarioOpenResponse, ScenarioSaveRequest, ScenarioSaveResponse,
+  ScenarioValidateRequest, ScenarioValidateResponse,
+} from './scenario-schemas';
 
 /** One request/response channel of the contract. */
 export interface ChannelDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
@@ -102,6 +107,62 @@ export const CHANNELS = {
     cancellable: false,
     pushes: [],
     summary: 'The example scenario files (scenarios/examples), sorted by id.',
+  }),
+  'sim.cycles': channel({
+    request: CyclesRequest,
+    response: CyclesResponse,
+    cancellable: true,
+    pushes: [],
+    summary: 'Cycle model of a model on an array: per layer GEMM, mapping, folds, cycles, utilization.',
+  }),
+  'sim.run': channel({
+    request: RunRequest,
+    response: RunResponse,
+    cancellable: true,
+    pushes: ['job.progress'],
+    summary: 'Model + scenario + array: state trace, faults, per-layer golden vs faulty outputs and stats (worker thread).',
+  }),
+  'sim.inspect': channel({
+    request: InspectRequest,
+    response: InspectResponse,
+    cancellable: true,
+    pushes: [],
+    summary: 'A PE or SRAM word of a finished run at a cycle: golden/faulty value and fault history.',
+  }),
+  'data.images': channel({
+    request: ImagesRequest,
+    response: ImagesResponse,
+    cancellable: true,
+    pushes: [],
+    summary: "Test-set images (pixels and labels) of a model's dataset, for the input picker.",
+  }),
+  'scenario.list': channel({
+    request: NoParams,
+    response: ScenarioListResponse,
+    cancellable: false,
+    pushes: [],
+    summary: 'Example and user scenario files, and the user scenarios directory.',
+  }),
+  'scenario.open': channel({
+    request: ScenarioOpenRequest,
+    response: ScenarioOpenResponse,
+    cancellable: false,
+    pushes: [],
+    summary: 'The text of an example or user scenario file.',
+  }),
+  'scenario.save': channel({
+    request: ScenarioSaveRequest,
+    response: ScenarioSaveResponse,
+    cancellable: false,
+    pushes: [],
+    summary: 'Writes a scenario into the user scenarios directory (never elsewhere).',
+  }),
+  'scenario.validate': channel({
+    request: ScenarioValidateRequest,
+    response: ScenarioValidateResponse,
+    cancellable: false,
+    pushes: [],
+    summary: 'Validates scenario text for an array (scenarios/validate): every error with its JSON path.',
   }),
 } as const;
 

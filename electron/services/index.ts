@@ -8,6 +8,9 @@ import { listModels } from '../../models/registry';
 import { listScenarios } from '../../scenarios/io/catalog';
 import { createConnection, type Connection, type HandlersFor } from './dispatch';
 import { SIM_CORE_VERSION } from './version';
+import { resolve } from 'node:path';
+import { createSimHost, workerFile, type SimHost } from './sim/host';
+import { defaultUserScenariosDir, listAll, openScenario, saveScenario, validateText } from './scenario-files';
 
 /** Where and how the services run; chosen by the shell that hosts them. */
 export interface ServiceConfig {
@@ -21,10 +24,36 @@ export interface ServiceConfig {
   readonly electronVersion: string | null;
   /** Node.js version of this process. */
   readonly nodeVersion: string;
+  /** Directory where `scenario.save` writes (default: defaultUserScenariosDir()). */
+  readonly userScenariosDir?: string;
+  /** Repository root holding electron/services/sim/worker.mjs (default: two levels above scenariosDir). */
+  readonly appRoot?: string;
+}
+
+const hosts = new Map<string, SimHost>();
+
+/** The simulation worker host for an app root (one per process and root, started lazily). */
+function simHostFor(config: ServiceConfig): SimHost {
+  const root = config.appRoot ?? resolve(config.scenariosDir, '..', '..');
+  let h = hosts.get(root);
+  if (!h) {
+    h = createSimHost(workerFile(root));
+    hosts.set(root, h);
+  }
+  return h;
+}
+
+/** Stops every simulation worker of this process (shell shutdown, tests). */
+export async function closeSimWorkers(): Promise<void> {
+  const all = [...hosts.values()];
+  hosts.clear();
+  await Promise.all(all.map((h) => h.close()));
 }
 
 /** Builds the handler for every channel of the contract. */
 export function createServices(config: ServiceConfig): HandlersFor<typeof CHANNELS> {
+  const userDir = config.userScenariosDir ?? defaultUserScenariosDir();
+  const sim = (): SimHost => simHostFor(config);
   return {
     'app.version': () => ({
       app: config.appVersion,
@@ -37,6 +66,17 @@ export function createServices(config: ServiceConfig): HandlersFor<typeof CHANNE
       listModels().map((m) => ({ id: m.id, name: m.name, dataset: m.dataset, trained: m.trained, description: m.description })),
     'catalog.scenarios': () =>
       listScenarios(config.scenariosDir).map((s) => ({ id: s.id, name: s.name, description: s.description })),
+    'sim.cycles': (req, ctx) => sim().call('cycles', req, ctx.signal) as never,
+    'sim.run': (req, ctx) =>
+      sim().call('run', { request: req, runId: `${ctx.id}-${Date.now().toString(36)}` }, ctx.signal, (done, total, message) =>
+        ctx.push('job.progress', { id: ctx.id, done, total, message }),
+      ) as never,
+    'sim.inspect': (req, ctx) => sim().call('inspect', req, ctx.signal) as never,
+    'data.images': (req, ctx) => sim().call('images', req, ctx.signal) as never,
+    'scenario.list': () => listAll(config.scenariosDir, userDir),
+    'scenario.open': (req) => openScenario(config.scenariosDir, userDir, req),
+    'scenario.save': (req) => saveScenario(userDir, req),
+    'scenario.validate': (req) => validateText(req),
   };
 }
 
