@@ -1,0 +1,106 @@
+/**
+ * App-wide state shared by the views (they are re-created on navigation): the accelerator and
+ * model chosen, the scenario being run, the last run and cycle report, the scrubbed cycle, and
+ * helpers that call the simulation channels with progress and cancellation.
+ */
+import type { z } from 'zod';
+import type { ArrayInput, CyclesResponse, RunResponse } from '../../../ipc/sim-schemas';
+import type { IpcError } from '../../../ipc/wire';
+import { getBridge } from '../bridge';
+
+/** Array settings as the forms edit them. */
+export type ArraySettings = z.output<typeof ArrayInput>;
+/** A `sim.run` reply. */
+export type RunResult = z.output<typeof RunResponse>;
+/** A `sim.cycles` reply. */
+export type CyclesResult = z.output<typeof CyclesResponse>;
+
+/** Progress of the running job, or null. */
+export interface JobState {
+  readonly id: string;
+  done: number;
+  total: number | null;
+  message: string;
+}
+
+/** The shared session (reactive). */
+export const session = $state({
+  model: 'lenet5',
+  array: { rows: 16, cols: 16, dataflow: 'ws', format: 'fp32', sramKiB: 64 } as ArraySettings,
+  /** Scenario text run by the accelerator / propagation views, and its label. */
+  scenarioText: '',
+  scenarioLabel: '',
+  images: 1,
+  firstImage: 0,
+  run: null as RunResult | null,
+  cycles: null as CyclesResult | null,
+  /** Scrubbed cycle (absolute). */
+  cycle: 0,
+  job: null as JobState | null,
+  error: null as IpcError | null,
+});
+
+let jobSeq = 0;
+let unsubscribe: (() => void) | null = null;
+
+function listen(): void {
+  unsubscribe ??= getBridge().on('job.progress', (p) => {
+    if (session.job && p.id === session.job.id) {
+      session.job.done = p.done;
+      session.job.total = p.total;
+      session.job.message = p.message;
+    }
+  });
+}
+
+/** Loads the cycle report for the current model and array into `session.cycles`. */
+export async function loadCycles(): Promise<void> {
+  const r = await getBridge().invoke('sim.cycles', { model: session.model, array: { ...session.array } });
+  if (r.ok) session.cycles = r.value;
+  else session.error = r.error;
+}
+
+/** Runs the current scenario (sim.run) with progress; the result lands in `session.run`. */
+export async function runScenario(): Promise<boolean> {
+  listen();
+  const id = `run-${++jobSeq}-${Date.now().toString(36)}`;
+  session.job = { id, done: 0, total: null, message: 'starting' };
+  session.error = null;
+  const bridge = getBridge();
+  const [r] = await Promise.all([
+    bridge.invoke(
+      'sim.run',
+      {
+        model: session.model, array: { ...session.array }, images: session.images, firstImage: session.firstImage, viewImage: 0,
+        scenario: { text: session.scenarioText, file: `${session.scenarioLabel || 'scenario'}.json` },
+      },
+      { id },
+    ),
+    loadCycles(),
+  ]);
+  if (session.job?.id === id) session.job = null;
+  if (!r.ok) {
+    session.error = r.error;
+    return false;
+  }
+  session.run = r.value;
+  session.cycle = Math.min(session.cycle, Math.max(0, r.value.totalCycles - 1));
+  return true;
+}
+
+/** Cancels the running job, if any. */
+export function cancelJob(): void {
+  if (session.job) getBridge().cancel(session.job.id);
+}
+
+/** Loads a scenario file's text into the session. */
+export async function useScenarioFile(source: 'example' | 'user', id: string): Promise<boolean> {
+  const r = await getBridge().invoke('scenario.open', { source, id });
+  if (!r.ok) {
+    session.error = r.error;
+    return false;
+  }
+  session.scenarioText = r.value.text;
+  session.scenarioLabel = id;
+  return true;
+}

