@@ -1,0 +1,147 @@
+/**
+ * Fault exposure of a protected model's stored parameters: static bit errors in the weight SRAM
+ * words AND in the stored activation bounds (bounds live in memory too and can be hit), with an
+ * optional SEC-DED code per word (ecc.ts) whose check bits are exposed as well.
+ * BER definitions as in docs/README-campaigns.md: "per-bit" flips each stored bit independently
+ * with probability p; "count" flips floor(bits x p) distinct bits (per layer, per bound tensor).
+ * Pure and seeded: the same arguments give the same corrupted copy; the input is never mutated.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { decode, encode, wordBits } from '../../sim/format/format';
+import type { FaultKind } from '../../sim/faults/types';
+import type { Activation, Layer, Network } from '../../sim/layers/types';
+import type { NumericFormat } from '../../sim/types';
+import { decodeWord, encodeWord, secDed, type SecDed } from './ecc';
+
+type Rng = ReturnType<typeof xoroshiro128plus>;
+
+/** Options of `corruptStored`. */
+export interface ExposureOptions {
+  /** Protect every stored word with SEC-DED (check bits exposed too). */
+  readonly ecc?: boolean;
+  /** What a detected-uncorrectable (double-error) word reads as: 0 (default) or the corrupted data. */
+  readonly onDetected?: 'zero' | 'keep';
+  /** Also expose the activation bounds (default true). */
+  readonly bounds?: boolean;
+}
+
+/** Counts of one corruption. */
+export interface ExposureStats {
+  /** Bits drawn (faults injected), weights + bounds, data + check bits. */
+  readonly faults: number;
+  /** Faults that landed in bound words. */
+  readonly boundFaults: number;
+  /** ECC: words corrected / detected (double errors) / decoded clean but wrong (>= 3 errors). */
+  readonly corrected: number;
+  readonly detected: number;
+  readonly silent: number;
+}
+
+/** A seeded generator with its first outputs discarded (xoroshiro128+ starts poorly mixed for small seeds). */
+export function seededRng(seed: number): Rng {
+  const rng = xoroshiro128plus(seed | 0);
+  for (let i = 0; i < 8; i++) uniformFloat64(rng);
+  return rng;
+}
+
+/** Draws distinct bit indices in [0, total) for BER p (per-bit: geometric gaps; count: floor(total p)). */
+export function drawBits(rng: Rng, total: number, p: number, def: 'per-bit' | 'count'): number[] {
+  if (p <= 0 || total <= 0) return [];
+  if (def === 'count') {
+    const m = Math.min(total, Math.floor(total * p));
+    const set = new Set<number>();
+    while (set.size < m) set.add(uniformInt(rng, 0, total - 1));
+    return [...set].sort((a, b) => a - b);
+  }
+  if (p >= 1) return Array.from({ length: total }, (_, i) => i);
+  const out: number[] = [];
+  const l = Math.log1p(-p);
+  for (let i = -1; ;) {
+    const u = 1 - uniformFloat64(rng); // (0, 1]
+    i += 1 + Math.floor(Math.log(u) / l);
+    if (i >= total) return out;
+    out.push(i);
+  }
+}
+
+function applyKind(bit: number, kind: FaultKind, width: number, w: number): number {
+  const m = 2 ** bit;
+  const set = Math.floor(w / m) % 2 === 1;
+  if (kind === 'stuckAt0') return set ? w - m : w;
+  if (kind === 'stuckAt1') return set ? w : w + m;
+  let v = set ? w - m : w + m;
+  if (kind === 'mbu' && bit + 1 < width) { const m2 = 2 ** (bit + 1); v = Math.floor(v / m2) % 2 === 1 ? v - m2 : v + m2; }
+  return v;
+}
+
+interface Counters { faults: number; corrected: number; detected: number; silent: number }
+
+/** Corrupts a copy of `values` stored in `format` (optionally ECC-coded); returns the copy or the input when untouched. */
+function corruptArray(values: Float32Array, format: NumericFormat, code: SecDed | null, rng: Rng, ber: number, def: 'per-bit' | 'count',
+  kind: FaultKind, onDetected: 'zero' | 'keep', c: Counters): Float32Array {
+  const k = wordBits(format);
+  const width = code ? code.n : k;
+  const flips = drawBits(rng, values.length * width, ber, def);
+  if (flips.length === 0) return values;
+  c.faults += flips.length;
+  const out = Float32Array.from(values);
+  for (let s = 0; s < flips.length;) {
+    const word = Math.floor(flips[s]! / width);
+    let e = s;
+    while (e < flips.length && Math.floor(flips[e]! / width) === word) e++;
+    const data = encode(format, out[word]!) >>> 0;
+    if (!code) {
+      let w = data;
+      for (let j = s; j < e; j++) w = applyKind(flips[j]! % width, kind, width, w);
+      out[word] = decode(format, w >>> 0);
+    } else {
+      const cw = encodeWord(code, data);
+      for (let j = s; j < e; j++) {
+        const b = flips[j]! % width;
+        const nb = applyKind(0, kind, 1, cw[b]!); // single-bit view of the codeword bit
+        cw[b] = nb & 1;
+        if (kind === 'mbu' && b + 1 < width) cw[b + 1] ^= 1;
+      }
+      const d = decodeWord(code, cw);
+      if (d.outcome === 'corrected') c.corrected++;
+      if (d.outcome === 'detected') c.detected++;
+      if (d.outcome !== 'detected' && d.word !== data) c.silent++;
+      out[word] = d.outcome === 'detected' && onDetected === 'zero' ? 0 : decode(format, d.word >>> 0);
+    }
+    s = e;
+  }
+  return out;
+}
+
+/**
+ * Static corruption of the stored parameters of `net` in `format`: weights of every conv/dense
+ * layer (layer order, row-major K x N) then, when `opts.bounds` (default), every clip/clipZero
+ * bound (a layer-wise bound is one word). Returns the corrupted copy and counts.
+ */
+export function corruptStored(net: Network, format: NumericFormat, ber: number, def: 'per-bit' | 'count', kind: FaultKind, seed: number,
+  opts: ExposureOptions = {}): { network: Network; stats: ExposureStats } {
+  const rng = seededRng(seed);
+  const code = opts.ecc ? secDed(wordBits(format)) : null;
+  const onDet = opts.onDetected ?? 'zero';
+  const c: Counters = { faults: 0, corrected: 0, detected: 0, silent: 0 };
+  let layers: Layer[] = net.layers.map((l) => {
+    if (l.kind !== 'conv2d' && l.kind !== 'dense') return l;
+    const w = corruptArray(l.weights, format, code, rng, ber, def, kind, onDet, c);
+    return w === l.weights ? l : { ...l, weights: w };
+  });
+  const weightFaults = c.faults;
+  if (opts.bounds ?? true) {
+    layers = layers.map((l) => {
+      if (!('activation' in l) || (l.activation.kind !== 'clip' && l.activation.kind !== 'clipZero')) return l;
+      const b = l.activation.bound;
+      const arr = typeof b === 'number' ? Float32Array.of(b) : b;
+      const nb = corruptArray(arr, format, code, rng, ber, def, kind, onDet, c);
+      if (nb === arr) return l;
+      const activation: Activation = { kind: l.activation.kind, bound: typeof b === 'number' ? nb[0]! : nb };
+      return { ...l, activation } as Layer;
+    });
+  }
+  return { network: { ...net, layers }, stats: { ...c, boundFaults: c.faults - weightFaults } };
+}

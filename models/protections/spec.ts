@@ -1,0 +1,60 @@
+/**
+ * Protection ids as written in campaign files and on the CLI: one activation protection
+ * (`relu` = none, `ranger`, `clipact`, `fitact`, `proact`) combined with `+` with optional weight or
+ * memory protections (`saf` = tanh, `saf-arctan`, `saf-softsign`, `saq`, `ecc`), e.g. `proact+saf`,
+ * `ranger+ecc`. Parsing is pure; the order of the parts does not matter (the canonical id sorts them).
+ */
+import type { WeightTransform } from '../../sim/layers/types';
+import { fail, ok, type Result } from '../../sim/result';
+
+/** Activation protections (mutually exclusive). */
+export type ActivationProtection = 'relu' | 'ranger' | 'clipact' | 'fitact' | 'proact';
+
+/** A parsed protection combination. */
+export interface ProtectionSpec {
+  /** Canonical id, e.g. "proact+saf". */
+  readonly id: string;
+  readonly activation: ActivationProtection;
+  /** Saturated weight transform (saf), or null. */
+  readonly saf: Exclude<WeightTransform, 'none'> | null;
+  /** Sharpness-aware quantization-aware training for int8 (saq). */
+  readonly saq: boolean;
+  /** SEC-DED per weight-SRAM word (ecc). */
+  readonly ecc: boolean;
+}
+
+const ACTS: readonly ActivationProtection[] = ['relu', 'ranger', 'clipact', 'fitact', 'proact'];
+const SAF: Readonly<Record<string, Exclude<WeightTransform, 'none'>>> = { saf: 'tanh', 'saf-tanh': 'tanh', 'saf-arctan': 'arctan', 'saf-softsign': 'softsign' };
+
+/** Every single part accepted in a protection id. */
+export const PROTECTION_PARTS: readonly string[] = [...ACTS, ...Object.keys(SAF), 'saq', 'ecc'];
+
+/** Parses "proact+saf" etc.; fails naming the unknown or conflicting part. */
+export function parseProtection(id: string): Result<ProtectionSpec> {
+  const parts = id.split('+').map((p) => p.trim()).filter((p) => p.length > 0);
+  if (parts.length === 0) return fail(`protection: expected e.g. "relu" or "proact+saf", found "${id}"`, 'protection');
+  let activation: ActivationProtection | null = null;
+  let saf: ProtectionSpec['saf'] = null;
+  let saq = false;
+  let ecc = false;
+  for (const p of parts) {
+    if ((ACTS as readonly string[]).includes(p)) {
+      if (activation !== null && activation !== p) return fail(`protection "${id}": two activation protections (${activation}, ${p}); expected at most one of ${ACTS.join(', ')}`, 'protection');
+      activation = p as ActivationProtection;
+    } else if (p in SAF) {
+      if (saf !== null) return fail(`protection "${id}": more than one saturated weight transform`, 'protection');
+      saf = SAF[p]!;
+    } else if (p === 'saq') saq = true;
+    else if (p === 'ecc') ecc = true;
+    else return fail(`protection "${id}": unknown part "${p}"; expected one of ${PROTECTION_PARTS.join(', ')} joined with +`, 'protection');
+  }
+  const act = activation ?? 'relu';
+  const canon = [act !== 'relu' || (!saf && !saq && !ecc) ? act : null, saf ? (saf === 'tanh' ? 'saf' : `saf-${saf}`) : null, saq ? 'saq' : null, ecc ? 'ecc' : null]
+    .filter((x): x is string => x !== null).join('+');
+  return ok({ id: canon, activation: act, saf, saq, ecc });
+}
+
+/** True when the protection needs a calibration/training step that is too slow to run inside a campaign worker. */
+export function needsOfflineStep(p: ProtectionSpec): boolean {
+  return p.activation === 'clipact' || p.activation === 'fitact' || p.activation === 'proact' || p.saf !== null || p.saq;
+}

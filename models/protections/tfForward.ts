@@ -1,0 +1,218 @@
+/**
+ * A differentiable forward pass of a sim `Network` in tfjs core ops, used by the protection
+ * calibration / training steps (FitAct and ProAct bound training, SAF fine-tuning, QAT / SAQ).
+ * Unlike models/train/tfModel.ts it supports the protection activations (`clip`, `clipZero`) with
+ * trainable bounds, weight transforms (tanh / arctan / softsign on raw weights) and fake
+ * quantization of weights and activations (straight-through estimator).
+ *
+ * Tensors are NHWC; conv weights [kh][kw][inC][outC] and dense weights [inF][outF] map 1:1 to tf.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Activation, Layer, Network, WeightTransform } from '../../sim/layers/types';
+
+/** How clip bounds behave in the forward pass: exact (inference) or smooth (training). */
+export type BoundMode = 'hard' | 'smooth';
+
+/** Fake-quantization of one array layer: Qm.n fraction bits of weights and outputs (int8, 1 sign bit). */
+export interface FakeQuant {
+  /** Fraction bits n of the weight Qm.n (m = 7 - n). */
+  readonly weightFrac: number;
+  /** Fraction bits n of the layer's stored outputs. */
+  readonly outputFrac: number;
+}
+
+/** Options of `TfNetwork`. */
+export interface TfNetworkOptions {
+  /** Layer indices whose raw weights/biases are trainable variables (others are constants). */
+  readonly trainWeights?: ReadonlySet<number>;
+  /** Layer indices whose clip/clipZero bound is a trainable variable. */
+  readonly trainBounds?: ReadonlySet<number>;
+  /** Sharpness of the smooth bound (1/units of activation); default 8. */
+  readonly smoothK?: number;
+}
+
+/** Straight-through rounding to int8 Qm.n (value domain), saturating at the int8 range. */
+export function fakeQuantize(x: tf.Tensor, frac: number): tf.Tensor {
+  const s = 2 ** frac;
+  const f = tf.customGrad(((v: tf.Tensor) => ({
+    value: tf.tidy(() => tf.div(tf.clipByValue(tf.round(tf.mul(v, s)), -128, 127), s)),
+    gradFunc: (dy: tf.Tensor) => dy,
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x);
+}
+
+/** Saturating weight transform in tf (tanh / arctan / softsign), identity for none. */
+export function tfTransform(t: WeightTransform | undefined, w: tf.Tensor): tf.Tensor {
+  switch (t ?? 'none') {
+    case 'tanh': return tf.tanh(w);
+    case 'arctan': return tf.atan(w);
+    case 'softsign': return tf.div(w, tf.add(1, tf.abs(w)));
+    default: return w;
+  }
+}
+
+/** Bound tensor of an activation: scalar or per-channel [C]. */
+function boundTensor(b: number | Float32Array): tf.Tensor {
+  return typeof b === 'number' ? tf.scalar(b) : tf.tensor1d(Float32Array.from(b));
+}
+
+/**
+ * A sim Network held as tf tensors: weights, biases and bounds (constants or trainable variables),
+ * with a forward pass producing logits (the final softmax is left out).
+ */
+export class TfNetwork {
+  /** Per layer: raw weight tensor (array layers) or null. */
+  readonly weights: (tf.Tensor | null)[];
+  /** Per layer: bias tensor or null. */
+  readonly biases: (tf.Tensor | null)[];
+  /** Per layer: clip bound tensor (clip/clipZero activations) or null. */
+  readonly bounds: (tf.Tensor | null)[];
+  /** Trainable variables created for weights/biases. */
+  readonly weightVars: tf.Variable[] = [];
+  /** Trainable variables created for bounds. */
+  readonly boundVars: tf.Variable[] = [];
+  private readonly k: number;
+
+  /** Copies the network's parameters into tf (variables where `opts` asks for training). */
+  constructor(readonly net: Network, opts: TfNetworkOptions = {}) {
+    this.k = opts.smoothK ?? 8;
+    this.weights = net.layers.map((l, i) => {
+      if (l.kind !== 'conv2d' && l.kind !== 'dense') return null;
+      const shape = l.kind === 'conv2d' ? [l.kh, l.kw, l.inC, l.outC] : [l.inF, l.outF];
+      const t = tf.tensor(l.weights, shape);
+      if (!opts.trainWeights?.has(i)) return t;
+      const v = tf.variable(t, true, `w${i}`);
+      t.dispose();
+      this.weightVars.push(v);
+      return v;
+    });
+    this.biases = net.layers.map((l, i) => {
+      if ((l.kind !== 'conv2d' && l.kind !== 'dense') || !l.bias) return null;
+      if (!opts.trainWeights?.has(i)) return tf.tensor1d(l.bias);
+      const v = tf.variable(tf.tensor1d(l.bias), true, `b${i}`);
+      this.weightVars.push(v);
+      return v;
+    });
+    this.bounds = net.layers.map((l, i) => {
+      const a = activationOf(l);
+      if (!a || (a.kind !== 'clip' && a.kind !== 'clipZero')) return null;
+      const t = boundTensor(a.bound);
+      if (!opts.trainBounds?.has(i)) return t;
+      const v = tf.variable(t, true, `bound${i}`);
+      t.dispose();
+      this.boundVars.push(v);
+      return v;
+    });
+  }
+
+  private act(i: number, a: Activation, x: tf.Tensor, mode: BoundMode, last: boolean): tf.Tensor {
+    switch (a.kind) {
+      case 'linear': return x;
+      case 'relu': return tf.relu(x);
+      case 'tanh': return tf.tanh(x);
+      case 'sigmoid': return tf.sigmoid(x);
+      case 'softmax': return last ? x : tf.softmax(x);
+      case 'clip': {
+        const b = this.bounds[i]!;
+        const r = tf.relu(x);
+        if (mode === 'hard') return tf.minimum(r, b);
+        // smooth min(relu(x), b) = b - softplus(k (b - relu(x))) / k
+        return tf.sub(b, tf.div(tf.softplus(tf.mul(this.k, tf.sub(b, r))), this.k));
+      }
+      case 'clipZero': {
+        const b = this.bounds[i]!;
+        const r = tf.relu(x);
+        if (mode === 'hard') return tf.where(tf.greater(x, b), tf.zerosLike(r), r);
+        return tf.mul(r, tf.sigmoid(tf.mul(this.k, tf.sub(b, x))));
+      }
+    }
+  }
+
+  /**
+   * Logits for a batch x [n,h,w,c]. `quant(i)` returns fake-quantization for array layer i (QAT).
+   * Call inside tf.tidy.
+   */
+  forward(x: tf.Tensor4D, mode: BoundMode = 'hard', quant?: (i: number) => FakeQuant | undefined): tf.Tensor2D {
+    const outs = this.forwardLayers(x, mode, quant);
+    const prev = outs[outs.length - 1]!;
+    return (prev.rank === 2 ? prev : tf.reshape(prev, [prev.shape[0]!, -1])) as tf.Tensor2D;
+  }
+
+  /** Every layer's output (the last one as logits) for a batch; call inside tf.tidy. */
+  forwardLayers(x: tf.Tensor4D, mode: BoundMode = 'hard', quant?: (i: number) => FakeQuant | undefined): tf.Tensor[] {
+    const outs: tf.Tensor[] = [];
+    let prev: tf.Tensor = x;
+    const n = this.net.layers.length;
+    this.net.layers.forEach((l, i) => {
+      const ins = (l.inputs ?? []).map((name) => outs[this.net.layers.findIndex((m) => m.name === name)]!);
+      let y: tf.Tensor = ins[0] ?? prev;
+      const last = i === n - 1;
+      switch (l.kind) {
+        case 'conv2d':
+        case 'dense': {
+          const q = quant?.(i);
+          let w = tfTransform(l.weightTransform, this.weights[i]!);
+          if (q) w = fakeQuantize(w, q.weightFrac);
+          if (l.kind === 'conv2d') {
+            const p = l.padding;
+            if (p.top || p.bottom || p.left || p.right) y = tf.pad(y, [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]]);
+            y = tf.conv2d(y as tf.Tensor4D, w as tf.Tensor4D, [l.strideH, l.strideW], 'valid');
+          } else {
+            if (y.rank !== 2) y = tf.reshape(y, [y.shape[0]!, -1]);
+            y = tf.matMul(y as tf.Tensor2D, w as tf.Tensor2D);
+          }
+          if (this.biases[i]) y = tf.add(y, this.biases[i]!);
+          if (q) y = fakeQuantize(y, q.outputFrac);
+          y = this.act(i, l.activation, y, mode, last);
+          break;
+        }
+        case 'maxpool':
+        case 'avgpool': {
+          const p = l.padding;
+          if (p.top || p.bottom || p.left || p.right) throw new Error(`${l.name}: padded pooling is not supported by the protection trainer`);
+          const f = l.kind === 'maxpool' ? tf.maxPool : tf.avgPool;
+          y = f(y as tf.Tensor4D, [l.ph, l.pw], [l.strideH, l.strideW], 'valid');
+          break;
+        }
+        case 'globalavgpool': y = tf.mean(y, [1, 2], true); break;
+        case 'flatten': y = tf.reshape(y, [y.shape[0]!, -1]); break;
+        case 'batchnorm':
+          y = this.act(i, l.activation, tf.add(tf.mul(y, tf.tensor1d(l.scale)), tf.tensor1d(l.shift)), mode, last);
+          break;
+        case 'add': y = this.act(i, l.activation, tf.add(ins[0]!, ins[1]!), mode, last); break;
+        case 'activation': y = this.act(i, l.activation, y, mode, last); break;
+      }
+      outs.push(y);
+      prev = y;
+    });
+    return outs;
+  }
+
+  /** Current raw weights of array layer i (copy). */
+  readWeights(i: number): Float32Array {
+    return Float32Array.from(this.weights[i]!.dataSync() as Float32Array);
+  }
+
+  /** Current bias of layer i (copy) or null. */
+  readBias(i: number): Float32Array | null {
+    const b = this.biases[i];
+    return b ? Float32Array.from(b.dataSync() as Float32Array) : null;
+  }
+
+  /** Current bound of layer i: a number (layer-wise) or per-channel array. */
+  readBound(i: number): number | Float32Array {
+    const b = this.bounds[i]!;
+    const v = b.dataSync() as Float32Array;
+    return b.rank === 0 ? v[0]! : Float32Array.from(v);
+  }
+
+  /** Frees every tensor and variable. */
+  dispose(): void {
+    for (const t of [...this.weights, ...this.biases, ...this.bounds]) t?.dispose();
+  }
+}
+
+/** The activation of a layer that has one (conv, dense, batchnorm, add, activation), else null. */
+export function activationOf(l: Layer): Activation | null {
+  return 'activation' in l ? l.activation : null;
+}
