@@ -19,7 +19,7 @@ import { convViaIm2col } from '../kernels/js';
 import type { GemmKernel } from '../kernels/types';
 import { quantizeArray } from '../format/format';
 import { makeAccumulator, type OperandFormats } from '../format/accumulator';
-import { addInt32Sat, requantizeInt32ToInt8 } from '../format/fixed';
+import { INT32_MAX, INT32_MIN } from '../format/fixed';
 import { maxAbs, scaled } from './tensors';
 
 /** Largest integer magnitude fp32 represents exactly with every smaller integer (2^24). */
@@ -43,8 +43,9 @@ export function layerWeights(layer: Conv2dLayer | DenseLayer, formats: OperandFo
 
 /** Result of one array layer for the whole batch. */
 export interface ArrayLayerResult extends LayerWeights {
-  /** Pre-activation outputs (bias added, int8 requantized), n*M x N. */
-  readonly preActivation: Float32Array;
+  /** Pre-activation outputs (bias added, int8 requantized), n*M x N; kept only for softmax layers
+   * or when asked (keepPreActivation), else null (the kernel's output buffer is reused in place). */
+  readonly preActivation: Float32Array | null;
   /** Stored outputs (activation applied, rounded to the output format), n*M x N. */
   readonly output: Float32Array;
   /** int8 only: true when the kernel's fp32 sum was provably exact (else the exact JS GEMM ran). */
@@ -77,10 +78,11 @@ function runGemm(kernel: GemmKernel, x: Float32Array, n: number, g: ConvGeometry
 /**
  * Computes a conv2d/dense layer for `n` images whose input `x` (n x inShape) is already in the
  * input format. `useConv2d` selects the kernel's conv2d fast path over im2col + matmul.
+ * The int8 epilogue inlines sat32(sum + bias) and requantizeInt32ToInt8 (same arithmetic).
  */
 export function arrayLayerForward(
   layer: Conv2dLayer | DenseLayer, x: Float32Array, n: number, inShape: Shape3,
-  formats: OperandFormats, kernel: GemmKernel, useConv2d = true,
+  formats: OperandFormats, kernel: GemmKernel, useConv2d = true, keepPreActivation = false,
 ): ArrayLayerResult {
   const g = layer.kind === 'conv2d' ? convGeometry(layer, inShape) : null;
   const K = layer.kind === 'conv2d' ? layer.kh * layer.kw * layer.inC : layer.inF;
@@ -88,10 +90,10 @@ export function arrayLayerForward(
   const rows = g ? n * g.outH * g.outW : n;
   const weights = layerWeights(layer, formats);
   const acc = makeAccumulator(formats);
-  const pre = new Float32Array(rows * N);
   const bias = new Float64Array(N);
   if (layer.bias) for (let j = 0; j < N; j++) bias[j] = acc.biasOperand(layer.bias[j]);
   let exactOnKernel = true;
+  let pre: Float32Array;
   if (formats.weight.kind === 'int8' && formats.input.kind === 'int8' && formats.output.kind === 'int8') {
     const nW = formats.weight.fracBits;
     const nX = formats.input.fracBits;
@@ -99,20 +101,29 @@ export function arrayLayerForward(
     const xc = scaled(x, 2 ** nX);
     const wc = scaled(weights.effective, 2 ** nW);
     exactOnKernel = K * maxAbs(xc) * maxAbs(wc) <= FP32_EXACT_INT;
-    const sums: ArrayLike<number> = exactOnKernel ? runGemm(kernel, xc, n, g, wc, K, N, useConv2d) : exactIntGemm(xc, rows, K, N, wc, g);
+    const sums = exactOnKernel ? runGemm(kernel, xc, n, g, wc, K, N, useConv2d) : exactIntGemm(xc, rows, K, N, wc, g);
+    pre = sums instanceof Float32Array ? sums : new Float32Array(sums.length);
+    const down = 2 ** (nOut - nW - nX); // exact power-of-two rescale of the int32 sum
     const sOut = 2 ** -nOut;
     for (let i = 0, j = 0; i < sums.length; i++) {
-      pre[i] = requantizeInt32ToInt8(addInt32Sat(Math.max(-2147483648, Math.min(2147483647, sums[i])), bias[j]), nW + nX, nOut) * sOut;
+      let s = sums[i] + bias[j]; // integers: exact in fp64
+      s = s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s;
+      const v = s * down;
+      let q = Math.round(v);
+      if (q - v === 0.5 && (q & 1) !== 0) q -= 1; // ties to even
+      pre[i] = (q > 127 ? 127 : q < -128 ? -128 : q) * sOut;
       if (++j === N) j = 0;
     }
   } else {
-    const sums = runGemm(kernel, x, n, g, weights.effective, K, N, useConv2d);
-    for (let i = 0, j = 0; i < sums.length; i++) {
-      pre[i] = sums[i] + bias[j]; // one fp32 rounding on store, as fround(acc + bias)
+    pre = runGemm(kernel, x, n, g, weights.effective, K, N, useConv2d);
+    for (let i = 0, j = 0; i < pre.length; i++) {
+      pre[i] += bias[j]; // one fp32 rounding on store: fround(acc + bias)
       if (++j === N) j = 0;
     }
   }
-  const output = applyActivation(layer.activation, pre, N);
-  quantizeArray(formats.output, output, output);
-  return { ...weights, preActivation: pre, output, exactOnKernel };
+  const keepPre = keepPreActivation || layer.activation.kind === 'softmax';
+  const output = applyActivation(layer.activation, pre, N, keepPre ? new Float32Array(pre.length) : pre);
+  // relu/linear map stored int8 codes (after requantization) and fp32 sums to themselves; fp16 still needs rounding
+  if (formats.output.kind === 'fp16' || (layer.activation.kind !== 'relu' && layer.activation.kind !== 'linear')) quantizeArray(formats.output, output, output);
+  return { ...weights, preActivation: keepPre ? pre : null, output, exactOnKernel };
 }

@@ -24,6 +24,8 @@ export interface GoldenOptions {
   readonly layerFormats?: (layer: Layer, index: number) => OperandFormats | undefined;
   /** Use the kernel's conv2d fast path when it has one (default true); false = im2col + matmul. */
   readonly useConv2d?: boolean;
+  /** Keep every array layer's pre-activation tensor (default false: only softmax layers keep it). */
+  readonly keepPreActivation?: boolean;
   /** Clock for per-layer timings, ms (default performance.now / Date.now). */
   readonly now?: () => number;
 }
@@ -45,7 +47,8 @@ export interface GoldenLayer {
   readonly inputs: readonly Float32Array[];
   /** Stored outputs (in the output format): what the ofmap SRAM holds. */
   readonly output: Float32Array;
-  /** Array layers: outputs before the activation (bias added, int8 requantized); null otherwise. */
+  /** Array layers with softmax (or keepPreActivation): outputs before the activation (bias added,
+   * int8 requantized); null otherwise. */
   readonly preActivation: Float32Array | null;
   /** Array layers: GEMM shape per image. */
   readonly gemm: GemmShape | null;
@@ -82,6 +85,11 @@ function sameFormat(a: NumericFormat | null, b: NumericFormat): boolean {
   return a.kind !== 'int8' || (b.kind === 'int8' && a.fracBits === b.fracBits);
 }
 
+/** True when a vector layer only selects or moves stored values (its output needs no rounding). */
+function preservesValues(layer: Layer): boolean {
+  return layer.kind === 'maxpool' || layer.kind === 'flatten' || (layer.kind === 'activation' && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear'));
+}
+
 /**
  * Runs the golden model on `batch` (n images, NHWC, n = batch.length / input size) with the
  * numeric format of `spec` (or per-layer formats from options) on `kernel`.
@@ -109,19 +117,21 @@ export function runGolden(
     });
     let output: Float32Array;
     let pre: Float32Array | null = null;
+    let isArray = false;
     let stored: Float32Array | null = null;
     let eff: Float32Array | null = null;
     let exact = true;
     if (layer.kind === 'conv2d' || layer.kind === 'dense') {
-      const r = arrayLayerForward(layer, inputs[0], n, ls.inputs[0], formats, kernel, useConv2d);
+      const r = arrayLayerForward(layer, inputs[0], n, ls.inputs[0], formats, kernel, useConv2d, options.keepPreActivation ?? false);
       ({ output, preActivation: pre, stored, effective: eff, exactOnKernel: exact } = r);
+      isArray = true;
     } else {
       output = referenceLayer(layer, inputs, ls.inputs, ls.output, n);
-      quantizeArray(formats.output, output, output);
+      if (!preservesValues(layer) || !sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);
     }
     outFormats.push(formats.output);
     layers.push({
-      index: i, name: layer.name, kind: layer.kind, unit: pre ? 'array' : 'vector',
+      index: i, name: layer.name, kind: layer.kind, unit: isArray ? 'array' : 'vector',
       inputIndices: ls.inputIndices, inShapes: ls.inputs, outShape: ls.output, formats, inputs, output,
       preActivation: pre, gemm: gemmShape(layer, ls.inputs[0]), storedWeights: stored, weights: eff, exactOnKernel: exact, ms: now() - t0,
     });

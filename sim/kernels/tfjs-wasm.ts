@@ -17,6 +17,14 @@ export interface TfjsWasmOptions {
 
 let wasmReady: Promise<boolean> | null = null;
 
+/** Reads a tensor's values and disposes it. (Never return a big typed array from tf.tidy: tidy
+ * walks its result looking for tensors, element by element, which costs seconds.) */
+function readAndDispose(t: tf.Tensor): Float32Array {
+  const v = t.dataSync() as Float32Array;
+  t.dispose();
+  return v;
+}
+
 /** Initialises the tfjs wasm backend once per process; resolves to whether it is active. */
 export function initTfjsWasm(opts: TfjsWasmOptions): Promise<boolean> {
   if (wasmReady === null) {
@@ -36,15 +44,15 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
   const kernel: GemmKernel = {
     name: 'tfjs-wasm',
     matmul(a, b, M, K, N) {
-      return tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N])).dataSync() as Float32Array);
+      return readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N]))));
     },
     conv2d(input, n, g, weights) {
-      return tf.tidy(() => {
+      return readAndDispose(tf.tidy(() => {
         const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
         const w = tf.tensor4d(weights, [g.kh, g.kw, g.inC, g.outC]);
         const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
-        return tf.conv2d(x, w, [g.strideH, g.strideW], pad).dataSync() as Float32Array;
-      });
+        return tf.conv2d(x, w, [g.strideH, g.strideW], pad);
+      }));
     },
     dispose: () => undefined,
   };

@@ -1,0 +1,79 @@
+/**
+ * Bench (b): golden inference of LeNet-5 on 1,000 MNIST test images through the engine
+ * (runGolden, one conv/GEMM call per layer for the whole batch) vs plain tfjs-wasm
+ * model.predict of the equivalent tf.sequential on the same batch. Target ratio <= 2.0 for the
+ * kernel the engine selects at start-up; the other backends and formats are shown for reference.
+ */
+import { runGolden } from '../../sim/engine/golden';
+import { createKernel, selectKernel, type GemmKernel } from '../../sim/kernels';
+import { FP16, FP32, int8Format, formatLabel } from '../../sim/format';
+import type { NumericFormat } from '../../sim/types';
+import { tfjsWasmDir } from '../../cli/wasm-path';
+import { measure } from '../measure';
+import { meetsTarget, type BenchRow, type BenchSection } from '../types';
+import { loadLenet, mnistTestImages, tfPredict, toTfSequential, useWasm } from './_lenet';
+
+const TARGET_RATIO = 2.0;
+
+function agreement(a: Int32Array, b: Int32Array): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same;
+}
+
+function argmaxRows(y: Float32Array, n: number, c: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < c; j++) if (y[i * c + j] > y[i * c + best]) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Rows of section (b). */
+export async function goldenRows(count = 1000, runs = 5): Promise<BenchRow[]> {
+  await useWasm();
+  const { net, weights } = loadLenet();
+  const { images, labels, n } = mnistTestImages(count);
+  const model = toTfSequential(net);
+  const base = await measure(() => tfPredict(model, images, n, net.input), runs, 1);
+  const tfPred = argmaxRows(tfPredict(model, images, n, net.input), n, 10);
+  const baseline = { name: 'tfjs-wasm predict', value: base.medianMs };
+  const sel = await selectKernel({ wasmDir: tfjsWasmDir() });
+  const selectedName = sel.kernel.name;
+  const rows: BenchRow[] = [];
+  const kernels: GemmKernel[] = [sel.kernel];
+  for (const name of ['js', 'tfjs-wasm', 'gpujs'] as const) {
+    if (name === selectedName) continue;
+    const k = await createKernel(name, { wasmDir: tfjsWasmDir() });
+    if (k.ok) kernels.push(k.value);
+  }
+  const cases: { kernel: GemmKernel; format: NumericFormat }[] = kernels.map((kernel) => ({ kernel, format: FP32 }));
+  cases.push({ kernel: sel.kernel, format: FP16 }, { kernel: sel.kernel, format: int8Format(2, 5) });
+  for (const { kernel, format } of cases) {
+    const once = runGolden(net, images, { format }, kernel);
+    if (!once.ok) throw new Error(once.reason);
+    const t = await measure(() => runGolden(net, images, { format }, kernel), kernel.name === 'js' ? 2 : runs, 1);
+    const selected = kernel === sel.kernel && format === FP32;
+    const ratio = t.medianMs / base.medianMs;
+    const target = selected ? ({ kind: 'ratioMax', value: TARGET_RATIO } as const) : undefined;
+    let correct = 0;
+    for (let i = 0; i < n; i++) if (once.value.predictions[i] === labels[i]) correct++;
+    rows.push({
+      name: `LeNet-5 golden x${n} ${kernel.name}${selected ? ' (selected)' : ''} ${formatLabel(format)}`,
+      value: t.medianMs, unit: 'ms', runs: t.runs, baseline, ratio, target, pass: meetsTarget(t.medianMs, ratio, target),
+      extra: {
+        weights, top1: `${correct}/${n}`, sameTop1AsTf: `${agreement(once.value.predictions, tfPred)}/${n}`,
+        layersMs: once.value.layers.map((l) => l.ms.toFixed(1)).join('/'),
+        ...(selected ? { startupMs: Object.entries(sel.measured).map(([k, m]) => `${k}:${'ms' in m ? m.ms.toFixed(1) : 'skip'}`).join(',') } : {}),
+      },
+    });
+  }
+  kernels.forEach((k) => k.dispose());
+  model.dispose();
+  return rows;
+}
+
+/** Section (b). */
+export const sections: BenchSection[] = [{ name: '(b) golden LeNet-5 vs tfjs predict', run: () => goldenRows() }];
