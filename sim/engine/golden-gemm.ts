@@ -111,7 +111,7 @@ export function arrayLayerForward(
       const v = s * down;
       let q = Math.round(v);
       if (q - v === 0.5 && (q & 1) !== 0) q -= 1; // ties to even
-      pre[i] = (q > 127 ? 127 : q < -128 ? -128 : q) * sOut;
+      pre[i] = ((q > 127 ? 127 : q < -128 ? -128 : q) | 0) * sOut; // | 0: no -0 codes
       if (++j === N) j = 0;
     }
   } else {
