@@ -68,6 +68,21 @@ describe('GUI against the real simulator', () => {
     await page.screenshot({ path: join(shots, 'gui-accelerator.png'), fullPage: true });
   });
 
+  it('propagation view: the psum stuck-at corrupts conv1 and its heatmaps are drawn', async () => {
+    await page.locator('a[data-view=propagation]').click();
+    await expect.poll(() => page.locator('[data-testid=layer]').count()).toBeGreaterThan(4);
+    const conv1 = page.locator('[data-testid=layer][data-layer=conv1]');
+    expect(Number(await conv1.getAttribute('data-corrupted'))).toBeGreaterThan(0);
+    expect(await conv1.locator('canvas').count()).toBeGreaterThan(3);
+    expect(await page.locator('[data-testid=protections-note]').textContent()).toMatch(/issue 5/);
+    // Pick another test image: the run repeats for it.
+    await expect.poll(() => page.locator('[data-testid=thumb]').count()).toBeGreaterThan(2);
+    await page.locator('[data-testid=thumb]').nth(2).click();
+    await expect.poll(() => page.locator('[data-testid=prediction]').textContent(), { timeout: 60_000 }).toMatch(/^Image 2/);
+    await expect.poll(() => page.locator('[data-testid=progress]').count(), { timeout: 60_000 }).toBe(0);
+    await page.screenshot({ path: join(shots, 'gui-propagation.png'), fullPage: false });
+  });
+
   it('logged no console errors', () => {
     expect(problems).toEqual([]);
   });

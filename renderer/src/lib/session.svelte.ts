@@ -33,6 +33,8 @@ export const session = $state({
   images: 1,
   firstImage: 0,
   run: null as RunResult | null,
+  /** Test-set index of the first image of `run`. */
+  runFirstImage: 0,
   cycles: null as CyclesResult | null,
   /** Scrubbed cycle (absolute). */
   cycle: 0,
@@ -67,6 +69,7 @@ export async function runScenario(): Promise<boolean> {
   session.job = { id, done: 0, total: null, message: 'starting' };
   session.error = null;
   const bridge = getBridge();
+  const first = session.firstImage;
   const [r] = await Promise.all([
     bridge.invoke(
       'sim.run',
@@ -84,6 +87,7 @@ export async function runScenario(): Promise<boolean> {
     return false;
   }
   session.run = r.value;
+  session.runFirstImage = first;
   session.cycle = Math.min(session.cycle, Math.max(0, r.value.totalCycles - 1));
   return true;
 }
