@@ -47,7 +47,7 @@ export async function faultyRows(count = 1000, runs = 5): Promise<BenchRow[]> {
     return g.value;
   };
   const once = golden();
-  const fr = runFaulty(once, spec, concrete.value);
+  const fr = runFaulty(once, spec, concrete.value, { kernel });
   const last = once.layers.length - 1;
   let sdc = 0;
   for (const img of fr.touchedImages) {
@@ -60,7 +60,7 @@ export async function faultyRows(count = 1000, runs = 5): Promise<BenchRow[]> {
   const faultyRun = () => {
     const c = resolveFaults(spec, records, 2024);
     if (!c.ok) throw new Error(c.reason);
-    return runFaulty(golden(), spec, c.value);
+    return runFaulty(golden(), spec, c.value, { kernel });
   };
   const tg: number[] = [];
   const tf: number[] = [];
@@ -70,7 +70,7 @@ export async function faultyRows(count = 1000, runs = 5): Promise<BenchRow[]> {
   }
   const tGolden = { medianMs: median(tg), runs };
   const tFaulty = { medianMs: median(tf), runs };
-  const tEngine = await measure(() => runFaulty(once, spec, concrete.value), runs, 1);
+  const tEngine = await measure(() => runFaulty(once, spec, concrete.value, { kernel }), runs, 1);
   const baseline = { name: `golden run ${kernel.name}`, value: tGolden.medianMs };
   const ratio = tFaulty.medianMs / tGolden.medianMs;
   const target = { kind: 'ratioMax', value: TARGET_RATIO } as const;

@@ -15,6 +15,8 @@ import { quantizeArray } from '../format/format';
 import { convGeom, usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
 import { memoryLayout, type MemoryLayout } from '../memory/layout';
 import type { GoldenRun } from './golden';
+import type { GemmKernel } from '../kernels/types';
+import { arrayLayerForward } from './golden-gemm';
 import { planRun, type RunPlan } from './faultyPlan';
 import {
   applyOutMods, computeAcc, finishSoftmax, finishValue, inputOperands, isArrayKind, preActivation, prepareLayer, type LayerCompute,
@@ -80,8 +82,18 @@ export function sameBits(a: number, b: number): boolean {
   return u32[0] === u32[1];
 }
 
+/** Options of the faulty engine. */
+export interface FaultyOptions {
+  /** Fast kernel for layers where many outputs are recomputed only because their inputs changed:
+   * the layer is recomputed for that image on the kernel from the faulty and from the golden inputs
+   * and an output changes iff the two differ. Without it, such outputs are recomputed in array order. */
+  readonly kernel?: GemmKernel;
+  /** Share of a layer's outputs (per image) above which the kernel path is used (default 0.1). */
+  readonly kernelShare?: number;
+}
+
 /** Runs the faulty engine over a golden run. `spec` gives the array (its format must match the golden run). */
-export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly ConcreteFault[]): FaultyRun {
+export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly ConcreteFault[], options: FaultyOptions = {}): FaultyRun {
   const network = golden.network;
   const plan = planRun(network, spec);
   const layout = memoryLayout(spec, network, plan);
@@ -101,12 +113,14 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   }));
   const diffs: LayerDiff[][] = plan.layers.map(() => []);
   const diffIndex = new Map<string, LayerDiff>();
-  const touched = [...mods.byImage.keys()].sort((a, b) => a - b);
+  const touched: number[] = [];
   const sq = plan.layers.map(() => ({ d: 0, g: 0 }));
   const size = plan.layers.map((l) => shapeSize(l.outShape));
   const gOut = (layer: number, img: number): Float32Array => golden.layers[layer].output.subarray(img * size[layer], (img + 1) * size[layer]);
-  for (const img of touched) {
-    const layerMods = mods.byImage.get(img)!;
+  for (const img of mods.candidates) {
+    const layerMods = mods.modsFor(img);
+    if (!layerMods) continue;
+    touched.push(img);
     const faulty: (Float32Array | null)[] = plan.layers.map(() => null);
     const changed: (number[] | null)[] = plan.layers.map(() => null);
     plan.layers.forEach((run, L) => {
@@ -137,6 +151,21 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
           for (const e of changed[j0]!) {
             const uses = usesOf(g, e);
             for (let u = 0; u < uses.length; u += 2) for (let nn = 0; nn < g.N; nn++) todo.add(uses[u] * g.N + nn);
+          }
+        }
+        const share = options.kernelShare ?? 0.1;
+        const downstream = lm ? [...todo].filter((i) => !lm.has(i)) : [...todo];
+        if (options.kernel && lc.layer.activation.kind !== 'softmax' && downstream.length > share * g.M * g.N) {
+          const fo = arrayLayerForward(lc.layer, xF, 1, run.inShape, lc.formats, options.kernel, true).output;
+          const co = arrayLayerForward(lc.layer, xG, 1, run.inShape, lc.formats, options.kernel, true).output;
+          for (const idx of downstream) {
+            todo.delete(idx);
+            st.recomputed++;
+            if (sameBits(fo[idx], co[idx])) st.maskedDownstream++;
+            else {
+              out[idx] = fo[idx];
+              ch.push(idx);
+            }
           }
         }
         recomputeArray(lc, xG, xF, todo, lm, out, ch, st);

@@ -15,10 +15,14 @@ import type { Mod } from './faultyCompute';
 /** Mods of one (image, layer): output index (m*N + n) -> mods sorted by (k, order). */
 export type LayerMods = Map<number, Mod[]>;
 
-/** All mods of a run: image -> layer index -> LayerMods; plus the number of terms each fault touched. */
+/** Mods of a run, built one image at a time (memory stays bounded by one image's mods). */
 export interface RunMods {
-  readonly byImage: Map<number, Map<number, LayerMods>>;
-  /** Per concrete fault (same order as the input): GEMM terms / output words touched. */
+  /** Images some fault may reach (sorted); `modsFor` may still find nothing for some. */
+  readonly candidates: readonly number[];
+  /** Mods of one image: layer index -> LayerMods (null when no fault touches the image). Adds the
+   * image's touched-term counts to `touches`. */
+  modsFor(image: number): Map<number, LayerMods> | null;
+  /** Per concrete fault (same order as the input): GEMM terms / output words touched so far. */
   readonly touches: number[];
 }
 
@@ -56,37 +60,46 @@ export function inferenceRange(plan: RunPlan, layer: number, layout: MemoryLayou
   return [lo, hi];
 }
 
-/** Collects the mods of every fault over a run of `nImages` inferences. */
+/** Prepares the per-image mods of every fault over a run of `nImages` inferences. */
 export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], layout: MemoryLayout, faults: readonly ConcreteFault[], nImages: number): RunMods {
-  const byImage = new Map<number, Map<number, LayerMods>>();
   const touches = faults.map(() => 0);
   const P = plan.inferenceCycles;
-  const buf: Touch[] = [];
+  // per fault and array layer: the inference range it may reach
+  const ranges: { f: number; layer: number; lo: number; hi: number }[] = [];
+  const cand = new Set<number>();
   faults.forEach((f, fi) => {
     for (const run of plan.layers) {
-      const g = geoms[run.index];
-      if (!run.df || !g) continue;
+      if (!run.df || !geoms[run.index]) continue;
       const [lo, hi] = inferenceRange(plan, run.index, layout, f, nImages);
-      for (let img = lo; img <= hi; img++) {
-        buf.length = 0;
-        touchesIn(plan, run.index, g, layout, img * P + run.start, f, buf);
-        if (buf.length === 0) continue;
-        touches[fi] += buf.length;
-        let layers = byImage.get(img);
-        if (!layers) byImage.set(img, (layers = new Map()));
-        let mods = layers.get(run.index);
-        if (!mods) layers.set(run.index, (mods = new Map()));
-        for (const t of buf) {
-          const key = t.m * g.N + t.n;
-          let list = mods.get(key);
-          if (!list) mods.set(key, (list = []));
-          list.push({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) });
-        }
-      }
+      if (lo > hi) continue;
+      ranges.push({ f: fi, layer: run.index, lo, hi });
+      for (let i = lo; i <= hi; i++) cand.add(i);
     }
   });
-  for (const layers of byImage.values()) {
-    for (const mods of layers.values()) for (const list of mods.values()) list.sort((a, b) => a.k - b.k || a.order - b.order);
-  }
-  return { byImage, touches };
+  const candidates = [...cand].sort((a, b) => a - b);
+  const buf: Touch[] = [];
+  const modsFor = (img: number): Map<number, LayerMods> | null => {
+    let layers: Map<number, LayerMods> | null = null;
+    for (const r of ranges) {
+      if (img < r.lo || img > r.hi) continue;
+      const f = faults[r.f];
+      const g = geoms[r.layer]!;
+      buf.length = 0;
+      touchesIn(plan, r.layer, g, layout, img * P + plan.layers[r.layer].start, f, buf);
+      if (buf.length === 0) continue;
+      touches[r.f] += buf.length;
+      layers ??= new Map();
+      let mods = layers.get(r.layer);
+      if (!mods) layers.set(r.layer, (mods = new Map()));
+      for (const t of buf) {
+        const key = t.m * g.N + t.n;
+        let list = mods.get(key);
+        if (!list) mods.set(key, (list = []));
+        list.push({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) });
+      }
+    }
+    if (layers) for (const mods of layers.values()) for (const list of mods.values()) if (list.length > 1) list.sort((a, b) => a.k - b.k || a.order - b.order);
+    return layers;
+  };
+  return { candidates, modsFor, touches };
 }

@@ -53,7 +53,7 @@ export function runWithFaults(req: RunRequest): Result<RunOutcome> {
   if ('ok' in golden) return golden;
   const concrete = resolveFaults(req.spec, req.faults, req.seed ?? 0);
   if (!concrete.ok) return concrete;
-  const faulty = runFaulty(golden, req.spec, concrete.value);
+  const faulty = runFaulty(golden, req.spec, concrete.value, { kernel: req.kernel });
   const last = golden.layers.length - 1;
   const classes = golden.output.length / golden.n;
   const faultyTop1 = golden.predictions.slice();

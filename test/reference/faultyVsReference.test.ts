@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FaultRecord, FaultTarget } from '../../sim/faults/types';
 import { planRun } from '../../sim/engine/faultyPlan';
-import { runBoth, layerBits, seeded, spec, tinyNet, denseNet } from '../sim/engine/faultyHelpers';
+import { runBoth, layerBits, seeded, spec, tinyNet, denseNet, arrayOrderKernel } from '../sim/engine/faultyHelpers';
+import type { FaultyOptions } from '../../sim/engine/faulty';
 import type { ArraySpec } from '../../sim/types';
 import type { Network } from '../../sim/layers/types';
 
@@ -38,7 +39,7 @@ function faultArb(s: ArraySpec, total: number, words: Record<'weightSram' | 'ifm
   });
 }
 
-function fuzz(name: string, net: Network, s: ArraySpec, inSize: number, runs: number): void {
+function fuzz(name: string, net: Network, s: ArraySpec, inSize: number, runs: number, opts: FaultyOptions = {}): void {
   it(name, () => {
     const nImages = 2;
     const total = planRun(net, s).inferenceCycles * nImages;
@@ -49,7 +50,7 @@ function fuzz(name: string, net: Network, s: ArraySpec, inSize: number, runs: nu
     let differing = 0;
     fc.assert(
       fc.property(fc.array(faultArb(s, total, words), { minLength: 1, maxLength: 3 }), (records) => {
-        const c = runBoth(net, s, images, records);
+        const c = runBoth(net, s, images, records, 1, opts);
         if (c.engine.layers.some((l) => l.corrupted > 0)) differing++;
         for (let L = 0; L < net.layers.length; L++) {
           for (let img = 0; img < nImages; img++) {
@@ -71,6 +72,7 @@ describe('faulty engine == cycle reference on random faults', () => {
   for (const df of ['ws', 'os', 'is'] as const) {
     fuzz(`tiny conv net, 4x3 array, fp32, resident weights (${df})`, tinyNet(2, 'linear'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 40);
     fuzz(`tiny conv net, 3x5 array, fp16, relu, weights reloaded per layer (${df})`, tinyNet(3), spec(3, 5, df, { kind: 'fp16' }, 0.25), 72, 30);
+    fuzz(`tiny conv net, 3x5 array, fp32, downstream layers on the kernel path (${df})`, tinyNet(5), spec(3, 5, df, { kind: 'fp32' }, 0.5), 72, 20, { kernel: arrayOrderKernel, kernelShare: 0 });
     fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs (${df})`, denseNet(9, 7), { ...spec(3, 2, df, { kind: 'int8', intBits: 2, fracBits: 5 }), sram: { weightKiB: 30 / 1024, ifmapKiB: (df === 'os' ? 12 : 6) / 1024, ofmapKiB: 4 / 1024, banks: 2 } }, 9, 30);
   }
 });

@@ -55,7 +55,7 @@ export function convNet(h: number, w: number, inC: number, outC: number, k: numb
 
 import type { GemmKernel } from '../../../sim/kernels/types';
 import { runGolden, type GoldenRun } from '../../../sim/engine/golden';
-import { runFaulty, type FaultyRun } from '../../../sim/engine/faulty';
+import { runFaulty, type FaultyOptions, type FaultyRun } from '../../../sim/engine/faulty';
 import { resolveFaults } from '../../../sim/faults/resolve';
 import type { FaultRecord } from '../../../sim/faults/types';
 import type { ConcreteFault } from '../../../sim/faults/ops';
@@ -87,12 +87,12 @@ export interface Checked {
 }
 
 /** Runs golden, the faulty engine and the cycle reference on the same faults. */
-export function runBoth(net: Network, s: ArraySpec, images: Float32Array, records: readonly FaultRecord[], seed = 1): Checked {
+export function runBoth(net: Network, s: ArraySpec, images: Float32Array, records: readonly FaultRecord[], seed = 1, opts: FaultyOptions = {}): Checked {
   const r = resolveFaults(s, records, seed);
   if (!r.ok) throw new Error(r.reason);
   const g = runGolden(net, images, s, arrayOrderKernel, { useConv2d: false });
   if (!g.ok) throw new Error(g.reason);
-  const engine = runFaulty(g.value, s, r.value);
+  const engine = runFaulty(g.value, s, r.value, opts);
   const reference = referenceRun(net, s, images, r.value);
   return { golden: g.value, engine, reference, faults: r.value };
 }

@@ -153,7 +153,7 @@ describe('masked faults leave the output bit-exactly golden', () => {
       const relu = { ...net, layers: [layer] };
       const s = spec(8, 3, df); // one fold: K = 5 rows
       const images = seeded(5, 2);
-      const pre = runBoth(relu, s, images, []).golden.layers[0].preActivation!;
+      const pre = runBoth(net, s, images, []).golden.layers[0].output; // the linear twin: pre-activation
       const n = [0, 1, 2].reduce((a, b) => (pre[b] < pre[a] ? b : a));
       expect(pre[n]).toBeLessThan(0);
       // last accumulation step of output (0, n): ws/is at row 4 (R + t + i + j), os at step 4 (k + i + j)
