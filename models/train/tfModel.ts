@@ -12,10 +12,22 @@ export const BN_EPSILON = 1e-3;
 
 type TfAct = 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'softmax';
 
-function tfActivation(a: Activation, where: string): TfAct {
-  if (a.kind === 'clip' || a.kind === 'clipZero') throw new Error(`${where}: activation '${a.kind}' has no tfjs training equivalent yet`);
-  return a.kind;
+/** Inline tf activation for conv/dense; 'linear' when the activation needs its own layer (clip). */
+function tfActivation(a: Activation): TfAct {
+  return a.kind === 'clip' || a.kind === 'clipZero' ? 'linear' : a.kind;
 }
+
+/** Applies `a` as a separate tf layer: scalar `clip` becomes ReLU(maxValue); per-neuron clip and clipZero are not available here. */
+function applyActivation(a: Activation, y: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
+  if (a.kind === 'linear') return y;
+  if (a.kind === 'clip') {
+    if (typeof a.bound !== 'number') throw new Error(`${name}: per-neuron clip bounds have no tfjs layer here (see models/protections)`);
+    return tf.layers.reLU({ maxValue: a.bound, name: `${name}__act` }).apply(y) as tf.SymbolicTensor;
+  }
+  if (a.kind === 'clipZero') throw new Error(`${name}: activation 'clipZero' has no tfjs layer here (see models/protections)`);
+  return tf.layers.activation({ activation: a.kind, name: `${name}__act` }).apply(y) as tf.SymbolicTensor;
+}
+const needsOwnLayer = (a: Activation): boolean => a.kind === 'clip' || a.kind === 'clipZero';
 
 /** Returns 'same' or 'valid' when `p` equals TensorFlow's padding for this geometry, else null. */
 function tfPadding(h: number, w: number, kh: number, kw: number, sh: number, sw: number, p: Padding): 'same' | 'valid' | null {
@@ -48,8 +60,7 @@ export function networkToTf(net: Network): TfNet {
     });
     let x = ins[0] ?? prev;
     let main: tf.layers.Layer | null = null;
-    const act = (a: Activation, y: tf.SymbolicTensor): tf.SymbolicTensor =>
-      a.kind === 'linear' ? y : (tf.layers.activation({ activation: tfActivation(a, l.name), name: `${l.name}__act` }).apply(y) as tf.SymbolicTensor);
+    const act = (a: Activation, y: tf.SymbolicTensor): tf.SymbolicTensor => applyActivation(a, y, l.name);
     switch (l.kind) {
       case 'conv2d':
       case 'maxpool':
@@ -63,17 +74,19 @@ export function networkToTf(net: Network): TfNet {
           pad = 'valid';
         }
         if (l.kind === 'conv2d') {
-          main = tf.layers.conv2d({ filters: l.outC, kernelSize: [l.kh, l.kw], strides: [l.strideH, l.strideW], padding: pad, useBias: l.bias !== null, activation: tfActivation(l.activation, l.name), name: l.name });
+          main = tf.layers.conv2d({ filters: l.outC, kernelSize: [l.kh, l.kw], strides: [l.strideH, l.strideW], padding: pad, useBias: l.bias !== null, activation: tfActivation(l.activation), name: l.name });
         } else {
           const opts = { poolSize: [l.ph, l.pw] as [number, number], strides: [l.strideH, l.strideW] as [number, number], padding: pad, name: l.name };
           main = l.kind === 'maxpool' ? tf.layers.maxPooling2d(opts) : tf.layers.averagePooling2d(opts);
         }
         x = main.apply(x) as tf.SymbolicTensor;
+        if (l.kind === 'conv2d' && needsOwnLayer(l.activation)) x = act(l.activation, x);
         break;
       }
       case 'dense':
-        main = tf.layers.dense({ units: l.outF, useBias: l.bias !== null, activation: tfActivation(l.activation, l.name), name: l.name });
+        main = tf.layers.dense({ units: l.outF, useBias: l.bias !== null, activation: tfActivation(l.activation), name: l.name });
         x = main.apply(x) as tf.SymbolicTensor;
+        if (needsOwnLayer(l.activation)) x = act(l.activation, x);
         break;
       case 'flatten':
         if (x.shape.length > 2) x = tf.layers.flatten({ name: l.name }).apply(x) as tf.SymbolicTensor;

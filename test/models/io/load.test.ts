@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { loadModel, loadModelResult } from '../../../models/io/load';
+import { loadMnistSplit } from '../../../models/data/mnist';
+import { networkAccuracy } from '../../../models/train/train';
+import { listModels } from '../../../models/registry';
+import { hasWeights } from '../../../models/io/weights';
+import { countArchParams } from '../../../models/nets/arch';
+import { getArch } from '../../../models/nets';
+
+await tf.setBackend('cpu');
+
+describe('loadModel', () => {
+  it('registry trained flags match the committed weights', () => {
+    const models = listModels();
+    expect(models[0]!.id).toBe('lenet5');
+    for (const m of models) expect(hasWeights(m.id)).toBe(m.trained);
+    for (const id of ['lenet5', 'alexnet', 'vgg16', 'resnet18', 'resnet50']) expect(models.some((m) => m.id === id)).toBe(true);
+  });
+
+  for (const m of listModels().filter((x) => x.trained)) {
+    it(`${m.id}: committed weights reproduce their recorded test accuracy (tfjs on the held-out split)`, () => {
+      const r = loadModelResult(m.id);
+      if (!r.ok) throw new Error(r.reason);
+      const meta = r.value.meta!;
+      const { test } = loadMnistSplit(meta.testFraction, meta.splitSeed);
+      expect(test.n).toBe(meta.testSize);
+      const acc = networkAccuracy(r.value.net, test);
+      // cpu vs wasm float rounding may flip at most a few of the 1,501 images
+      expect(Math.abs(acc - meta.testAccuracy!)).toBeLessThanOrEqual(3 / test.n);
+      expect(acc).toBeGreaterThan(0.97);
+    }, 120_000);
+  }
+
+  it('architecture-only ids get deterministic seeded weights with the right parameter count', () => {
+    const a = loadModel('resnet18', { seed: 77 });
+    const again = loadModel('resnet18', { seed: 77 });
+    expect(again).toBe(a); // cached
+    const params = a.layers.reduce((s, l) => s + ('weights' in l ? l.weights.length + (l.bias?.length ?? 0) : l.kind === 'batchnorm' ? 2 * l.scale.length : 0), 0);
+    expect(params).toBe(countArchParams(getArch('resnet18')!));
+  }, 60_000);
+
+  it('unknown ids fail with the list of known ids', () => {
+    const r = loadModelResult('nope');
+    expect(!r.ok && r.reason).toMatch(/model: expected one of lenet5, .*resnet50.*found 'nope'/);
+  });
+});
