@@ -75,7 +75,9 @@ export function renderResults(results: readonly SectionResult[]): string {
 /** Runs the selected sections one after another and returns their results. */
 export async function runBench(only?: string): Promise<SectionResult[]> {
   const results: SectionResult[] = [];
-  for (const { file, section } of await loadSections()) {
+  // Titles start with the issue's letter ("(a) ...", "(b) ..."): run and print in that order.
+  const loaded = (await loadSections()).sort((x, y) => x.section.name.localeCompare(y.section.name));
+  for (const { file, section } of loaded) {
     if (only !== undefined && !file.includes(only) && !section.name.includes(only)) continue;
     const t0 = Date.now();
     process.stderr.write(`bench: ${section.name} ...\n`);
