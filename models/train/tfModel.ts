@@ -70,6 +70,7 @@ export function networkToTf(net: Network): TfNet {
         let pad = tfPadding(h, w, kh, kw, l.strideH, l.strideW, l.padding);
         if (pad === null) {
           const p = l.padding;
+          // Non-TF padding: explicit zero padding (for max pooling this equals ignoring pads only when inputs are >= 0, e.g. after ReLU).
           x = tf.layers.zeroPadding2d({ padding: [[p.top, p.bottom], [p.left, p.right]], name: `${l.name}__pad` }).apply(x) as tf.SymbolicTensor;
           pad = 'valid';
         }
