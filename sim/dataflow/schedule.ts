@@ -24,14 +24,32 @@ import type { LayerRun } from '../engine/faultyPlan';
 /** Operand of a GEMM term a fault touches: weight, input, accumulator (psum) or stored output word. */
 export type TouchOperand = 'w' | 'x' | 'acc' | 'out';
 
-/** One touched GEMM term: output (m, n); `k` = term index for w/x, accumulation step after which
- * the psum is hit for acc (-1 = initial value), -1 for out. `cycle` = absolute cycle of the access. */
+/** Touched GEMM terms: output (m, n); `k` = term index for w/x, accumulation step after which
+ * the psum is hit for acc (-1 = initial value), -1 for out. `cycle` = absolute cycle of the (first)
+ * access. A ranged touch covers `count` outputs along `axis` from (m, n): (m+q, n) or (m, n+q),
+ * q = 0..count-1, with the same k and operand (e.g. a stationary weight used by every output pixel). */
 export interface Touch {
   readonly m: number;
   readonly n: number;
   readonly k: number;
   readonly operand: TouchOperand;
   readonly cycle: number;
+  /** Outputs covered (default 1). */
+  readonly count?: number;
+  /** Axis of the range (default 'm'). */
+  readonly axis?: 'm' | 'n';
+}
+
+/** Expands ranged touches into one touch per output. */
+export function expandTouches(touches: readonly Touch[]): Touch[] {
+  const out: Touch[] = [];
+  for (const t of touches) {
+    const c = t.count ?? 1;
+    for (let q = 0; q < c; q++) {
+      out.push({ m: t.axis === 'n' ? t.m : t.m + q, n: t.axis === 'n' ? t.n + q : t.n, k: t.k, operand: t.operand, cycle: t.cycle });
+    }
+  }
+  return out;
 }
 
 /** Touches of a PE-register fault `f` in fold `fold` of layer `run` whose first cycle is `foldAbs`
@@ -52,12 +70,17 @@ export function registerTouches(run: LayerRun, fold: Fold, foldAbs: number, f: C
   const c0 = fold.colStart;
   const flow = df.dataflow;
   // term(m-or-t index, n) helpers per dataflow: ws rows=k, cols=n, t=m; is rows=k, cols=m, t=n; os rows=m, cols=n, t=k
-  const push = (m: number, n: number, k: number, operand: TouchOperand, c: number): void => {
-    out.push({ m, n, k, operand, cycle: foldAbs + c });
+  const push = (m: number, n: number, k: number, operand: TouchOperand, c: number, count = 1, axis: 'm' | 'n' = 'm'): void => {
+    if (count <= 0) return;
+    out.push(count === 1 ? { m, n, k, operand, cycle: foldAbs + c } : { m, n, k, operand, cycle: foldAbs + c, count, axis });
   };
-  const wsis = (col: number, t: number, k: number, operand: TouchOperand, c: number): void => {
-    if (flow === 'ws') push(t, c0 + col, k, operand, c);
-    else push(c0 + col, t, k, operand, c);
+  // ws: outputs (t, n0+col); is: outputs (m0+col, t). `tCount` temporal steps from t, or `colCount` columns from col.
+  const wsis = (col: number, t: number, k: number, operand: TouchOperand, c: number, tCount = 1, colCount = 1): void => {
+    if (flow === 'ws') {
+      if (tCount > 1) push(t, c0 + col, k, operand, c, tCount, 'm');
+      else push(t, c0 + col, k, operand, c, colCount, 'n');
+    } else if (tCount > 1) push(c0 + col, t, k, operand, c, tCount, 'n');
+    else push(c0 + col, t, k, operand, c, colCount, 'm');
   };
   const stationary = (flow === 'ws' && f.target === 'pe.weight') || (flow === 'is' && f.target === 'pe.input');
   const rowStream = (flow !== 'is' && f.target === 'pe.input') || (flow === 'is' && f.target === 'pe.weight');
@@ -84,11 +107,12 @@ export function registerTouches(run: LayerRun, fold: Fold, foldAbs: number, f: C
     for (let c = a; c <= Math.min(b, R - 2); c++) {
       const dest = i + R - 1 - c;
       if (dest >= ru) continue;
-      for (let t = 0; t < T; t++) wsis(j, t, r0 + dest, opName, c);
+      wsis(j, 0, r0 + dest, opName, c, T);
     }
     // own stationary word: written at R-1, read at R + t + i + j
     if (i < ru && b >= R - 1) {
-      for (let t = Math.max(0, a - R - i - j); t < T; t++) wsis(j, t, r0 + i, opName, R + t + i + j);
+      const t0 = Math.max(0, a - R - i - j);
+      if (t0 < T) wsis(j, t0, r0 + i, opName, R + t0 + i + j, T - t0);
     }
     return out;
   }
@@ -96,19 +120,19 @@ export function registerTouches(run: LayerRun, fold: Fold, foldAbs: number, f: C
     if (i >= ru || j >= cu) return out;
     if (flow === 'os') {
       for (let c = Math.max(a, i + j); c <= Math.min(b, i + j + T - 1); c++) {
-        for (let jj = j; jj < cu; jj++) push(r0 + i, c0 + jj, c - i - j, 'x', c);
+        push(r0 + i, c0 + j, c - i - j, 'x', c, cu - j, 'n');
       }
       return out;
     }
     for (let c = Math.max(a, R + i + j); c <= Math.min(b, R + i + j + T - 1); c++) {
-      for (let jj = j; jj < cu; jj++) wsis(jj, c - R - i - j, r0 + i, opName, c);
+      wsis(j, c - R - i - j, r0 + i, opName, c, 1, cu - j);
     }
     return out;
   }
   // os weight: moves down column j, reused by rows i..ru-1
   if (i >= ru || j >= cu) return out;
   for (let c = Math.max(a, i + j); c <= Math.min(b, i + j + T - 1); c++) {
-    for (let ii = i; ii < ru; ii++) push(r0 + ii, c0 + j, c - i - j, 'w', c);
+    push(r0 + i, c0 + j, c - i - j, 'w', c, ru - i, 'm');
   }
   return out;
 }

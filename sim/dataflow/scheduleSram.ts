@@ -37,14 +37,14 @@ export function sramTouches(run: LayerRun, g: ConvGeom, layout: MemoryLayout, la
       if (flow === 'ws') {
         const fa = foldAbs(Math.floor(k / R), Math.floor(n / C));
         const r = fa + R - 1 - (k % R);
-        if (affects(f, writeOf(fa), r)) for (let t = 0; t < g.M; t++) out.push({ m: t, n, k, operand: 'w', cycle: r });
+        if (affects(f, writeOf(fa), r)) out.push({ m: 0, n, k, operand: 'w', cycle: r, count: g.M, axis: 'm' });
       } else if (flow === 'os') {
         const cf = Math.floor(n / C);
         for (let rf = 0; rf < df.rowFolds; rf++) {
           const fa = foldAbs(rf, cf);
           const r = fa + k + (n % C);
           if (!affects(f, writeOf(fa), r)) continue;
-          for (let m = rf * R; m < Math.min(g.M, rf * R + R); m++) out.push({ m, n, k, operand: 'w', cycle: r });
+          out.push({ m: rf * R, n, k, operand: 'w', cycle: r, count: Math.min(g.M, rf * R + R) - rf * R, axis: 'm' });
         }
       } else {
         const rf = Math.floor(k / R);
@@ -52,7 +52,7 @@ export function sramTouches(run: LayerRun, g: ConvGeom, layout: MemoryLayout, la
           const fa = foldAbs(rf, cf);
           const r = fa + R + n + (k % R);
           if (!affects(f, writeOf(fa), r)) continue;
-          for (let m = cf * C; m < Math.min(g.M, cf * C + C); m++) out.push({ m, n, k, operand: 'w', cycle: r });
+          out.push({ m: cf * C, n, k, operand: 'w', cycle: r, count: Math.min(g.M, cf * C + C) - cf * C, axis: 'm' });
         }
       }
     } else if (sram === 'ifmapSram') {
@@ -63,7 +63,7 @@ export function sramTouches(run: LayerRun, g: ConvGeom, layout: MemoryLayout, la
         if (flow === 'is') {
           const fa = foldAbs(Math.floor(k / R), Math.floor(m / C));
           const r = fa + R - 1 - (k % R);
-          if (affects(f, writeOf(fa), r)) for (let n = 0; n < g.N; n++) out.push({ m, n, k, operand: 'x', cycle: r });
+          if (affects(f, writeOf(fa), r)) out.push({ m, n: 0, k, operand: 'x', cycle: r, count: g.N, axis: 'n' });
           continue;
         }
         const rf = flow === 'ws' ? Math.floor(k / R) : Math.floor(m / R);
@@ -71,7 +71,7 @@ export function sramTouches(run: LayerRun, g: ConvGeom, layout: MemoryLayout, la
           const fa = foldAbs(rf, cf);
           const r = flow === 'ws' ? fa + R + m + (k % R) : fa + k + (m % R);
           if (!affects(f, writeOf(fa), r)) continue;
-          for (let n = cf * C; n < Math.min(g.N, cf * C + C); n++) out.push({ m, n, k, operand: 'x', cycle: r });
+          out.push({ m, n: cf * C, k, operand: 'x', cycle: r, count: Math.min(g.N, cf * C + C) - cf * C, axis: 'n' });
         }
       }
     } else {

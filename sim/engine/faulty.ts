@@ -145,7 +145,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         const g = lc.geom;
         const xG = goldIn(0);
         const xF = faultyIn(0);
-        const todo = new Set<number>(lm ? lm.keys() : []);
+        const todo = lm ? lm.keys() : new Set<number>();
         const j0 = ins[0];
         if (j0 >= 0 && changed[j0]) {
           for (const e of changed[j0]!) {

@@ -12,8 +12,65 @@ import type { ConvGeom } from '../dataflow/scheduleGeom';
 import type { RunPlan } from './faultyPlan';
 import type { Mod } from './faultyCompute';
 
-/** Mods of one (image, layer): output index (m*N + n) -> mods sorted by (k, order). */
-export type LayerMods = Map<number, Mod[]>;
+/** A mod applying to a range of outputs: (m, n0..n1-1) when byM, (m0..m1-1, n) when byN. */
+interface RangeMod {
+  readonly lo: number;
+  readonly hi: number;
+  readonly mod: Mod;
+}
+
+/** Mods of one (image, layer), per output (index m*N + n) and as ranges over a row or a column of
+ * outputs (so a stationary weight used by every output pixel costs one entry, not M). */
+export class LayerMods {
+  private readonly single = new Map<number, Mod[]>();
+  private readonly byN = new Map<number, RangeMod[]>();
+  private readonly byM = new Map<number, RangeMod[]>();
+  /** Outputs of the layer (N = output channels). */
+  constructor(readonly N: number) {}
+
+  /** Adds the mod of a (possibly ranged) touch. */
+  add(t: Touch, mod: Mod): void {
+    const c = t.count ?? 1;
+    if (c === 1) {
+      const key = t.m * this.N + t.n;
+      const list = this.single.get(key);
+      if (list) list.push(mod);
+      else this.single.set(key, [mod]);
+      return;
+    }
+    const [map, fixed, lo] = t.axis === 'n' ? [this.byM, t.m, t.n] : [this.byN, t.n, t.m];
+    const list = map.get(fixed);
+    const r = { lo, hi: lo + c, mod };
+    if (list) list.push(r);
+    else map.set(fixed, [r]);
+  }
+
+  /** Every output index with at least one mod. */
+  keys(): Set<number> {
+    const out = new Set<number>(this.single.keys());
+    for (const [n, list] of this.byN) for (const r of list) for (let m = r.lo; m < r.hi; m++) out.add(m * this.N + n);
+    for (const [m, list] of this.byM) for (const r of list) for (let n = r.lo; n < r.hi; n++) out.add(m * this.N + n);
+    return out;
+  }
+
+  /** Whether output `idx` has a mod. */
+  has(idx: number): boolean {
+    return this.get(idx) !== null;
+  }
+
+  /** Mods of output `idx` sorted by (k, order), or null. */
+  get(idx: number): Mod[] | null {
+    const m = Math.floor(idx / this.N);
+    const n = idx - m * this.N;
+    let out: Mod[] | null = null;
+    const s = this.single.get(idx);
+    if (s) out = [...s];
+    for (const r of this.byN.get(n) ?? []) if (m >= r.lo && m < r.hi) (out ??= []).push(r.mod);
+    for (const r of this.byM.get(m) ?? []) if (n >= r.lo && n < r.hi) (out ??= []).push(r.mod);
+    if (out && out.length > 1) out.sort((a, b) => a.k - b.k || a.order - b.order);
+    return out;
+  }
+}
 
 /** Mods of a run, built one image at a time (memory stays bounded by one image's mods). */
 export interface RunMods {
@@ -87,18 +144,12 @@ export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], 
       buf.length = 0;
       touchesIn(plan, r.layer, g, layout, img * P + plan.layers[r.layer].start, f, buf);
       if (buf.length === 0) continue;
-      touches[r.f] += buf.length;
+      for (const t of buf) touches[r.f] += t.count ?? 1;
       layers ??= new Map();
       let mods = layers.get(r.layer);
-      if (!mods) layers.set(r.layer, (mods = new Map()));
-      for (const t of buf) {
-        const key = t.m * g.N + t.n;
-        let list = mods.get(key);
-        if (!list) mods.set(key, (list = []));
-        list.push({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) });
-      }
+      if (!mods) layers.set(r.layer, (mods = new LayerMods(g.N)));
+      for (const t of buf) mods.add(t, { k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) });
     }
-    if (layers) for (const mods of layers.values()) for (const list of mods.values()) if (list.length > 1) list.sort((a, b) => a.k - b.k || a.order - b.order);
     return layers;
   };
   return { candidates, modsFor, touches };
