@@ -1,6 +1,6 @@
 /**
- * `faultline cycles`: cycle report of a topology (SCALE-Sim CSV or a shipped topology) on an array.
- *   faultline cycles --topology net.csv [--config arch.cfg] [--array 32x32] [--dataflow ws] [--out report.csv]
+ * `faultline cycles`: cycle report of a SCALE-Sim topology CSV or of a model-registry network on an array.
+ *   faultline cycles (--topology net.csv | --model lenet5) [--config arch.cfg] [--array 32x32] [--dataflow ws] [--out report.csv]
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { cycleReportCsv, parseScaleSimConfig, parseTopology, topologyToGemms } f
 import type { Dataflow } from '../../sim/types';
 import { CliError, locate } from '../errors';
 import { readTextFile } from '../files';
+import { modelGemms, modelIds } from '../model-gemms';
 import { percent, renderTable } from '../table';
 
 /** Folder of the shipped SCALE-Sim topologies (topologies/<id>.csv). */
@@ -38,13 +39,6 @@ export function runCycles(opts: CyclesOptions): { net: NetworkCycles; source: st
   if ((opts.topology === undefined) === (opts.model === undefined)) {
     throw new CliError('cycles: expected exactly one of --topology <csv> or --model <id>');
   }
-  let file: string;
-  if (opts.model !== undefined) {
-    const ids = shippedTopologies();
-    if (!ids.includes(opts.model)) throw new CliError(`--model: expected one of ${ids.join(', ')}, found "${opts.model}"`);
-    file = join(TOPOLOGY_DIR, `${opts.model}.csv`);
-  } else file = opts.topology as string;
-
   let rows = 16;
   let cols = 16;
   let dataflow: Dataflow = 'ws';
@@ -63,9 +57,12 @@ export function runCycles(opts: CyclesOptions): { net: NetworkCycles; source: st
     if (!df.ok) throw new CliError(df.reason);
     dataflow = df.value;
   }
+  const array = { rows, cols, dataflow };
+  if (opts.model !== undefined) return { net: networkCycles(modelGemms(opts.model), array), source: `model ${opts.model}` };
+  const file = opts.topology as string;
   const topo = parseTopology(readTextFile(file));
-  if (!topo.ok) throw new CliError(locate(opts.model !== undefined ? `topologies/${opts.model}.csv` : file, topo.line, topo.reason));
-  return { net: networkCycles(topologyToGemms(topo.value), { rows, cols, dataflow }), source: file };
+  if (!topo.ok) throw new CliError(locate(file, topo.line, topo.reason));
+  return { net: networkCycles(topologyToGemms(topo.value), array), source: file };
 }
 
 /** The per-layer table printed by `faultline cycles`, with a totals line. */
@@ -93,7 +90,7 @@ export function register(program: Command): void {
     .command('cycles')
     .description('per-layer cycles, folds, utilization and SRAM accesses (SCALE-Sim v2 compatible, ideal memory)')
     .option('-t, --topology <csv>', 'SCALE-Sim topology CSV (conv form or "Layer, M, N, K" GEMM form)')
-    .option('-m, --model <id>', `shipped topology id (${existsSync(TOPOLOGY_DIR) ? shippedTopologies().join(', ') : 'none'})`)
+    .option('-m, --model <id>', `model-registry network (${modelIds().join(', ')}); SCALE-Sim files of the same nets: ${existsSync(TOPOLOGY_DIR) ? shippedTopologies().map((t) => `topologies/${t}.csv`).join(', ') : 'none'}`)
     .option('-c, --config <cfg>', 'SCALE-Sim .cfg: array size and dataflow (overridden by --array/--dataflow)')
     .option('-a, --array <RxC>', 'array size, rows x cols, each 1..256 (default 16x16)')
     .option('-d, --dataflow <df>', 'ws | os | is (default ws)')

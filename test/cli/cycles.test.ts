@@ -73,12 +73,21 @@ describe('runCycles (in process)', () => {
   });
   it('every shipped topology runs on every dataflow and the table has one line per layer', () => {
     expect(shippedTopologies()).toEqual(['alexnet', 'lenet5', 'resnet18', 'resnet50', 'vgg16']);
-    for (const model of shippedTopologies()) {
+    for (const t of shippedTopologies()) {
       for (const dataflow of ['ws', 'os', 'is']) {
-        const { net } = runCycles({ model, array: '128x128', dataflow });
+        const { net } = runCycles({ topology: join(root, 'topologies', `${t}.csv`), array: '128x128', dataflow });
         expect(net.totals.durationCycles).toBeGreaterThan(0);
         expect(cyclesTable(net).split('\n')).toHaveLength(net.layers.length + 4);
       }
+    }
+  });
+  it('--model uses the model registry; its nets match the shipped SCALE-Sim topologies', () => {
+    // topologies/alexnet.csv is the 2012 paper's single-tower AlexNet; the registry's is torchvision's
+    // (64/192/384/256/256 filters), so only the other four must agree cycle for cycle.
+    for (const id of ['lenet5', 'vgg16', 'resnet18', 'resnet50']) {
+      const a = runCycles({ model: id, array: '32x16', dataflow: 'os' }).net;
+      const b = runCycles({ topology: join(root, 'topologies', `${id}.csv`), array: '32x16', dataflow: 'os' }).net;
+      expect(a.totals).toEqual(b.totals);
     }
   });
 });
