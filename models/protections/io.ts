@@ -1,0 +1,59 @@
+/**
+ * File I/O and campaign loading of protected models. Protected networks are saved by
+ * `npm run protect` as models/weights/protected/<model>+<protection>.json + .bin (same format as
+ * trained weights; bounds and weight transforms are part of the network). Protections whose
+ * calibration is cheap and deterministic (`relu`, `ranger`, `ecc`, `ranger+ecc`) are also built on
+ * the fly from the calibration slice when no file exists.
+ */
+import { join } from 'node:path';
+import type { Network } from '../../sim/layers/types';
+import { fail, ok, type Result } from '../../sim/result';
+import { head, subset, type Dataset } from '../data/dataset';
+import { loadMnistSplit } from '../data/mnist';
+import { hasWeights, readWeights, saveWeights, WEIGHTS_DIR } from '../io/weights';
+import type { WeightsMeta } from '../io/weightsFormat';
+import { rangerBounds, withBounds } from './bounds';
+import { profileActivations, unbounded } from './profile';
+import { needsOfflineStep, parseProtection, type ProtectionSpec } from './spec';
+
+/** Directory of saved protected networks. */
+export const PROTECTED_DIR = join(WEIGHTS_DIR, 'protected');
+
+/** File id of a protected model, e.g. "lenet5+proact+saf". */
+export function protectedId(model: string, p: ProtectionSpec): string {
+  return `${model}+${p.id}`;
+}
+
+/** Calibration (first `calibN` of the train split) and validation (last `valN` of the train split) sets. */
+export function calibrationSets(calibN = 1000, valN = 500): { calib: Dataset; val: Dataset } {
+  const { train } = loadMnistSplit();
+  const calib = head(train, calibN);
+  const val = subset(train, Array.from({ length: Math.min(valN, train.n - calibN) }, (_, i) => train.n - 1 - i));
+  return { calib, val };
+}
+
+/** Saves a protected network with metadata; returns the .json path. */
+export function saveProtected(model: string, p: ProtectionSpec, net: Network, meta: WeightsMeta, dir = PROTECTED_DIR): string {
+  return saveWeights(net, { ...meta, id: protectedId(model, p) }, dir).json;
+}
+
+/**
+ * The network a campaign runs for (model, protection): the unprotected `base` for relu, a saved
+ * protected file when present, else an on-the-fly Ranger calibration where that is cheap; fails
+ * with the command to run otherwise.
+ */
+export function loadProtected(model: string, protection: string, base: Network, dir = PROTECTED_DIR): Result<{ net: Network; spec: ProtectionSpec }> {
+  const sp = parseProtection(protection);
+  if (!sp.ok) return sp;
+  const spec = sp.value;
+  if (spec.activation === 'relu' && !needsOfflineStep(spec)) return ok({ net: base, spec });
+  const id = protectedId(model, spec);
+  if (hasWeights(id, dir)) {
+    const r = readWeights(id, dir);
+    return r.ok ? ok({ net: r.value.net, spec }) : r;
+  }
+  if (needsOfflineStep(spec)) return fail(`protection "${protection}" of model "${model}": no calibrated file ${join(dir, id)}.json; run \`npm run protect -- --model ${model} --protection ${spec.id}\` first`, 'protection');
+  const { calib } = calibrationSets();
+  const net = withBounds(unbounded(base), rangerBounds(profileActivations(base, calib)), 'clip');
+  return ok({ net, spec });
+}

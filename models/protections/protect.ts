@@ -1,0 +1,95 @@
+/**
+ * Applies a protection combination to a trained network, running each part's calibration or
+ * training step in a fixed order: saturated weights (convert + fine-tune), then SAQ (SAM + QAT for
+ * int8), then the activation protection (profiled on the resulting network), ECC last (it only
+ * changes how stored words are decoded). Pure apart from tfjs compute; data comes from the caller.
+ */
+import type { Network } from '../../sim/layers/types';
+import { type Dataset, head } from '../data/dataset';
+import { qat, DEFAULT_QAT, type QatOptions } from '../quant/qat';
+import type { PtqResult } from '../quant/ptq';
+import { rangerBounds, withBounds } from './bounds';
+import { DEFAULT_BOUND_TRAIN, fitact, proact, type BoundTrainOptions } from './boundTrain';
+import { clipact, DEFAULT_CLIPACT, type ClipActOptions } from './clipact';
+import { accuracyOf, logitsOf } from './data';
+import { profileActivations, unbounded } from './profile';
+import { DEFAULT_FINE_TUNE, safProtect, type FineTuneOptions } from './saf';
+import type { ProtectionSpec } from './spec';
+import { TfNetwork } from './tfForward';
+
+/** Hyper-parameters of every step (defaults sized for MNIST nets on a few hundred images). */
+export interface ProtectOptions {
+  readonly bound?: BoundTrainOptions;
+  readonly fineTune?: FineTuneOptions;
+  readonly clipact?: ClipActOptions;
+  readonly qat?: QatOptions;
+  /** ProAct accuracy tolerance (0.002 = 0.2 percentage points). */
+  readonly tolerance?: number;
+}
+
+/** A protected network with the log of its calibration. */
+export interface ProtectResult {
+  readonly net: Network;
+  readonly spec: ProtectionSpec;
+  /** Human-readable calibration log lines. */
+  readonly log: readonly string[];
+  /** Validation accuracy (0..1, fp32, tf forward) before and after. */
+  readonly accuracyBefore: number;
+  readonly accuracyAfter: number;
+  /** SAQ only: the int8 formats chosen after training. */
+  readonly int8?: PtqResult;
+}
+
+function acc(net: Network, ds: Dataset): number {
+  const t = new TfNetwork(net);
+  try { return accuracyOf(logitsOf(t, ds), ds.labels); } finally { t.dispose(); }
+}
+
+/** Runs the protection's steps on `net` with calibration set `calib` and validation set `val`. */
+export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Dataset, val: Dataset, o: ProtectOptions = {}): ProtectResult {
+  const log: string[] = [];
+  let cur = unbounded(net);
+  const before = acc(cur, val);
+  log.push(`baseline validation accuracy ${(before * 100).toFixed(2)}% on ${val.n} images`);
+  let int8: PtqResult | undefined;
+  if (spec.saf) {
+    cur = safProtect(cur, spec.saf, calib, o.fineTune ?? DEFAULT_FINE_TUNE);
+    log.push(`saf(${spec.saf}): raw weights stored, fine-tuned ${(o.fineTune ?? DEFAULT_FINE_TUNE).steps} steps -> ${(acc(cur, val) * 100).toFixed(2)}%`);
+  }
+  if (spec.saq) {
+    const q = o.qat ?? { ...DEFAULT_QAT, samRho: 0.05 };
+    const r = qat(cur, calib, q);
+    cur = r.net;
+    int8 = r.ptq;
+    log.push(`saq: SAM (rho ${q.samRho}) + QAT int8 ${q.steps} steps; formats ${r.ptq.formats.map((f) => (f.weight.kind === 'int8' ? `Q${f.weight.intBits}.${f.weight.fracBits}` : f.weight.kind)).join(' ')}`);
+  }
+  if (spec.activation !== 'relu') {
+    const profile = profileActivations(cur, calib);
+    log.push(`profile on ${calib.n} images: ${profile.map((p) => `${p.name} max ${p.max.toFixed(3)}`).join(', ')}`);
+    switch (spec.activation) {
+      case 'ranger':
+        cur = withBounds(cur, rangerBounds(profile), 'clip');
+        break;
+      case 'clipact': {
+        const r = clipact(cur, profile, head(calib, Math.min(calib.n, 300)), o.clipact ?? DEFAULT_CLIPACT);
+        cur = r.net;
+        for (const s of r.steps) log.push(`clipact ${s.layer}: threshold ${s.threshold.toFixed(3)} (x${s.ratio} of max), AUC ${s.auc.toFixed(4)}`);
+        break;
+      }
+      case 'fitact':
+        cur = fitact(cur, profile, calib, o.bound ?? DEFAULT_BOUND_TRAIN);
+        log.push(`fitact: neuron-wise bounds trained ${(o.bound ?? DEFAULT_BOUND_TRAIN).steps} steps, weights frozen`);
+        break;
+      case 'proact': {
+        const r = proact(cur, profile, calib, val, o.bound ?? DEFAULT_BOUND_TRAIN, o.tolerance ?? 0.002);
+        cur = r.net;
+        for (const s of r.steps) log.push(`proact ${s.layer}: mean bound ${s.meanBound.toFixed(3)}, accuracy ${(s.accuracy * 100).toFixed(2)}% -> ${s.accepted ? 'accepted' : 'rejected (kept profiled max)'}`);
+        break;
+      }
+    }
+  }
+  if (spec.ecc) log.push('ecc: SEC-DED per stored word (applied to the fault model)');
+  const after = acc(cur, val);
+  log.push(`protected validation accuracy ${(after * 100).toFixed(2)}%`);
+  return { net: cur, spec, log, accuracyBefore: before, accuracyAfter: after, ...(int8 ? { int8 } : {}) };
+}
