@@ -145,7 +145,8 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         const g = lc.geom;
         const xG = goldIn(0);
         const xF = faultyIn(0);
-        const todo = lm ? lm.keys() : new Set<number>();
+        const direct = lm ? lm.keys() : new Set<number>();
+        const todo = new Set<number>(direct);
         const j0 = ins[0];
         if (j0 >= 0 && changed[j0]) {
           for (const e of changed[j0]!) {
@@ -154,7 +155,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
           }
         }
         const share = options.kernelShare ?? 0.1;
-        const downstream = lm ? [...todo].filter((i) => !lm.has(i)) : [...todo];
+        const downstream = [...todo].filter((i) => !direct.has(i));
         if (options.kernel && lc.layer.activation.kind !== 'softmax' && downstream.length > share * g.M * g.N) {
           const fo = arrayLayerForward(lc.layer, xF, 1, run.inShape, lc.formats, options.kernel, true).output;
           const co = arrayLayerForward(lc.layer, xG, 1, run.inShape, lc.formats, options.kernel, true).output;

@@ -55,7 +55,12 @@ export class LayerMods {
 
   /** Whether output `idx` has a mod. */
   has(idx: number): boolean {
-    return this.get(idx) !== null;
+    if (this.single.has(idx)) return true;
+    const m = Math.floor(idx / this.N);
+    const n = idx - m * this.N;
+    for (const r of this.byN.get(n) ?? []) if (m >= r.lo && m < r.hi) return true;
+    for (const r of this.byM.get(m) ?? []) if (n >= r.lo && n < r.hi) return true;
+    return false;
   }
 
   /** Mods of output `idx` sorted by (k, order), or null. */
