@@ -5,7 +5,8 @@
  * bias added to the accumulator; int8 requantized to the output Qm.n; activation; the result
  * rounded to the output format (what the ofmap SRAM stores).
  * fp32/fp16: the GEMM sums in fp32 in the kernel's order (equal to array order up to fp32
- * rounding). int8: the kernel multiplies integer codes; the sum is exact when
+ * rounding); conv layers with relu/linear activations get bias + relu fused into the kernel's
+ * conv2d (the bias may then enter the sum first: again equal up to fp32 rounding). int8: the kernel multiplies integer codes; the sum is exact when
  * K * max|x code| * max|w code| <= 2^24 (fp32 integers), otherwise an exact fp64 JS GEMM runs;
  * the int32 saturation is applied to the final sum (identical to per-MAC saturation for
  * K < 131072, where no partial sum of int8 products can leave the int32 range).
@@ -94,6 +95,7 @@ export function arrayLayerForward(
   if (layer.bias) for (let j = 0; j < N; j++) bias[j] = acc.biasOperand(layer.bias[j]);
   let exactOnKernel = true;
   let pre: Float32Array;
+  let fusedRelu = false;
   if (formats.weight.kind === 'int8' && formats.input.kind === 'int8' && formats.output.kind === 'int8') {
     const nW = formats.weight.fracBits;
     const nX = formats.input.fracBits;
@@ -115,14 +117,29 @@ export function arrayLayerForward(
       if (++j === N) j = 0;
     }
   } else {
-    pre = runGemm(kernel, x, n, g, weights.effective, K, N, useConv2d);
-    for (let i = 0, j = 0; i < pre.length; i++) {
-      pre[i] += bias[j]; // one fp32 rounding on store: fround(acc + bias)
-      if (++j === N) j = 0;
+    const act = layer.activation.kind;
+    if (g && useConv2d && kernel.conv2d && (act === 'relu' || act === 'linear') && !keepPreActivation) {
+      // bias + relu fused into the backend's convolution (tfjs: one wasm call, no JS pass)
+      const b = layer.bias ? Float32Array.from(bias) : null;
+      pre = kernel.conv2d(x, n, g, weights.effective, { bias: b, relu: act === 'relu' });
+      fusedRelu = true;
+    } else if (((pre = runGemm(kernel, x, n, g, weights.effective, K, N, useConv2d)), act === 'relu') && !keepPreActivation) {
+      // fused bias + relu: fround(acc + bias) > 0 exactly when acc + bias > 0
+      for (let i = 0, j = 0; i < pre.length; i++) {
+        const v = pre[i] + bias[j];
+        pre[i] = v > 0 ? v : 0;
+        if (++j === N) j = 0;
+      }
+      fusedRelu = true;
+    } else {
+      for (let i = 0, j = 0; i < pre.length; i++) {
+        pre[i] += bias[j]; // one fp32 rounding on store: fround(acc + bias)
+        if (++j === N) j = 0;
+      }
     }
   }
   const keepPre = keepPreActivation || layer.activation.kind === 'softmax';
-  const output = applyActivation(layer.activation, pre, N, keepPre ? new Float32Array(pre.length) : pre);
+  const output = fusedRelu ? pre : applyActivation(layer.activation, pre, N, keepPre ? new Float32Array(pre.length) : pre);
   // relu/linear map stored int8 codes (after requantization) and fp32 sums to themselves; fp16 still needs rounding
   if (formats.output.kind === 'fp16' || (layer.activation.kind !== 'relu' && layer.activation.kind !== 'linear')) quantizeArray(formats.output, output, output);
   return { ...weights, preActivation: keepPre ? pre : null, output, exactOnKernel };

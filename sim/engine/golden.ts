@@ -8,7 +8,7 @@
  */
 import type { ArraySpec, GemmShape, NumericFormat } from '../types';
 import { fail, ok, type Result } from '../result';
-import type { Layer, Network, Shape3 } from '../layers/types';
+import type { Layer, Network, PoolLayer, Shape3 } from '../layers/types';
 import { inferShapes, shapeSize, type NetworkShapes } from '../layers/shapes';
 import { gemmShape } from '../layers/lowering';
 import { referenceLayer } from '../layers/reference';
@@ -85,6 +85,12 @@ function sameFormat(a: NumericFormat | null, b: NumericFormat): boolean {
   return a.kind !== 'int8' || (b.kind === 'int8' && a.fracBits === b.fracBits);
 }
 
+/** True when a pooling layer has no padding. */
+function isUnpadded(layer: PoolLayer): boolean {
+  const p = layer.padding;
+  return p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0;
+}
+
 /** True when a vector layer only selects or moves stored values (its output needs no rounding). */
 function preservesValues(layer: Layer): boolean {
   return layer.kind === 'maxpool' || layer.kind === 'flatten' || (layer.kind === 'activation' && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear'));
@@ -125,6 +131,9 @@ export function runGolden(
       const r = arrayLayerForward(layer, inputs[0], n, ls.inputs[0], formats, kernel, useConv2d, options.keepPreActivation ?? false);
       ({ output, preActivation: pre, stored, effective: eff, exactOnKernel: exact } = r);
       isArray = true;
+    } else if (layer.kind === 'maxpool' && kernel.maxPool && isUnpadded(layer)) {
+      output = kernel.maxPool(inputs[0], n, ls.inputs[0], layer.ph, layer.pw, layer.strideH, layer.strideW);
+      if (!sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);
     } else {
       output = referenceLayer(layer, inputs, ls.inputs, ls.output, n);
       if (!preservesValues(layer) || !sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);

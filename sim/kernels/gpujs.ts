@@ -6,7 +6,8 @@
  */
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { ConvGeometry } from '../layers/lowering';
-import type { GemmKernel } from './types';
+import type { ConvEpilogue, GemmKernel } from './types';
+import { applyEpilogue } from './js';
 
 /** Execution mode of gpu.js. */
 export type GpujsMode = 'gpu' | 'webasm' | 'cpu';
@@ -95,10 +96,10 @@ export function createGpujsKernel(opts: GpujsOptions = {}): GemmKernel & { reado
     matmul(a, b, M, K, N) {
       return run(`mm|${M}|${K}|${N}`, matmulBody, M, N, { K, N }, a, b);
     },
-    conv2d(input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array) {
+    conv2d(input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue?: ConvEpilogue) {
       const c = { inH: g.inH, inW: g.inW, inC: g.inC, kh: g.kh, kw: g.kw, strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft, outH: g.outH, outW: g.outW, outC: g.outC };
       const key = `conv|${n}|${Object.values(c).join(',')}`;
-      return run(key, convBody, n * g.outH * g.outW, g.outC, c, input, weights);
+      return applyEpilogue(run(key, convBody, n * g.outH * g.outW, g.outC, c, input, weights), g.outC, epilogue);
     },
     dispose() {
       cache.clear();

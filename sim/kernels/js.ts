@@ -4,7 +4,8 @@
  */
 import type { ConvGeometry } from '../layers/lowering';
 import { im2col } from '../layers/im2col';
-import type { GemmKernel } from './types';
+import { pool } from '../layers/ops';
+import type { ConvEpilogue, GemmKernel } from './types';
 
 /** Row-major out[M][N] = a[M][K] x b[K][N] with fp32 accumulation. */
 export function jsMatmul(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
@@ -41,12 +42,26 @@ export function convViaIm2col(
   return out;
 }
 
+/** Applies a conv epilogue (bias, relu) in place to n*Ho*Wo x outC data; returns `out`. */
+export function applyEpilogue(out: Float32Array, outC: number, epilogue?: ConvEpilogue): Float32Array {
+  if (!epilogue || (!epilogue.bias && !epilogue.relu)) return out;
+  const b = epilogue.bias;
+  for (let i = 0, j = 0; i < out.length; i++) {
+    const v = b ? out[i] + b[j] : out[i];
+    out[i] = epilogue.relu && !(v > 0) ? 0 : v;
+    if (++j === outC) j = 0;
+  }
+  return out;
+}
+
 /** The plain JS reference backend. */
 export function createJsKernel(): GemmKernel {
   return {
     name: 'js',
     matmul: jsMatmul,
-    conv2d: (input, n, g, weights) => convViaIm2col(jsMatmul, input, n, g, weights),
+    conv2d: (input, n, g, weights, epilogue) => applyEpilogue(convViaIm2col(jsMatmul, input, n, g, weights), g.outC, epilogue),
+    maxPool: (input, n, s, ph, pw, strideH, strideW) =>
+      pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding: { top: 0, bottom: 0, left: 0, right: 0 } }, input, n, s),
     dispose: () => undefined,
   };
 }

@@ -46,13 +46,20 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
     matmul(a, b, M, K, N) {
       return readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N]))));
     },
-    conv2d(input, n, g, weights) {
+    conv2d(input, n, g, weights, epilogue) {
       return readAndDispose(tf.tidy(() => {
         const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
         const w = tf.tensor4d(weights, [g.kh, g.kw, g.inC, g.outC]);
         const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
-        return tf.conv2d(x, w, [g.strideH, g.strideW], pad);
+        if (!epilogue || (!epilogue.bias && !epilogue.relu)) return tf.conv2d(x, w, [g.strideH, g.strideW], pad);
+        return tf.fused.conv2d({
+          x, filter: w, strides: [g.strideH, g.strideW], pad,
+          bias: epilogue.bias ? tf.tensor1d(epilogue.bias) : undefined, activation: epilogue.relu ? 'relu' : 'linear',
+        });
       }));
+    },
+    maxPool(input, n, s, ph, pw, strideH, strideW) {
+      return readAndDispose(tf.tidy(() => tf.maxPool(tf.tensor4d(input, [n, s.h, s.w, s.c]), [ph, pw], [strideH, strideW], 'valid')));
     },
     dispose: () => undefined,
   };

@@ -1,8 +1,17 @@
 /** GEMM / convolution kernels behind one interface (plain JS reference, tfjs-wasm, gpu.js). */
 import type { ConvGeometry } from '../layers/lowering';
+import type { Shape3 } from '../layers/types';
 
 /** Name of a kernel backend. */
 export type KernelBackendName = 'js' | 'tfjs-wasm' | 'gpujs';
+
+/** Optional fused bias + relu after a convolution (fp32). */
+export interface ConvEpilogue {
+  /** [outC] bias, or null. */
+  readonly bias: Float32Array | null;
+  /** Apply max(x, 0) after the bias. */
+  readonly relu: boolean;
+}
 
 /** A fast kernel used for golden runs. All backends must agree with the `js` reference to fp32
  * rounding tolerance (the faulty engine re-computes touched outputs bit-exactly in array order). */
@@ -13,9 +22,17 @@ export interface GemmKernel {
   /**
    * Optional convolution fast path (added; every shipped backend implements it):
    * out[n][Ho][Wo][outC] = sum over (ky,kx,c) of zero-padded input[n][y][x][c] * w[ky][kw][c][outC],
-   * no bias. `input` is n x inH x inW x inC NHWC, `weights` is the K x N GEMM matrix.
+   * `input` is n x inH x inW x inC NHWC, `weights` is the K x N GEMM matrix. Without `epilogue`
+   * no bias and no activation; with it, + bias[outC] then relu when asked (fp32, in the backend's
+   * order: tfjs fuses them into the convolution).
    */
-  conv2d?(input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array): Float32Array;
+  conv2d?(input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue?: ConvEpilogue): Float32Array;
+  /**
+   * Optional max-pooling fast path (added): n images of `inShape` NHWC, window ph x pw, strides,
+   * no padding; returns n x Ho x Wo x C. Max is exact, so every backend returns identical values.
+   * Backends without it (gpujs) leave pooling to the JS vector unit.
+   */
+  maxPool?(input: Float32Array, n: number, inShape: Shape3, ph: number, pw: number, strideH: number, strideW: number): Float32Array;
   /** Release resources held by the backend. */
   dispose(): void;
 }

@@ -14,26 +14,33 @@ export function pool(layer: PoolLayer, input: Float32Array, n: number, s: Shape3
   const C = s.c;
   const out = new Float32Array(n * outH * outW * C);
   const isMax = layer.kind === 'maxpool';
-  const acc = new Float64Array(C);
   let o = 0;
   for (let img = 0; img < n; img++) {
     const base = img * s.h * s.w * C;
     for (let oy = 0; oy < outH; oy++) {
       const y0 = Math.max(0, oy * layer.strideH - p.top);
       const y1 = Math.min(s.h, oy * layer.strideH - p.top + layer.ph);
-      for (let ox = 0; ox < outW; ox++) {
+      for (let ox = 0; ox < outW; ox++, o += C) {
         const x0 = Math.max(0, ox * layer.strideW - p.left);
         const x1 = Math.min(s.w, ox * layer.strideW - p.left + layer.pw);
-        acc.fill(isMax ? -Infinity : 0);
+        // channel-innermost sweep over the window (contiguous NHWC reads); the first element seeds out
+        const first = base + (y0 * s.w + x0) * C;
+        for (let c = 0; c < C; c++) out[o + c] = input[first + c];
         for (let y = y0; y < y1; y++) {
-          for (let x = x0; x < x1; x++) {
+          for (let x = y === y0 ? x0 + 1 : x0; x < x1; x++) {
             const src = base + (y * s.w + x) * C;
-            if (isMax) for (let c = 0; c < C; c++) acc[c] = input[src + c] > acc[c] ? input[src + c] : acc[c];
-            else for (let c = 0; c < C; c++) acc[c] += input[src + c];
+            if (isMax) {
+              for (let c = 0; c < C; c++) {
+                const v = input[src + c];
+                if (v > out[o + c]) out[o + c] = v;
+              }
+            } else for (let c = 0; c < C; c++) out[o + c] += input[src + c];
           }
         }
-        const count = (y1 - y0) * (x1 - x0);
-        for (let c = 0; c < C; c++) out[o++] = isMax ? acc[c] : acc[c] / count;
+        if (!isMax) {
+          const count = (y1 - y0) * (x1 - x0);
+          for (let c = 0; c < C; c++) out[o + c] /= count;
+        }
       }
     }
   }

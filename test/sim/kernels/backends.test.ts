@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createJsKernel, createKernel, jsMatmul, selectKernel, type GemmKernel } from '../../../sim/kernels';
-import { convGeometry, referenceLayer, inferShapes } from '../../../sim/layers';
+import { convGeometry, referenceLayer, inferShapes, pool } from '../../../sim/layers';
 import { tfjsWasmDir } from '../../../cli/wasm-path';
 import { conv, randArray, rng } from '../layers/fixtures';
 
@@ -89,6 +89,25 @@ describe('kernel backends', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('conv2d epilogue (bias + relu) matches relu(conv + bias) on every backend', () => {
+    const r = rng(77);
+    const layer = conv(r, 'c', 3, 3, 2, 5, 1, { top: 1, bottom: 1, left: 1, right: 1 }, { kind: 'relu' });
+    const inShape = { h: 6, w: 5, c: 2 };
+    const x = randArray(r, 2 * 6 * 5 * 2);
+    const geo = convGeometry(layer, inShape);
+    const plain = jsConv(x, 2, geo, layer.weights);
+    const want = plain.map((v, i) => Math.max(0, Math.fround(v + layer.bias![i % 5])));
+    expect(want.some((v) => v === 0) && want.some((v) => v > 0)).toBe(true);
+    for (const k of [createJsKernel(), ...kernels]) expectClose(k.conv2d!(x, 2, geo, layer.weights, { bias: layer.bias, relu: true }), want, 1);
+  });
+
+  it('maxPool fast path equals the vector-unit pooling', () => {
+    const x = randArray(rng(78), 3 * 8 * 6 * 4);
+    const s = { h: 8, w: 6, c: 4 };
+    const want = pool({ kind: 'maxpool', name: 'p', ph: 2, pw: 3, strideH: 2, strideW: 3, padding: { top: 0, bottom: 0, left: 0, right: 0 } }, x, 3, s);
+    for (const k of [createJsKernel(), ...kernels]) if (k.maxPool) expect([...k.maxPool(x, 3, s, 2, 3, 2, 3)]).toEqual([...want]);
   });
 
   it('selectKernel measures every backend and returns the fastest; prefer overrides', async () => {
