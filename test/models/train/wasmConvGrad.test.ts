@@ -27,17 +27,25 @@ describe('JS Conv2DBackpropFilter (used on the wasm backend)', () => {
     ), { numRuns: 40 });
   });
 
-  it('is registered on the wasm backend so tf.grad of conv2d works there and agrees with cpu', async () => {
-    const grad = (): Float32Array => tf.tidy(() => {
-      const x = tf.tensor4d(Float32Array.from({ length: 2 * 7 * 7 * 3 }, (_, i) => Math.sin(i)), [2, 7, 7, 3]);
-      const f = tf.tensor4d(Float32Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => Math.cos(i)), [3, 3, 3, 4]);
-      return tf.grad((ff: tf.Tensor) => tf.conv2d(x, ff as tf.Tensor4D, 2, 'same').square().sum())(f).dataSync() as Float32Array;
-    });
+  it('is registered on the wasm backend (filter and input gradients) and agrees with cpu', async () => {
+    const cfgs: [number[], number[], number, 'same' | 'valid'][] = [[[2, 7, 7, 3], [3, 3, 3, 4], 2, 'same'], [[1, 9, 8, 2], [5, 5, 2, 3], 1, 'valid'], [[3, 10, 10, 1], [2, 2, 1, 6], 2, 'valid'], [[2, 28, 28, 1], [5, 5, 1, 6], 1, 'same']];
+    const grads = (): Float32Array[] => cfgs.map(([xs, fs, s, p], k) => tf.tidy(() => {
+      const x = tf.tensor(Float32Array.from({ length: xs.reduce((a, b) => a * b) }, (_, i) => Math.sin(i + k)), xs) as tf.Tensor4D;
+      const f = tf.tensor(Float32Array.from({ length: fs.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.3 + k)), fs) as tf.Tensor4D;
+      const [gx, gf] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, s, p).square().sum())([x, f]);
+      return Float32Array.from([...gx!.dataSync(), ...gf!.dataSync()]);
+    }));
     await useBackend('cpu');
-    const cpu = grad();
+    const cpu = grads();
     expect(await useBackend('wasm')).toBe('wasm');
-    const wasm = grad();
+    grads();
+    const before = tf.engine().backend.numDataIds();
+    const wasm = grads();
+    expect(tf.engine().backend.numDataIds()).toBe(before); // no leaked buffers
     await useBackend('cpu');
-    wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i]!, 2));
+    wasm.forEach((g, k) => {
+      const scale = Math.max(...cpu[k]!.map(Math.abs));
+      g.forEach((v, i) => expect(Math.abs(v - cpu[k]![i]!)).toBeLessThan(1e-5 * scale));
+    });
   });
 });
