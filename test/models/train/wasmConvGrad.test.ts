@@ -28,7 +28,8 @@ describe('JS Conv2DBackpropFilter (used on the wasm backend)', () => {
   });
 
   it('is registered on the wasm backend (filter and input gradients) and agrees with cpu', async () => {
-    const cfgs: [number[], number[], number, 'same' | 'valid'][] = [[[2, 7, 7, 3], [3, 3, 3, 4], 2, 'same'], [[1, 9, 8, 2], [5, 5, 2, 3], 1, 'valid'], [[3, 10, 10, 1], [2, 2, 1, 6], 2, 'valid'], [[2, 28, 28, 1], [5, 5, 1, 6], 1, 'same']];
+    type S4 = [number, number, number, number];
+    const cfgs: [S4, S4, number, 'same' | 'valid'][] = [[[2, 7, 7, 3], [3, 3, 3, 4], 2, 'same'], [[1, 9, 8, 2], [5, 5, 2, 3], 1, 'valid'], [[3, 10, 10, 1], [2, 2, 1, 6], 2, 'valid'], [[2, 28, 28, 1], [5, 5, 1, 6], 1, 'same']];
     const grads = (): Float32Array[] => cfgs.map(([xs, fs, s, p], k) => tf.tidy(() => {
       const x = tf.tensor(Float32Array.from({ length: xs.reduce((a, b) => a * b) }, (_, i) => Math.sin(i + k)), xs) as tf.Tensor4D;
       const f = tf.tensor(Float32Array.from({ length: fs.reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.3 + k)), fs) as tf.Tensor4D;
