@@ -116,6 +116,22 @@ describe('golden engine', () => {
     expect(run.layers[3].inputs[1]).toBe(c2.output); // same format downstream: no copy
   });
 
+  it('layer operands of a dense layer read the flattened input and finish like the golden run', () => {
+    const net = lenet(15);
+    const x = randArray(rng(16), 2 * 784);
+    const run = must(runGolden(net, x, { format: int8Format(2, 5) }, js));
+    const ops = must(layerOperands(run, 5)); // fc1
+    expect(ops.gemm).toEqual({ M: 1, K: 400, N: 120 });
+    expect(ops.geometry).toBeNull();
+    expect([...ops.inputRow(1, 0)]).toEqual([...run.layers[5].inputs[0].subarray(400, 800)]);
+    expect([...ops.inputIndex(0).subarray(0, 3)]).toEqual([0, 1, 2]);
+    for (let j = 0; j < 120; j++) expect(recomputeOutput(ops, 1, 0, j)).toBe(run.layers[5].output[120 + j]);
+    const conv = must(layerOperands(run, 2));
+    const idx = conv.inputIndex(0);
+    const row = conv.inputRow(0, 0);
+    idx.forEach((e, k) => expect(row[k]).toBe(e < 0 ? 0 : run.layers[2].inputs[0][e]));
+  });
+
   it('rejects a batch that is not a whole number of images', () => {
     const res = runGolden(lenet(), new Float32Array(785), { format: FP32 }, js);
     expect(res.ok).toBe(false);

@@ -100,3 +100,19 @@ describe('accumulator', () => {
     expect(acc.decodeAcc(flipBits(acc.encodeAcc(a), [31], 32))).toBe(1000 - 2 ** 31);
   });
 });
+
+describe('fp16 accumulator', () => {
+  it('products of fp16 operands are exact in fp32 and sums round to fp32', () => {
+    const acc = makeAccumulator(FP16);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff }), (hw, hx) => {
+        const w = decode(FP16, hw);
+        const x = decode(FP16, hx);
+        if (!Number.isFinite(w) || !Number.isFinite(x)) return;
+        expect(acc.mul(w, x)).toBe(w * x); // exact: no rounding happened
+        expect(acc.add(1, acc.mul(w, x))).toBe(Math.fround(1 + w * x));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
