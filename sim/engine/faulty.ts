@@ -18,10 +18,11 @@ import type { GoldenRun } from './golden';
 import type { GemmKernel } from '../kernels/types';
 import { arrayLayerForward } from './golden-gemm';
 import { planRun, type RunPlan } from './faultyPlan';
-import {
-  applyOutMods, computeAcc, finishSoftmax, finishValue, inputOperands, isArrayKind, preActivation, prepareLayer, type LayerCompute,
-} from './faultyCompute';
+import { isArrayKind, prepareLayer, type LayerCompute } from './faultyCompute';
 import { collectMods, type LayerMods } from './faultyMods';
+import { recomputeArray, sameBits, type LayerFaultStats } from './faultyLayer';
+
+export { sameBits, type LayerFaultStats } from './faultyLayer';
 
 /** Sparse difference of one layer's output for one image (indices into the image's tensor). */
 export interface LayerDiff {
@@ -29,28 +30,6 @@ export interface LayerDiff {
   readonly indices: Int32Array;
   readonly golden: Float32Array;
   readonly faulty: Float32Array;
-}
-
-/** Propagation statistics of one layer over the whole run. */
-export interface LayerFaultStats {
-  readonly layer: number;
-  readonly name: string;
-  /** Output values (all images) that differ from golden. */
-  corrupted: number;
-  /** Output values in the run (images x layer size). */
-  readonly total: number;
-  /** Largest |faulty - golden| (Infinity / NaN when a value became non-finite). */
-  maxAbsDelta: number;
-  /** ||faulty - golden||2 / ||golden||2 over the images a fault touched (0 if none). */
-  relL2: number;
-  /** Outputs recomputed in array order. */
-  recomputed: number;
-  /** Touched by a fault but the array-order sum is unchanged (e.g. a flipped weight met a 0 input). */
-  maskedInArray: number;
-  /** Sum changed but the stored output is equal (ReLU of a negative value, a clip bound, rounding). */
-  maskedByActivation: number;
-  /** Recomputed because inputs changed (no direct fault), yet unchanged (vector layers: pooling etc.). */
-  maskedDownstream: number;
 }
 
 /** Result of a faulty run. */
@@ -73,15 +52,6 @@ export interface FaultyRun {
   output(layer: number, image: number): Float32Array;
 }
 
-const f32 = new Float32Array(2);
-const u32 = new Uint32Array(f32.buffer);
-/** Bit-exact equality of two values as fp32 (NaN payloads included). */
-export function sameBits(a: number, b: number): boolean {
-  f32[0] = a;
-  f32[1] = b;
-  return u32[0] === u32[1];
-}
-
 /** Options of the faulty engine. */
 export interface FaultyOptions {
   /** Fast kernel for layers where many outputs are recomputed only because their inputs changed:
@@ -90,6 +60,19 @@ export interface FaultyOptions {
   readonly kernel?: GemmKernel;
   /** Share of a layer's outputs (per image) above which the kernel path is used (default 0.1). */
   readonly kernelShare?: number;
+  /** Least array-order work (outputs x K MACs, summed over a chunk of images) for the kernel path
+   * (default 100,000): below it the per-call overhead of the kernel exceeds the JS loop. */
+  readonly kernelMinMacs?: number;
+  /** Images processed together, layer by layer (default 64): bounds memory and batches kernel calls. */
+  readonly chunk?: number;
+}
+
+/** Per-image state while a chunk of images goes through the layers. */
+interface ImageState {
+  readonly img: number;
+  readonly mods: Map<number, LayerMods>;
+  readonly faulty: (Float32Array | null)[];
+  readonly changed: (number[] | null)[];
 }
 
 /** Runs the faulty engine over a golden run. `spec` gives the array (its format must match the golden run). */
@@ -117,93 +100,129 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const sq = plan.layers.map(() => ({ d: 0, g: 0 }));
   const size = plan.layers.map((l) => shapeSize(l.outShape));
   const gOut = (layer: number, img: number): Float32Array => golden.layers[layer].output.subarray(img * size[layer], (img + 1) * size[layer]);
-  for (const img of mods.candidates) {
-    const layerMods = mods.modsFor(img);
-    if (!layerMods) continue;
-    touched.push(img);
-    const faulty: (Float32Array | null)[] = plan.layers.map(() => null);
-    const changed: (number[] | null)[] = plan.layers.map(() => null);
-    plan.layers.forEach((run, L) => {
+  const chunk = Math.max(1, options.chunk ?? 64);
+  const share = options.kernelShare ?? 0.1;
+  const minMacs = options.kernelMinMacs ?? 100_000;
+  for (let c0 = 0; c0 < mods.candidates.length; c0 += chunk) {
+    const states: ImageState[] = [];
+    for (const img of mods.candidates.slice(c0, c0 + chunk)) {
+      const layerMods = mods.modsFor(img);
+      if (!layerMods) continue;
+      touched.push(img);
+      states.push({ img, mods: layerMods, faulty: plan.layers.map(() => null), changed: plan.layers.map(() => null) });
+    }
+    for (const run of plan.layers) {
+      const L = run.index;
       const gl = golden.layers[L];
       const ins = run.inputIndices;
-      const anyIn = ins.some((j) => j >= 0 && changed[j] !== null);
-      const lm = layerMods.get(L) ?? null;
-      if (!anyIn && !lm) return;
+      const active = states.filter((s) => s.mods.has(L) || ins.some((j) => j >= 0 && s.changed[j] !== null));
+      if (active.length === 0) continue;
       const st = stats[L];
-      const gO = gOut(L, img);
-      const out = gO.slice();
-      const ch: number[] = [];
       const inLen = shapeSize(run.inShape);
-      const goldIn = (q: number): Float32Array => gl.inputs[q].subarray(img * inLen, (img + 1) * inLen);
-      const faultyIn = (q: number): Float32Array => {
+      const outLen = size[L];
+      const goldIn = (s: ImageState, q: number): Float32Array => gl.inputs[q].subarray(s.img * inLen, (s.img + 1) * inLen);
+      const faultyIn = (s: ImageState, q: number): Float32Array => {
         const j = ins[q];
-        const src = j >= 0 ? faulty[j] : null;
-        return src ? (gl.formats.input.kind === 'fp32' ? src : quantizeArray(gl.formats.input, src)) : goldIn(q);
+        const src = j >= 0 ? s.faulty[j] : null;
+        return src ? (gl.formats.input.kind === 'fp32' ? src : quantizeArray(gl.formats.input, src)) : goldIn(s, q);
       };
+      const outs = active.map((s) => gOut(L, s.img).slice());
+      const chs: number[][] = active.map(() => []);
       const lc = computeOf(L);
       if (lc) {
         const g = lc.geom;
-        const xG = goldIn(0);
-        const xF = faultyIn(0);
-        const direct = lm ? lm.keys() : new Set<number>();
-        const todo = new Set<number>(direct);
-        const j0 = ins[0];
-        if (j0 >= 0 && changed[j0]) {
-          for (const e of changed[j0]!) {
-            const uses = usesOf(g, e);
-            for (let u = 0; u < uses.length; u += 2) for (let nn = 0; nn < g.N; nn++) todo.add(uses[u] * g.N + nn);
-          }
-        }
-        const share = options.kernelShare ?? 0.1;
-        const downstream = [...todo].filter((i) => !direct.has(i));
-        if (options.kernel && lc.layer.activation.kind !== 'softmax' && downstream.length > share * g.M * g.N) {
-          const fo = arrayLayerForward(lc.layer, xF, 1, run.inShape, lc.formats, options.kernel, true).output;
-          const co = arrayLayerForward(lc.layer, xG, 1, run.inShape, lc.formats, options.kernel, true).output;
-          for (const idx of downstream) {
-            todo.delete(idx);
-            st.recomputed++;
-            if (sameBits(fo[idx], co[idx])) st.maskedDownstream++;
-            else {
-              out[idx] = fo[idx];
-              ch.push(idx);
+        const todos: Set<number>[] = [];
+        const downs: number[][] = [];
+        active.forEach((s) => {
+          const lm = s.mods.get(L);
+          const direct = lm ? lm.keys() : new Set<number>();
+          const todo = new Set<number>(direct);
+          const j0 = ins[0];
+          if (j0 >= 0 && s.changed[j0]) {
+            for (const e of s.changed[j0]!) {
+              const uses = usesOf(g, e);
+              for (let u = 0; u < uses.length; u += 2) for (let nn = 0; nn < g.N; nn++) todo.add(uses[u] * g.N + nn);
             }
           }
+          todos.push(todo);
+          downs.push([...todo].filter((i) => !direct.has(i)));
+        });
+        // images whose downstream-only outputs go through the kernel, batched over the chunk
+        const viaKernel = active.map((_, q) => downs[q].length > share * g.M * g.N);
+        const work = downs.reduce((a, d, q) => a + (viaKernel[q] ? d.length * g.K : 0), 0);
+        if (options.kernel && lc.layer.activation.kind !== 'softmax' && work >= minMacs) {
+          const sel = active.map((_, q) => q).filter((q) => viaKernel[q]);
+          const bF = new Float32Array(sel.length * inLen);
+          const bG = new Float32Array(sel.length * inLen);
+          sel.forEach((q, r) => {
+            bF.set(faultyIn(active[q], 0), r * inLen);
+            bG.set(goldIn(active[q], 0), r * inLen);
+          });
+          const fo = arrayLayerForward(lc.layer, bF, sel.length, run.inShape, lc.formats, options.kernel, true).output;
+          const co = arrayLayerForward(lc.layer, bG, sel.length, run.inShape, lc.formats, options.kernel, true).output;
+          sel.forEach((q, r) => {
+            const base = r * outLen;
+            for (const idx of downs[q]) {
+              todos[q].delete(idx);
+              st.recomputed++;
+              if (sameBits(fo[base + idx], co[base + idx])) st.maskedDownstream++;
+              else {
+                outs[q][idx] = fo[base + idx];
+                chs[q].push(idx);
+              }
+            }
+          });
         }
-        recomputeArray(lc, xG, xF, todo, lm, out, ch, st);
+        active.forEach((s, q) => recomputeArray(lc, goldIn(s, 0), faultyIn(s, 0), todos[q], s.mods.get(L) ?? null, outs[q], chs[q], st));
       } else {
+        // vector-unit layer: the whole layer for the active images, faulty and clean inputs
         const layer = network.layers[L];
-        const xsF = ins.map((_, q) => faultyIn(q));
-        const xsG = ins.map((_, q) => goldIn(q));
-        const fo = quantizeArray(gl.formats.output, referenceLayer(layer, xsF, gl.inShapes, gl.outShape, 1));
-        const co = quantizeArray(gl.formats.output, referenceLayer(layer, xsG, gl.inShapes, gl.outShape, 1));
-        for (let e = 0; e < fo.length; e++) {
-          if (!sameBits(fo[e], co[e])) {
-            out[e] = fo[e];
-            ch.push(e);
+        const batch = (get: (s: ImageState, q: number) => Float32Array, q: number): Float32Array => {
+          const b = new Float32Array(active.length * inLen);
+          active.forEach((s, r) => b.set(get(s, q), r * inLen));
+          return b;
+        };
+        const fo = quantizeArray(gl.formats.output, referenceLayer(layer, ins.map((_, q) => batch(faultyIn, q)), gl.inShapes, gl.outShape, active.length));
+        const co = quantizeArray(gl.formats.output, referenceLayer(layer, ins.map((_, q) => batch(goldIn, q)), gl.inShapes, gl.outShape, active.length));
+        active.forEach((s, q) => {
+          const base = q * outLen;
+          for (let e = 0; e < outLen; e++) {
+            if (!sameBits(fo[base + e], co[base + e])) {
+              outs[q][e] = fo[base + e];
+              chs[q].push(e);
+            }
           }
+          const inChanged = ins.reduce((a, j) => a + (j >= 0 && s.changed[j] ? s.changed[j]!.length : 0), 0);
+          if (chs[q].length === 0) st.maskedDownstream += inChanged;
+        });
+      }
+      active.forEach((s, q) => {
+        const ch = chs[q];
+        if (ch.length === 0) return;
+        const out = outs[q];
+        const gO = gOut(L, s.img);
+        ch.sort((a, b) => a - b);
+        s.faulty[L] = out;
+        s.changed[L] = ch;
+        const d: LayerDiff = { image: s.img, indices: Int32Array.from(ch), golden: Float32Array.from(ch, (e) => gO[e]), faulty: Float32Array.from(ch, (e) => out[e]) };
+        diffs[L].push(d);
+        diffIndex.set(`${L}:${s.img}`, d);
+        st.corrupted += ch.length;
+        for (const e of ch) {
+          const delta = Math.abs(out[e] - gO[e]);
+          st.maxAbsDelta = Number.isNaN(delta) || Number.isNaN(st.maxAbsDelta) ? NaN : Math.max(st.maxAbsDelta, delta);
+          sq[L].d += delta * delta;
         }
-        const inChanged = ins.reduce((s, j) => s + (j >= 0 && changed[j] ? changed[j]!.length : 0), 0);
-        if (ch.length === 0) st.maskedDownstream += inChanged;
+      });
+    }
+    for (const s of states) {
+      for (let L = 0; L < plan.layers.length; L++) {
+        const gO = gOut(L, s.img);
+        for (let e = 0; e < gO.length; e++) sq[L].g += gO[e] * gO[e];
       }
-      if (ch.length === 0) return;
-      ch.sort((a, b) => a - b);
-      faulty[L] = out;
-      changed[L] = ch;
-      const d: LayerDiff = { image: img, indices: Int32Array.from(ch), golden: Float32Array.from(ch, (e) => gO[e]), faulty: Float32Array.from(ch, (e) => out[e]) };
-      diffs[L].push(d);
-      diffIndex.set(`${L}:${img}`, d);
-      st.corrupted += ch.length;
-      for (const e of ch) {
-        const delta = Math.abs(out[e] - gO[e]);
-        st.maxAbsDelta = Number.isNaN(delta) || Number.isNaN(st.maxAbsDelta) ? NaN : Math.max(st.maxAbsDelta, delta);
-        sq[L].d += delta * delta;
-      }
-    });
-    for (let L = 0; L < plan.layers.length; L++) {
-      const gO = gOut(L, img);
-      for (let e = 0; e < gO.length; e++) sq[L].g += gO[e] * gO[e];
     }
   }
+  for (const d of diffs) d.sort((a, b) => a.image - b.image);
   stats.forEach((s, L) => {
     s.relL2 = sq[L].d === 0 ? 0 : Math.sqrt(sq[L].d) / Math.sqrt(sq[L].g);
   });
@@ -219,53 +238,3 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   };
 }
 
-/** Recomputes the outputs in `todo` of one array layer for one image; writes changes into `out`/`ch`. */
-function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: Set<number>, lm: LayerMods | null, out: Float32Array, ch: number[], st: LayerFaultStats): void {
-  const N = lc.geom.N;
-  const opG = inputOperands(lc, xG);
-  const opF = xF === xG ? opG : inputOperands(lc, xF);
-  const softmax = lc.layer.activation.kind === 'softmax';
-  if (softmax) {
-    const pixels = new Set<number>();
-    for (const idx of todo) pixels.add(Math.floor(idx / N));
-    const preF = new Float32Array(N);
-    const preC = new Float32Array(N);
-    const vF = new Float32Array(N);
-    const vC = new Float32Array(N);
-    for (const m of pixels) {
-      for (let nn = 0; nn < N; nn++) {
-        const mods = lm?.get(m * N + nn) ?? null;
-        preF[nn] = preActivation(lc, computeAcc(lc, xF, opF, m, nn, mods), nn);
-        preC[nn] = preActivation(lc, computeAcc(lc, xG, opG, m, nn, null), nn);
-      }
-      finishSoftmax(lc, preF, vF, 0);
-      finishSoftmax(lc, preC, vC, 0);
-      for (let nn = 0; nn < N; nn++) {
-        st.recomputed++;
-        const f = applyOutMods(lc.formats.output, vF[nn], lm?.get(m * N + nn) ?? null);
-        if (!sameBits(f, vC[nn])) {
-          out[m * N + nn] = f;
-          ch.push(m * N + nn);
-        } else if (lm?.has(m * N + nn)) st.maskedByActivation++;
-        else st.maskedDownstream++;
-      }
-    }
-    return;
-  }
-  for (const idx of todo) {
-    const m = Math.floor(idx / N);
-    const nn = idx - m * N;
-    const mods = lm?.get(idx) ?? null;
-    const aF = computeAcc(lc, xF, opF, m, nn, mods);
-    const aC = computeAcc(lc, xG, opG, m, nn, null);
-    const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
-    const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
-    st.recomputed++;
-    if (!sameBits(vF, vC)) {
-      out[idx] = vF;
-      ch.push(idx);
-    } else if (!mods) st.maskedDownstream++;
-    else if (Object.is(aF, aC)) st.maskedInArray++;
-    else st.maskedByActivation++;
-  }
-}
