@@ -9,7 +9,10 @@
  *   which recomputes only what the faults reach.
  * Kernel: the pure-JS reference by default, so results are bit-identical on every machine
  * (override with FAULTLINE_CAMPAIGN_KERNEL=tfjs-wasm|gpujs for speed on one machine).
- * Protections: only "relu" (none) until models/protections lands; others fail with a reason.
+ * Protections: models/protections/io.ts `loadProtected` gives the protected network (saved by
+ * `npm run protect`, or Ranger calibrated on the fly); for every protection other than "relu" the
+ * weight-SRAM corruption is models/protections/exposure.ts `corruptStored`, which also exposes the
+ * stored bounds and applies SEC-DED when the protection has `ecc`; the overhead is reported.
  */
 import type { KernelBackendName, GemmKernel } from '../sim/kernels/types';
 import { createKernel } from '../sim/kernels/select';
@@ -32,6 +35,10 @@ import type { Dataset } from '../models/data/dataset';
 import { loadScenarioFile } from '../scenarios/io/load';
 import { runScenario } from '../scenarios/driver';
 import { berRecords, corruptWeights } from './trial-faults';
+import { loadProtected } from '../models/protections/io';
+import { corruptStored } from '../models/protections/exposure';
+import { overheadOf, type OverheadReport } from '../models/protections/overhead';
+import type { ProtectionSpec } from '../models/protections/spec';
 import type { LayerStat, TrialResult, TrialRunner, TrialSpec } from './types';
 
 /** Options of the engine runner. */
@@ -44,14 +51,16 @@ export interface EngineRunnerOptions {
 
 interface Golden {
   readonly net: Network;
+  readonly protection: ProtectionSpec;
+  /** Overhead vs the unprotected model; null for "relu". */
+  readonly overhead: OverheadReport | null;
   readonly spec: ArraySpec;
   readonly run: GoldenRun;
   readonly labels: Uint8Array;
   readonly batch: Float32Array;
 }
 
-function loadNetwork(model: string, protection: string): Network {
-  if (protection !== 'relu') throw new Error(`protection "${protection}" is not available yet: models/protections has not landed; only "relu" (none) runs`);
+function loadBase(model: string): Network {
   if (hasWeights(model)) {
     const r = readWeights(model);
     if (!r.ok) throw new Error(`model ${model}: ${r.reason}`);
@@ -60,6 +69,13 @@ function loadNetwork(model: string, protection: string): Network {
   const arch = getArch(model);
   if (!arch) throw new Error(`model "${model}": unknown (see models/registry.ts)`);
   return materialize(arch); // seeded random weights (architecture-only study)
+}
+
+/** The (protected) network of a campaign point and its parsed protection. */
+function loadNetwork(model: string, protection: string): { net: Network; protection: ProtectionSpec } {
+  const r = loadProtected(model, protection, loadBase(model));
+  if (!r.ok) throw new Error(r.reason);
+  return { net: r.value.net, protection: r.value.spec };
 }
 
 /** Images whose output differs, per layer, from golden and faulty full-batch outputs. */
@@ -87,7 +103,7 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
   const kernelName = opts.kernel ?? ((process.env.FAULTLINE_CAMPAIGN_KERNEL as KernelBackendName | undefined) || 'js');
   let kernel: Promise<GemmKernel> | undefined;
   let test: Dataset | undefined;
-  const nets = new Map<string, Network>();
+  const nets = new Map<string, { net: Network; protection: ProtectionSpec }>();
   const goldens = new Map<string, Golden>();
   const getKernel = (): Promise<GemmKernel> =>
     (kernel ??= createKernel(kernelName, { wasmDir: tfjsWasmDir() }).then((r) => { if (!r.ok) throw new Error(r.reason); return r.value; }));
@@ -98,8 +114,9 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     const hitG = goldens.get(key);
     if (hitG) return hitG;
     const nk = `${p.model}|${p.protection}`;
-    let net = nets.get(nk);
-    if (!net) { net = loadNetwork(p.model, p.protection); nets.set(nk, net); }
+    let loaded = nets.get(nk);
+    if (!loaded) { loaded = loadNetwork(p.model, p.protection); nets.set(nk, loaded); }
+    const net = loaded.net;
     const spec = parseArraySpec({ ...t.array, format: p.format });
     if (!spec.ok) throw new Error(`array: ${spec.reason}`);
     test ??= loadMnistSplit().test;
@@ -108,7 +125,8 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     const batch = test.images.slice(t.testSet.start * size, (t.testSet.start + t.testSet.count) * size);
     const run = runGolden(net, batch, spec.value, await getKernel());
     if (!run.ok) throw new Error(run.reason);
-    const g = { net, spec: spec.value, run: run.value, labels: test.labels.slice(t.testSet.start, t.testSet.start + t.testSet.count), batch };
+    const overhead = p.protection === 'relu' ? null : overheadOf(net, loaded.protection, spec.value);
+    const g = { net, protection: loaded.protection, overhead, spec: spec.value, run: run.value, labels: test.labels.slice(t.testSet.start, t.testSet.start + t.testSet.count), batch };
     if (goldens.size >= (opts.goldenCache ?? 8)) goldens.delete(goldens.keys().next().value!);
     goldens.set(key, g);
     return g;
@@ -124,7 +142,9 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     let faults: number;
     const byTarget: Partial<Record<FaultTarget, number>> = {};
     if (f.kind === 'ber' && f.target === 'weightSram') {
-      const c = corruptWeights(g.net, g.spec, f.ber, f.definition, f.faultKind, t.seed);
+      const c = t.point.protection === 'relu'
+        ? corruptWeights(g.net, g.spec, f.ber, f.definition, f.faultKind, t.seed)
+        : (({ network, stats }) => ({ network, faults: stats.faults }))(corruptStored(g.net, g.spec.format, f.ber, f.definition, f.faultKind, t.seed, { ecc: g.protection.ecc }));
       faults = c.faults;
       if (faults > 0) byTarget.weightSram = faults;
       const fr = faults === 0 ? { ok: true as const, value: g.run } : runGolden(c.network, g.batch, g.spec, await getKernel());
@@ -177,10 +197,11 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     }
     let macs = 0;
     for (const l of g.run.layers) if (l.gemm) macs += l.gemm.M * l.gemm.K * l.gemm.N;
-    const cycles = plan.inferenceCycles;
+    const cycles = plan.inferenceCycles + (g.overhead?.extraCycles ?? 0);
     return {
       images: n, goldenCorrect, faultyCorrect, sdc, criticalSdc, faultsInjected: faults, faultsByTarget: byTarget,
       layers: cmp.stats, maskedAt, cycles, utilization: cycles > 0 ? macs / (cycles * g.spec.rows * g.spec.cols) : 0,
+      ...(g.overhead ? { overhead: { extraParams: g.overhead.extraParams, extraBytes: g.overhead.extraBytes, extraCycles: g.overhead.extraCycles } } : {}),
     };
   };
 }

@@ -34,7 +34,7 @@ export interface BoundTrainOptions {
 }
 
 /** Defaults sized for LeNet / VGG-MNIST on a few hundred calibration images. */
-export const DEFAULT_BOUND_TRAIN: BoundTrainOptions = { steps: 150, batch: 64, relLr: 0.02, reg: 0.05, seed: 11 };
+export const DEFAULT_BOUND_TRAIN: BoundTrainOptions = { steps: 150, batch: 64, relLr: 0.02, reg: 0.02, seed: 11 };
 
 const floorOf = (p: LayerProfile): number => Math.max(1e-3, p.max * 1e-3);
 

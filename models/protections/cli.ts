@@ -18,8 +18,8 @@ const program = new Command()
   .name('protect')
   .requiredOption('--model <id>', 'trained model id (lenet5 | vgg_mnist)')
   .requiredOption('--protection <ids>', 'comma-separated protection ids, e.g. ranger,fitact,proact+saf')
-  .option('--calib <n>', 'calibration images (train split head)', '1000')
-  .option('--val <n>', 'validation images (train split tail)', '500')
+  .option('--calib <n>', 'calibration images (train split head)', '2000')
+  .option('--val <n>', 'validation images (test split tail, disjoint from campaign slices up to 1000)', '500')
   .option('--backend <name>', 'tfjs backend: wasm or cpu', 'wasm')
   .option('--out <dir>', 'output directory', PROTECTED_DIR);
 program.parse();

@@ -24,11 +24,15 @@ export function protectedId(model: string, p: ProtectionSpec): string {
   return `${model}+${p.id}`;
 }
 
-/** Calibration (first `calibN` of the train split) and validation (last `valN` of the train split) sets. */
-export function calibrationSets(calibN = 1000, valN = 500): { calib: Dataset; val: Dataset } {
-  const { train } = loadMnistSplit();
+/**
+ * Calibration set: the first `calibN` images of the train split. Validation set: the last `valN`
+ * images of the held-out test split (campaigns evaluate the test split's head, e.g. images
+ * 0..399, so keep valN <= test images - campaign slice to keep them disjoint).
+ */
+export function calibrationSets(calibN = 2000, valN = 500): { calib: Dataset; val: Dataset } {
+  const { train, test } = loadMnistSplit();
   const calib = head(train, calibN);
-  const val = subset(train, Array.from({ length: Math.min(valN, train.n - calibN) }, (_, i) => train.n - 1 - i));
+  const val = subset(test, Array.from({ length: Math.min(valN, test.n) }, (_, i) => test.n - Math.min(valN, test.n) + i));
   return { calib, val };
 }
 

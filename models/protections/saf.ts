@@ -41,7 +41,7 @@ export interface FineTuneOptions {
 }
 
 /** Defaults: a short fine-tune (a fraction of an epoch on the calibration set). */
-export const DEFAULT_FINE_TUNE: FineTuneOptions = { steps: 200, batch: 64, lr: 3e-4, seed: 21 };
+export const DEFAULT_FINE_TUNE: FineTuneOptions = { steps: 300, batch: 64, lr: 1e-4, seed: 21 };
 
 /** Converts to SAF and fine-tunes all raw weights and biases (cross-entropy, hard bounds if any). */
 export function safProtect(net: Network, t: Saf, ds: Dataset, o: FineTuneOptions = DEFAULT_FINE_TUNE): Network {
