@@ -19,6 +19,7 @@ import {
   ScenarioListResponse, ScenarioOpenRequest, ScenarioOpenResponse, ScenarioSaveRequest, ScenarioSaveResponse,
   ScenarioValidateRequest, ScenarioValidateResponse,
 } from './scenario-schemas';
+import { CampaignListResponse, CampaignLoadRequest, CampaignResult, CampaignRunRequest } from './campaign-schemas';
 
 /** One request/response channel of the contract. */
 export interface ChannelDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
@@ -163,6 +164,27 @@ export const CHANNELS = {
     cancellable: false,
     pushes: [],
     summary: 'Validates scenario text for an array (scenarios/validate): every error with its JSON path.',
+  }),
+  'campaign.list': channel({
+    request: NoParams,
+    response: CampaignListResponse,
+    cancellable: false,
+    pushes: [],
+    summary: 'Shipped campaign files (campaigns/) and past campaign runs with a summary.',
+  }),
+  'campaign.run': channel({
+    request: CampaignRunRequest,
+    response: CampaignResult,
+    cancellable: true,
+    pushes: ['job.progress'],
+    summary: 'Runs a campaign file on the engine in the worker thread (progress per trial; cancel keeps finished trials).',
+  }),
+  'campaign.load': channel({
+    request: CampaignLoadRequest,
+    response: CampaignResult,
+    cancellable: false,
+    pushes: [],
+    summary: 'The summary of a past campaign run.',
   }),
 } as const;
 

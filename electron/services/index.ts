@@ -10,6 +10,8 @@ import { createConnection, type Connection, type HandlersFor } from './dispatch'
 import { SIM_CORE_VERSION } from './version';
 import { resolve } from 'node:path';
 import { createSimHost, workerFile, type SimHost } from './sim/host';
+import { campaignsDirOf, childOf, listCampaigns, loadRun } from './campaigns';
+import { dirname, join } from 'node:path';
 import { defaultUserScenariosDir, listAll, openScenario, saveScenario, validateText } from './scenario-files';
 
 /** Where and how the services run; chosen by the shell that hosts them. */
@@ -54,6 +56,8 @@ export async function closeSimWorkers(): Promise<void> {
 export function createServices(config: ServiceConfig): HandlersFor<typeof CHANNELS> {
   const userDir = config.userScenariosDir ?? defaultUserScenariosDir();
   const sim = (): SimHost => simHostFor(config);
+  const root = config.appRoot ?? resolve(config.scenariosDir, '..', '..');
+  const campaignOut = join(dirname(resolve(userDir)), 'campaigns');
   return {
     'app.version': () => ({
       app: config.appVersion,
@@ -77,6 +81,17 @@ export function createServices(config: ServiceConfig): HandlersFor<typeof CHANNE
     'scenario.open': (req) => openScenario(config.scenariosDir, userDir, req),
     'scenario.save': (req) => saveScenario(userDir, req),
     'scenario.validate': (req) => validateText(req),
+    'campaign.list': () => listCampaigns(campaignsDirOf(root), campaignOut),
+    'campaign.load': (req) => loadRun(campaignOut, req.run),
+    'campaign.run': async (req, ctx) => {
+      const file = `${childOf(campaignsDirOf(root), req.id)}.json`;
+      const run = `${req.id}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const summary = await sim().call(
+        'campaign', { file, outDir: childOf(campaignOut, run), trialsPerPoint: req.trialsPerPoint, images: req.images }, ctx.signal,
+        (done, total, message) => ctx.push('job.progress', { id: ctx.id, done, total, message }),
+      );
+      return { run, summary } as never;
+    },
   };
 }
 

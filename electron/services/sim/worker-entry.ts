@@ -7,11 +7,12 @@
 import { parentPort } from 'node:worker_threads';
 import { cycles, images, run, type KeptRun } from './pipeline';
 import { inspect } from './inspect';
+import { runCampaignJob, type CampaignJob } from './campaign-job';
 
 /** A request to the worker. */
 export interface WorkerRequest {
   readonly id: string;
-  readonly method: 'cycles' | 'run' | 'inspect' | 'images';
+  readonly method: 'cycles' | 'run' | 'inspect' | 'images' | 'campaign';
   readonly payload: unknown;
 }
 
@@ -39,6 +40,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       if (!k) throw new Error(`runId: run ${JSON.stringify(p.runId)} is no longer in memory (run it again)`);
       return inspect(k, p);
     }
+    case 'campaign':
+      return runCampaignJob(p as CampaignJob, (done, total, message) => parentPort?.postMessage({ id: req.id, kind: 'progress', done, total, message } satisfies WorkerMessage));
     case 'run': {
       const out = await run(p.request, p.runId, (done, total, message) => parentPort?.postMessage({ id: req.id, kind: 'progress', done, total, message } satisfies WorkerMessage));
       kept.set(p.runId, out.kept);

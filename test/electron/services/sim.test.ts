@@ -81,6 +81,24 @@ describe('sim.* channels (worker thread)', () => {
     expect(again.ok).toBe(true);
   }, 120_000);
 
+  it('campaign.run runs a shipped campaign in the worker with progress; campaign.list/load find the run', async () => {
+    pushes.length = 0;
+    const r = await call('campaign.run', { id: 'smoke', trialsPerPoint: 1, images: 4 }, 'camp');
+    expect(r.ok, JSON.stringify(r).slice(0, 400)).toBe(true);
+    if (!r.ok) return;
+    const v = r.value as { run: string; summary: { points: { protection: string; accuracy: { mean: number }; trials: number }[]; runner: string } };
+    expect(v.summary.runner).toBe('engine');
+    expect(v.summary.points.length).toBe(2);
+    expect(v.summary.points.every((p) => p.trials === 1 && p.accuracy.mean >= 0 && p.accuracy.mean <= 1)).toBe(true);
+    expect(pushes.some((p) => p.channel === 'job.progress')).toBe(true);
+    const list = await call('campaign.list', {});
+    expect(list.ok && (list.value as { runs: { id: string }[] }).runs.some((x) => x.id === v.run)).toBe(true);
+    const loaded = await call('campaign.load', { run: v.run });
+    expect(loaded.ok && (loaded.value as { summary: { points: unknown[] } }).summary.points.length).toBe(2);
+    const bad = await call('campaign.load', { run: '../etc' });
+    expect(bad.ok).toBe(false);
+  }, 120_000);
+
   it('data.images returns MNIST test images with labels', async () => {
     const r = await call('data.images', { model: 'lenet5', offset: 0, count: 3 });
     expect(r.ok).toBe(true);

@@ -1,0 +1,49 @@
+/**
+ * The `campaign.run` job inside the simulation worker: loads a campaign file (campaign/load),
+ * optionally shrinks trials / test images, and runs it with the engine runner in this thread
+ * (runCampaign writes results.jsonl, summary.json, report.html into the run folder).
+ */
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadCampaignFile } from '../../../campaign/load';
+import { expandCampaign, campaignHash } from '../../../campaign/plan';
+import { runCampaign } from '../../../campaign/run';
+import { createEngineRunner } from '../../../campaign/trial';
+import type { TrialRunner } from '../../../campaign/types';
+import type { Progress } from './pipeline';
+
+/** Payload of the worker's `campaign` method. */
+export interface CampaignJob {
+  /** Absolute campaign file path. */
+  readonly file: string;
+  /** Run folder to create. */
+  readonly outDir: string;
+  readonly trialsPerPoint?: number;
+  readonly images?: number;
+}
+
+let runner: TrialRunner | null = null;
+
+/** Runs the job; resolves to the campaign summary (as written to summary.json). */
+export async function runCampaignJob(job: CampaignJob, progress: Progress): Promise<unknown> {
+  const loaded = loadCampaignFile(job.file);
+  if (!loaded.ok) throw new Error(loaded.reason);
+  let { plan, hash } = loaded.value;
+  if (job.trialsPerPoint !== undefined || job.images !== undefined) {
+    const c = { ...plan.campaign, trialsPerPoint: job.trialsPerPoint ?? plan.campaign.trialsPerPoint, testSet: { ...plan.campaign.testSet, count: job.images ?? plan.campaign.testSet.count } };
+    plan = expandCampaign(c, dirname(job.file));
+    // Same hash rule as campaign/load: the campaign JSON plus the text of every scenario file.
+    const texts: Record<string, string> = {};
+    for (const p of plan.points) if (p.fault.kind === 'scenario') texts[p.fault.id] = readFileSync((p.fault as { file: string }).file, 'utf8');
+    hash = campaignHash(c, texts);
+  }
+  mkdirSync(job.outDir, { recursive: true });
+  writeFileSync(join(job.outDir, 'source.txt'), `${job.file}\n`);
+  runner ??= createEngineRunner();
+  const o = await runCampaign({
+    plan, hash, outDir: job.outDir, runner, runnerName: 'engine', concurrency: 1,
+    onProgress: (p) => progress(p.trialsDone, p.trialsTotal, `trial ${p.trialsDone}/${p.trialsTotal}, point ${p.pointsDone}/${p.pointsTotal}, ${p.faultsInjected} faults`),
+  });
+  if (!o.summary) throw new Error(`campaign incomplete: ${o.missing} trials missing`);
+  return o.summary;
+}

@@ -1,0 +1,75 @@
+/**
+ * Schemas of the campaign channels (`campaign.list`, `campaign.run`, `campaign.load`): the parts of
+ * campaign/summary.ts CampaignSummary the comparison view draws (other fields are stripped).
+ * No Node imports: the renderer imports this file.
+ */
+import { z } from 'zod';
+
+/** A campaign file id (file name without `.json` in the app's campaigns/ folder) or a past run id. */
+const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a plain name (no path)');
+
+/** A 95% interval of a proportion, 0..1. */
+export const IntervalSchema = z.object({ mean: z.number(), lo: z.number(), hi: z.number() });
+
+/** Share of a structure's faults that ended in an SDC. */
+export const VulnSchema = z.object({ faults: z.number(), sdcFaults: z.number(), share: z.number() });
+
+/** One point of a campaign summary. */
+export const PointSchema = z.object({
+  key: z.string(),
+  model: z.string(),
+  protection: z.string(),
+  format: z.string(),
+  /** BER point: { kind: 'ber', target, ber, ... }; scenario point: { kind: 'scenario', id }. */
+  fault: z.looseObject({ kind: z.string() }),
+  trials: z.number(),
+  images: z.number(),
+  goldenAccuracy: z.number(),
+  accuracy: IntervalSchema,
+  sdc: z.object({ count: z.number(), base: z.number(), rate: IntervalSchema }),
+  faultsPerTrial: z.number(),
+  vulnerability: z.record(z.string(), VulnSchema),
+  cycles: z.number(),
+});
+
+/** The campaign summary as the comparison view needs it. */
+export const SummarySchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  runner: z.string(),
+  totalTrials: z.number(),
+  completedTrials: z.number(),
+  methods: z.object({ accuracy: z.string(), rates: z.string(), vulnerability: z.string() }),
+  points: z.array(PointSchema),
+  structures: z.array(z.object({ protection: z.string(), target: z.string(), v: VulnSchema })),
+  overhead: z.array(z.object({
+    model: z.string(), protection: z.string(), format: z.string(), cycles: z.number(), utilization: z.number(),
+    cycleRatio: z.number().nullable(), extraParams: z.number().nullable(), extraBytes: z.number().nullable(),
+  })),
+});
+
+/** Response of `campaign.list`: shipped campaign files and past runs (folders with a summary.json). */
+export const CampaignListResponse = z.strictObject({
+  files: z.array(z.strictObject({ id: z.string(), name: z.string(), trials: z.number().int() })),
+  runs: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+  outDir: z.string(),
+});
+
+/** Request of `campaign.run`: a shipped campaign file, optionally with fewer trials / images. */
+export const CampaignRunRequest = z.strictObject({
+  id: Id,
+  /** Override trialsPerPoint (smaller runs from the GUI). */
+  trialsPerPoint: z.number().int().min(1).max(10_000).optional(),
+  /** Override testSet.count. */
+  images: z.number().int().min(1).max(10_000).optional(),
+});
+
+/** Response of `campaign.run` / `campaign.load`. */
+export const CampaignResult = z.strictObject({
+  /** Run folder id (under the campaigns output dir). */
+  run: z.string(),
+  summary: SummarySchema,
+});
+
+/** Request of `campaign.load`: a past run folder id. */
+export const CampaignLoadRequest = z.strictObject({ run: Id });
