@@ -87,8 +87,22 @@ export function quantizeArray(format: NumericFormat, src: Float32Array, out: Flo
     return out;
   }
   if (format.kind === 'fp16') return roundArrayToFp16(src, out);
-  const n = format.fracBits;
-  for (let i = 0; i < src.length; i++) out[i] = int8CodeToValue(quantizeToInt8Code(src[i], n), n);
+  // inlined quantizeToInt8Code / int8CodeToValue with precomputed power-of-two scales
+  const up = 2 ** format.fracBits;
+  const down = 2 ** -format.fracBits;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i] * up;
+    let q: number;
+    if (v >= 127) q = 127;
+    else if (v <= -128) q = -128;
+    else if (v !== v) q = 0; // NaN
+    else {
+      q = Math.round(v);
+      if (q - v === 0.5 && (q & 1) !== 0) q -= 1; // ties to even
+      q |= 0; // no -0
+    }
+    out[i] = q * down;
+  }
   return out;
 }
 
