@@ -20,7 +20,6 @@ export interface GpujsOptions {
   readonly maxRows?: number;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function matmulBody(this: any, a: number[], b: number[], row0: number): number {
   let s = 0;
   const r = this.thread.y + row0;
@@ -56,7 +55,6 @@ function convBody(this: any, x: number[], w: number[], row0: number): number {
   }
   return s;
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 function copyRows(rows: ArrayLike<number>[] | Float32Array, out: Float32Array, offset: number, N: number): void {
   if (rows instanceof Float32Array) {
