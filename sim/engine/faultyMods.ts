@@ -5,7 +5,7 @@
  */
 import type { ConcreteFault } from '../faults/ops';
 import { isSram } from '../faults/ops';
-import type { MemoryLayout } from '../memory/layout';
+import { elementsAt, type MemoryLayout } from '../memory/layout';
 import { registerTouches, type Touch } from '../dataflow/schedule';
 import { sramTouches } from '../dataflow/scheduleSram';
 import type { ConvGeom } from '../dataflow/scheduleGeom';
@@ -132,6 +132,8 @@ export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], 
   faults.forEach((f, fi) => {
     for (const run of plan.layers) {
       if (!run.df || !geoms[run.index]) continue;
+      // an SRAM word that holds nothing of this layer never feeds it
+      if (isSram(f.target) && elementsAt(layout, f.target, run.index, f.address).length === 0) continue;
       const [lo, hi] = inferenceRange(plan, run.index, layout, f, nImages);
       if (lo > hi) continue;
       ranges.push({ f: fi, layer: run.index, lo, hi });
