@@ -43,7 +43,8 @@ export interface GoldenLayer {
   readonly outShape: Shape3;
   /** Operand formats of this layer. */
   readonly formats: OperandFormats;
-  /** Inputs as this layer reads them (converted to its input format): what the ifmap SRAM holds. */
+  /** Inputs as this layer reads them (converted to its input format): what the ifmap SRAM holds.
+   * Aliases the producer's output (or the batch) when no conversion was needed: never mutate. */
   readonly inputs: readonly Float32Array[];
   /** Stored outputs (in the output format): what the ofmap SRAM holds. */
   readonly output: Float32Array;
