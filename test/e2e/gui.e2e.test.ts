@@ -130,6 +130,35 @@ describe('GUI against the real simulator', () => {
     await page.screenshot({ path: join(shots, 'gui-propagation-designed.png') });
   });
 
+  it('comparison view: runs a small campaign; one accuracy curve per protection; CSV export; cancel', async () => {
+    await page.locator('a[data-view=comparison]').click();
+    await expect.poll(() => page.locator('[data-testid=campaign-file] option').count()).toBeGreaterThan(0);
+    await page.locator('[data-testid=campaign-file]').selectOption('smoke');
+    await page.locator('[data-testid=campaign-trials]').fill('2');
+    await page.locator('[data-testid=campaign-images]').fill('8');
+    await page.locator('[data-testid=campaign-run]').click();
+    await expect.poll(() => page.locator('[data-testid=acc-chart] svg').count(), { timeout: 90_000 }).toBeGreaterThan(0);
+    const campaign = JSON.parse(readFileSync(join(root, 'campaigns', 'smoke.json'), 'utf8')) as { protections: string[] };
+    const curves = page.locator('[data-testid=acc-chart] g[aria-label=line] path');
+    expect(await curves.count()).toBe(campaign.protections.length);
+    expect(await page.locator('[data-testid=sdc-chart] g[aria-label=bar] rect').count()).toBeGreaterThan(0);
+    const dl = page.waitForEvent('download');
+    await page.locator('[data-testid=export-csv]').click();
+    const file = await dl;
+    const text = readFileSync((await file.path())!, 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^model,protection,format,fault/);
+    expect(text.trim().split('\n').length).toBe(1 + 2);
+    await page.screenshot({ path: join(shots, 'gui-comparison.png'), fullPage: true });
+    // A long campaign is cancelled from the GUI within a second.
+    await page.locator('[data-testid=campaign-trials]').fill('100');
+    await page.locator('[data-testid=campaign-images]').fill('500');
+    await page.locator('[data-testid=campaign-run]').click();
+    await expect.poll(() => page.locator('[data-testid=campaign-progress]').count()).toBe(1);
+    await page.locator('[data-testid=campaign-cancel]').click();
+    await expect.poll(() => page.locator('[data-testid=campaign-progress]').count(), { timeout: 2000 }).toBe(0);
+    await expect.poll(() => page.locator('.note.error').textContent()).toMatch(/cancelled/);
+  });
+
   it('logged no console errors', () => {
     expect(problems).toEqual([]);
   });
