@@ -1,0 +1,126 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { runGolden } from '../../../sim/engine/golden';
+import { createJsKernel } from '../../../sim/kernels';
+import type { Network } from '../../../sim/layers/types';
+import { FP32 } from '../../../sim/format/format';
+import { parseArraySpec } from '../../../sim/array/spec';
+import { makeRng } from '../../../models/rng';
+import type { Dataset } from '../../../models/data/dataset';
+import { TfNetwork } from '../../../models/protections/tfForward';
+import { logitsOf } from '../../../models/protections/data';
+import { profileActivations } from '../../../models/protections/profile';
+import { fitact, proact } from '../../../models/protections/boundTrain';
+import { boundCount, boundsOf } from '../../../models/protections/bounds';
+import { overheadOf } from '../../../models/protections/overhead';
+import { parseProtection } from '../../../models/protections/spec';
+import { aucOf, clipact } from '../../../models/protections/clipact';
+import { safProtect } from '../../../models/protections/saf';
+
+beforeAll(async () => { await tf.setBackend('cpu'); });
+
+// A tiny seeded conv net on 6x6x1 "images" with 3 classes decided by which third holds the bright bar.
+const rng = makeRng(5);
+const g = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * s);
+const net: Network = {
+  name: 'tiny', input: { h: 6, w: 6, c: 1 },
+  layers: [
+    { kind: 'conv2d', name: 'c1', kh: 3, kw: 3, inC: 1, outC: 4, strideH: 1, strideW: 1, padding: { top: 1, bottom: 1, left: 1, right: 1 }, weights: g(36, 0.5), bias: g(4, 0.1), activation: { kind: 'relu' } },
+    { kind: 'maxpool', name: 'p1', ph: 2, pw: 2, strideH: 2, strideW: 2, padding: { top: 0, bottom: 0, left: 0, right: 0 } },
+    { kind: 'flatten', name: 'f' },
+    { kind: 'dense', name: 'd1', inF: 36, outF: 8, weights: g(288, 0.3), bias: g(8, 0.1), activation: { kind: 'relu' } },
+    { kind: 'dense', name: 'd2', inF: 8, outF: 3, weights: g(24, 0.5), bias: null, activation: { kind: 'softmax' } },
+  ],
+};
+function data(n: number, seed: number): Dataset {
+  const r = makeRng(seed);
+  const images = new Float32Array(n * 36);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = r.int(0, 2);
+    labels[i] = c;
+    for (let p = 0; p < 36; p++) images[i * 36 + p] = 0.1 * r.float() + (Math.floor((p % 6) / 2) === c ? 0.9 : 0);
+  }
+  return { n, shape: { h: 6, w: 6, c: 1 }, images, labels, classes: ['0', '1', '2'] };
+}
+const ds = data(120, 1);
+const val = data(60, 2);
+
+describe('tf forward of protections agrees with the simulator', () => {
+  it('clip bounds (layer- and channel-wise) and a tanh weight transform', () => {
+    const p = profileActivations(net, ds);
+    const bounded: Network = { ...net, layers: net.layers.map((l, i) => (i === 0 ? { ...l, activation: { kind: 'clip', bound: p[0]!.channelMax.map((v) => v * 0.7) }, weightTransform: 'tanh' } : i === 3 ? { ...l, activation: { kind: 'clipZero', bound: p[1]!.max * 0.8 } } : l)) as Network['layers'] };
+    const t = new TfNetwork(bounded);
+    const logits = logitsOf(t, ds);
+    t.dispose();
+    const sim = runGolden({ ...bounded, layers: bounded.layers.map((l, i) => (i === 4 && l.kind === 'dense' ? { ...l, activation: { kind: 'linear' } } : l)) }, ds.images, { format: FP32 }, createJsKernel());
+    if (!sim.ok) throw new Error(sim.reason);
+    sim.value.output.forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
+  });
+});
+
+describe('bound training', () => {
+  const profile = (): ReturnType<typeof profileActivations> => profileActivations(net, ds);
+  const o = { steps: 30, batch: 32, relLr: 0.05, reg: 0.5, seed: 3 };
+  it('fitact learns one bound per neuron, below the profiled max under the regulariser', () => {
+    const p = profile();
+    const f = fitact(net, p, ds, o);
+    const b = boundsOf(f);
+    expect([...b.keys()]).toEqual([0, 3]);
+    const b0 = b.get(0) as Float32Array;
+    expect(b0).toBeInstanceOf(Float32Array);
+    expect(b0.length).toBe(4);
+    expect((b.get(3) as Float32Array).length).toBe(8);
+    expect(boundCount(f)).toBe(12);
+    const sumTrained = b0.reduce((a, v) => a + v, 0);
+    const sumProfiled = p[0]!.channelMax.reduce((a, v) => a + v, 0);
+    expect(sumTrained).toBeLessThan(sumProfiled);
+  });
+  it('proact: layer-wise bounds except neuron-wise in the last bounded layer, each step logged and gated by the tolerance', () => {
+    const r = proact(net, profile(), ds, val, o, 0.002);
+    const b = boundsOf(r.net);
+    expect(typeof b.get(0)).toBe('number');
+    expect(b.get(3)).toBeInstanceOf(Float32Array);
+    expect(r.steps.map((s) => s.layer)).toEqual(['d1', 'c1']);
+    for (const s of r.steps) expect(s.accepted).toBe(s.accuracy >= r.baseline - 0.002);
+    expect(boundCount(r.net)).toBe(1 + 8);
+  });
+  it('overhead: proact stores fewer bounds than fitact; ecc adds 7 check bits per fp32 word', () => {
+    const spec = parseArraySpec({ rows: 4, cols: 4, dataflow: 'ws', format: { kind: 'fp32' } });
+    if (!spec.ok) throw new Error(spec.reason);
+    const p = profile();
+    const fa = overheadOf(fitact(net, p, ds, { ...o, steps: 1 }), parseProtection('fitact').ok ? (parseProtection('fitact') as { value: never }).value : (null as never), spec.value);
+    const pa = overheadOf(proact(net, p, ds, val, { ...o, steps: 1 }).net, (parseProtection('proact') as { value: never }).value, spec.value);
+    expect(fa.extraParams).toBe(12);
+    expect(pa.extraParams).toBe(9);
+    expect(fa.extraBytes).toBe(48);
+    expect(fa.extraCycles).toBe(Math.ceil(4 / 4) + Math.ceil(8 / 4));
+    const e = overheadOf(net, (parseProtection('ecc') as { value: never }).value, spec.value);
+    expect(e.extraParams).toBe(0);
+    expect(e.extraBytes).toBe(Math.ceil((36 + 288 + 24) * 7 / 8));
+    expect(e.exposedBits).toBe((36 + 288 + 24) * 39);
+  });
+});
+
+describe('clipact search and saf fine-tune', () => {
+  it('AUC over log BER is the trapezoid mean', () => {
+    expect(aucOf([1e-5, 1e-4, 1e-3], [1, 0.5, 0])).toBeCloseTo(0.5, 10);
+    expect(aucOf([1e-5, 1e-3], [1, 1])).toBe(1);
+  });
+  it('clipact picks one of the candidate ratios per layer and returns clipZero layers', () => {
+    const r = clipact(net, profileActivations(net, ds), ds, { bers: [1e-3, 1e-2], trials: 1, ratios: [0.5, 1], seed: 1 });
+    expect(r.steps).toHaveLength(2);
+    for (const s of r.steps) expect([0.5, 1]).toContain(s.ratio);
+    for (const i of [0, 3]) expect((r.net.layers[i] as { activation: { kind: string } }).activation.kind).toBe('clipZero');
+  });
+  it('saf stores raw weights with the transform and keeps the function before fine-tuning', () => {
+    // weights inside tanh's range (|w| < 1) convert exactly
+    const small: Network = { ...net, layers: net.layers.map((l) => (l.kind === 'dense' || l.kind === 'conv2d' ? { ...l, weights: l.weights.map((w) => Math.max(-0.9, Math.min(0.9, w))) } : l)) };
+    const s = safProtect(small, 'tanh', ds, { steps: 0, batch: 8, lr: 0, seed: 1 });
+    const a = new TfNetwork(small), b = new TfNetwork(s);
+    const la = logitsOf(a, ds), lb = logitsOf(b, ds);
+    a.dispose(); b.dispose();
+    la.forEach((v, i) => expect(lb[i]).toBeCloseTo(v, 3));
+    for (const l of s.layers) if (l.kind === 'dense' || l.kind === 'conv2d') expect(l.weightTransform).toBe('tanh');
+  });
+});
