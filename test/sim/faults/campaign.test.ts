@@ -73,3 +73,33 @@ describe('corruptWeights (static weight-memory corruption)', () => {
     expect(flips.filter((f) => f.layer === 3)).toHaveLength(Math.floor(108 * 8 * 0.01));
   });
 });
+
+describe('static corruption == resident weight-SRAM SEUs at cycle 0 through the faulty engine', () => {
+  it('both give the same tensors on every layer and image, bit for bit', async () => {
+    const { runGolden } = await import('../../../sim/engine/golden');
+    const { runFaulty } = await import('../../../sim/engine/faulty');
+    const { planRun } = await import('../../../sim/engine/faultyPlan');
+    const { memoryLayout, addressOf } = await import('../../../sim/memory/layout');
+    const { arrayOrderKernel, seeded: seed, bitsOf } = await import('../engine/faultyHelpers');
+    const net = tinyNet(12);
+    const s = spec(4, 3, 'ws', { kind: 'fp32' }, 4);
+    const layout = memoryLayout(s, net, planRun(net, s));
+    expect(layout.weightsResident).toBe(true);
+    const { network, flips } = corruptWeights(net, { kind: 'fp32' }, { kind: 'fixed', count: 6 }, 5);
+    const records = flips.map((f) => ({
+      target: 'weightSram' as const, kind: 'seu' as const, bits: [f.bit], window: { start: 0 },
+      location: { kind: 'address' as const, address: addressOf(layout, 'weightSram', f.layer, f.element) },
+    }));
+    const images = seed(3 * 72, 17);
+    const g = runGolden(net, images, s, arrayOrderKernel, { useConv2d: false });
+    const gc = runGolden(network, images, s, arrayOrderKernel, { useConv2d: false });
+    const r = resolveFaults(s, records);
+    if (!g.ok || !gc.ok || !r.ok) throw new Error('setup');
+    const fr = runFaulty(g.value, s, r.value);
+    expect(fr.layers[3].corrupted).toBeGreaterThan(0); // the flips do change the network's output
+    for (let L = 0; L < net.layers.length; L++) {
+      const size = gc.value.layers[L].output.length / 3;
+      for (let img = 0; img < 3; img++) expect(bitsOf(fr.output(L, img))).toEqual(bitsOf(gc.value.layers[L].output.subarray(img * size, (img + 1) * size)));
+    }
+  });
+});
