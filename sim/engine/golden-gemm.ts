@@ -70,6 +70,37 @@ export function exactIntGemm(x: Float32Array, rows: number, K: number, N: number
   return out;
 }
 
+/**
+ * pre[i] = requantized code(sums[i] + bias[i % N]) * 2^-nOut for integer sums with |sum + bias| < 2^30:
+ * round half even of s / 2^shift by integer arithmetic (floor shift of s + 2^(shift-1) - 1 + lsb).
+ * No int32 saturation is needed in this range.
+ */
+export function requantizeShift(sums: Float32Array, bias: Float64Array, N: number, shift: number, nOut: number, pre: Float32Array): void {
+  const half = (1 << (shift - 1)) - 1;
+  const sOut = 2 ** -nOut;
+  for (let i = 0, j = 0; i < sums.length; i++) {
+    const s = (sums[i] + bias[j]) | 0;
+    const q = (s + half + ((s >> shift) & 1)) >> shift;
+    pre[i] = (q > 127 ? 127 : q < -128 ? -128 : q) * sOut;
+    if (++j === N) j = 0;
+  }
+}
+
+/** Same as requantizeShift for any integer sums: int32 saturation, then requantizeInt32ToInt8 inlined. */
+export function requantizeGeneric(sums: ArrayLike<number>, bias: Float64Array, N: number, shift: number, nOut: number, pre: Float32Array): void {
+  const down = 2 ** -shift; // exact power-of-two rescale of the int32 sum
+  const sOut = 2 ** -nOut;
+  for (let i = 0, j = 0; i < sums.length; i++) {
+    let s = sums[i] + bias[j]; // integers: exact in fp64
+    s = s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s;
+    const v = s * down;
+    let q = Math.round(v);
+    if (q - v === 0.5 && (q & 1) !== 0) q -= 1; // ties to even
+    pre[i] = ((q > 127 ? 127 : q < -128 ? -128 : q) | 0) * sOut; // | 0: no -0 codes
+    if (++j === N) j = 0;
+  }
+}
+
 function runGemm(kernel: GemmKernel, x: Float32Array, n: number, g: ConvGeometry | null, w: Float32Array, K: number, N: number, useConv2d: boolean): Float32Array {
   if (!g) return kernel.matmul(x, w, n, K, N);
   if (useConv2d && kernel.conv2d) return kernel.conv2d(x, n, g, w);
@@ -102,20 +133,22 @@ export function arrayLayerForward(
     const nOut = formats.output.fracBits;
     const xc = scaled(x, 2 ** nX);
     const wc = scaled(weights.effective, 2 ** nW);
-    exactOnKernel = K * maxAbs(xc) * maxAbs(wc) <= FP32_EXACT_INT;
-    const sums = exactOnKernel ? runGemm(kernel, xc, n, g, wc, K, N, useConv2d) : exactIntGemm(xc, rows, K, N, wc, g);
+    const bound = K * maxAbs(xc) * maxAbs(wc);
+    exactOnKernel = bound <= FP32_EXACT_INT;
+    const act = layer.activation.kind;
+    // Fused path: integer bias and relu inside the kernel's conv stay exact while every partial
+    // sum is an integer below 2^24; relu commutes with requantization (monotone, 0 -> 0).
+    const fuse = g !== null && useConv2d && !!kernel.conv2d && (act === 'relu' || act === 'linear') && !keepPreActivation && bound + maxAbs(bias) <= FP32_EXACT_INT;
+    let sums: ArrayLike<number>;
+    if (fuse) {
+      sums = kernel.conv2d!(xc, n, g, wc, { bias: layer.bias ? Float32Array.from(bias) : null, relu: act === 'relu' });
+      bias.fill(0);
+      fusedRelu = true;
+    } else sums = exactOnKernel ? runGemm(kernel, xc, n, g, wc, K, N, useConv2d) : exactIntGemm(xc, rows, K, N, wc, g);
     pre = sums instanceof Float32Array ? sums : new Float32Array(sums.length);
-    const down = 2 ** (nOut - nW - nX); // exact power-of-two rescale of the int32 sum
-    const sOut = 2 ** -nOut;
-    for (let i = 0, j = 0; i < sums.length; i++) {
-      let s = sums[i] + bias[j]; // integers: exact in fp64
-      s = s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s;
-      const v = s * down;
-      let q = Math.round(v);
-      if (q - v === 0.5 && (q & 1) !== 0) q -= 1; // ties to even
-      pre[i] = ((q > 127 ? 127 : q < -128 ? -128 : q) | 0) * sOut; // | 0: no -0 codes
-      if (++j === N) j = 0;
-    }
+    const shift = nW + nX - nOut;
+    if (sums instanceof Float32Array && shift >= 1 && bound + maxAbs(bias) < 2 ** 30) requantizeShift(sums, bias, N, shift, nOut, pre);
+    else requantizeGeneric(sums, bias, N, shift, nOut, pre);
   } else {
     const act = layer.activation.kind;
     if (g && useConv2d && kernel.conv2d && (act === 'relu' || act === 'linear') && !keepPreActivation) {
