@@ -173,7 +173,11 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
             }
           });
         }
-        active.forEach((s, q) => recomputeArray(lc, goldIn(s, 0), faultyIn(s, 0), todos[q], s.mods.get(L) ?? null, outs[q], chs[q], st));
+        active.forEach((s, q) => {
+          const xG = goldIn(s, 0);
+          const xF = ins[0] >= 0 && s.faulty[ins[0]] ? faultyIn(s, 0) : xG; // same object: no upstream change
+          recomputeArray(lc, xG, xF, todos[q], s.mods.get(L) ?? null, outs[q], chs[q], st);
+        });
       } else {
         // vector-unit layer: the whole layer for the active images, faulty and clean inputs
         const layer = network.layers[L];

@@ -92,25 +92,27 @@ function rowOf(lc: LayerCompute, m: number): Int32Array {
   return r;
 }
 
-/** Final accumulator of output (m, n) in array order, with `mods` sorted by (k, order) (or null). */
-export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array, m: number, n: number, mods: readonly Mod[] | null): number {
+/** Final accumulator of output (m, n) in array order, with `mods` sorted by (k, order) (or null).
+ * `from` / `start` / `to`: accumulate terms [from, to) onto partial sum `start` (terms before
+ * `from` and their mods are taken as already accumulated). */
+export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array, m: number, n: number, mods: readonly Mod[] | null, from = 0, start: number = lc.acc.zero, to: number = lc.geom.K): number {
   const { acc, geom, wOp } = lc;
   const N = geom.N;
   const row = rowOf(lc, m);
-  let a = acc.zero;
+  let a = start;
   if (!mods || mods.length === 0) {
-    for (let k = 0; k < geom.K; k++) {
+    for (let k = from; k < to; k++) {
       const idx = row[k];
       a = acc.mac(a, wOp[k * N + n], idx < 0 ? 0 : xOp[idx]);
     }
     return a;
   }
   let p = 0;
-  while (p < mods.length && mods[p].k < 0) {
-    if (mods[p].operand === 'acc') a = acc.decodeAcc(applyOp(acc.encodeAcc(a), mods[p].op));
+  while (p < mods.length && mods[p].k < from) {
+    if (mods[p].k < 0 && from === 0 && mods[p].operand === 'acc') a = acc.decodeAcc(applyOp(acc.encodeAcc(a), mods[p].op));
     p++;
   }
-  for (let k = 0; k < geom.K; k++) {
+  for (let k = from; k < to; k++) {
     const idx = row[k];
     let w = wOp[k * N + n];
     let xv = idx < 0 ? 0 : xOp[idx];
@@ -133,6 +135,19 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array,
     }
   }
   return a;
+}
+
+/** Faulty and clean accumulators of output (m, n) on the same input (no upstream change): the
+ * terms before the first modified step are shared (computed once), then both continue. */
+export function computeAccPair(lc: LayerCompute, x: Float32Array, xOp: Float64Array, m: number, n: number, mods: readonly Mod[]): [number, number] {
+  let first = lc.geom.K;
+  for (const md of mods) {
+    if (md.operand === 'out') continue;
+    first = Math.min(first, md.k);
+  }
+  if (first <= 0) return [computeAcc(lc, x, xOp, m, n, mods), computeAcc(lc, x, xOp, m, n, null)];
+  const shared = computeAcc(lc, x, xOp, m, n, null, 0, lc.acc.zero, first);
+  return [computeAcc(lc, x, xOp, m, n, mods, first, shared), computeAcc(lc, x, xOp, m, n, null, first, shared)];
 }
 
 /** Pre-activation real output of an accumulator value for channel n (bias, requantization). */

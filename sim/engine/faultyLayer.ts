@@ -2,7 +2,7 @@
  * Per-layer pieces of the faulty engine: propagation statistics, bit-exact comparison and the
  * array-order recompute of a set of outputs of one array layer for one image.
  */
-import { applyOutMods, computeAcc, finishSoftmax, finishValue, inputOperands, preActivation, type LayerCompute } from './faultyCompute';
+import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, type LayerCompute } from './faultyCompute';
 import type { LayerMods } from './faultyMods';
 
 /** Propagation statistics of one layer over the whole run. */
@@ -73,8 +73,7 @@ export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Ar
     const m = Math.floor(idx / N);
     const nn = idx - m * N;
     const mods = lm?.get(idx) ?? null;
-    const aF = computeAcc(lc, xF, opF, m, nn, mods);
-    const aC = computeAcc(lc, xG, opG, m, nn, null);
+    const [aF, aC] = mods && xF === xG ? computeAccPair(lc, xF, opF, m, nn, mods) : [computeAcc(lc, xF, opF, m, nn, mods), computeAcc(lc, xG, opG, m, nn, null)];
     const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
     const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
     st.recomputed++;
