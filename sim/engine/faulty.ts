@@ -219,13 +219,15 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         }
       });
     }
-    for (const s of states) {
-      for (let L = 0; L < plan.layers.length; L++) {
-        const gO = gOut(L, s.img);
-        for (let e = 0; e < gO.length; e++) sq[L].g += gO[e] * gO[e];
-      }
-    }
   }
+  // golden norms only where something changed, over the touched images
+  sq.forEach((q, L) => {
+    if (q.d === 0) return;
+    for (const img of touched) {
+      const gO = gOut(L, img);
+      for (let e = 0; e < gO.length; e++) q.g += gO[e] * gO[e];
+    }
+  });
   for (const d of diffs) d.sort((a, b) => a.image - b.image);
   stats.forEach((s, L) => {
     s.relL2 = sq[L].d === 0 ? 0 : Math.sqrt(sq[L].d) / Math.sqrt(sq[L].g);
