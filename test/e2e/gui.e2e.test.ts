@@ -159,6 +159,28 @@ describe('GUI against the real simulator', () => {
     await expect.poll(() => page.locator('.note.error').textContent()).toMatch(/cancelled/);
   });
 
+  it('demo mode: loads a preset, plays with requestAnimationFrame, steps by cycle and layer, goes full window', async () => {
+    await page.locator('a[data-view=demo]').click();
+    await page.locator('[data-testid=demo-preset]').selectOption('psum-msb-stuck-at-1');
+    await page.locator('[data-testid=demo-load]').click();
+    await expect.poll(() => page.locator('[data-testid=demo-cycle]').count(), { timeout: 60_000 }).toBe(1);
+    const cycleNow = async (): Promise<number> => Number((await page.locator('[data-testid=demo-cycle]').textContent())!.replace(/[^0-9]/g, ''));
+    expect(await cycleNow()).toBe(0);
+    await page.locator('[data-testid=demo-step]').click();
+    expect(await cycleNow()).toBe(1);
+    await page.locator('[data-testid=demo-next-layer]').click();
+    const afterLayer = await cycleNow();
+    expect(afterLayer).toBeGreaterThan(1);
+    await page.locator('[data-testid=demo-play]').click();
+    await expect.poll(cycleNow, { timeout: 5000 }).toBeGreaterThan(afterLayer + 50);
+    await expect.poll(() => page.locator('[data-testid=fps]').textContent(), { timeout: 5000 }).toMatch(/[1-9][0-9]* fps/);
+    await page.locator('[data-testid=demo-play]').click();
+    await page.locator('[data-testid=demo-full]').click();
+    await page.screenshot({ path: join(shots, 'gui-demo.png') });
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.demo.full').count()).toBe(0);
+  });
+
   it('logged no console errors', () => {
     expect(problems).toEqual([]);
   });
