@@ -63,7 +63,8 @@ export interface FaultyOptions {
   /** Least array-order work (outputs x K MACs, summed over a chunk of images) for the kernel path
    * (default 100,000): below it the per-call overhead of the kernel exceeds the JS loop. */
   readonly kernelMinMacs?: number;
-  /** Images processed together, layer by layer (default 64): bounds memory and batches kernel calls. */
+  /** Images processed together, layer by layer (default: up to 256, about 16 Mi activation values):
+   * bounds memory and batches kernel calls. */
   readonly chunk?: number;
 }
 
@@ -100,7 +101,9 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const sq = plan.layers.map(() => ({ d: 0, g: 0 }));
   const size = plan.layers.map((l) => shapeSize(l.outShape));
   const gOut = (layer: number, img: number): Float32Array => golden.layers[layer].output.subarray(img * size[layer], (img + 1) * size[layer]);
-  const chunk = Math.max(1, options.chunk ?? 64);
+  // images per chunk: at most 256, and about 16 Mi activation values held at once
+  const perImage = size.reduce((a, b) => a + b, 0);
+  const chunk = Math.max(1, options.chunk ?? Math.min(256, Math.floor(2 ** 24 / Math.max(1, perImage))));
   const share = options.kernelShare ?? 0.1;
   const minMacs = options.kernelMinMacs ?? 100_000;
   for (let c0 = 0; c0 < mods.candidates.length; c0 += chunk) {

@@ -101,6 +101,15 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array,
   const row = rowOf(lc, m);
   let a = start;
   if (!mods || mods.length === 0) {
+    if (lc.formats.weight.kind !== 'int8') {
+      // floating formats: fround(acc + fround(w * x)), inlined (same arithmetic as acc.mac)
+      const fr = Math.fround;
+      for (let k = from; k < to; k++) {
+        const idx = row[k];
+        a = fr(a + fr(wOp[k * N + n] * (idx < 0 ? 0 : xOp[idx])));
+      }
+      return a;
+    }
     for (let k = from; k < to; k++) {
       const idx = row[k];
       a = acc.mac(a, wOp[k * N + n], idx < 0 ? 0 : xOp[idx]);
