@@ -28,7 +28,6 @@ const kept = new Map<string, KeptRun>();
 
 async function handle(req: WorkerRequest): Promise<unknown> {
   // Payloads were validated against the contract in main before they were posted here.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
   const p = req.payload as any;
   switch (req.method) {
     case 'cycles':

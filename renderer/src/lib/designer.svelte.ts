@@ -11,6 +11,8 @@ export const designer = $state({
   dirty: false,
   selected: null as string | null,
   /** Node positions (px) by state name. */
+  // Deliberately not reactive: the graph is rebuilt explicitly after edits and drags.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   positions: new Map<string, { x: number; y: number }>(),
   errors: [] as z.output<typeof ScenarioErrorItem>[],
 });
