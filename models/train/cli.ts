@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadMnistSplit } from '../data/mnist';
 import { DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../data/split';
@@ -62,5 +62,5 @@ const paths = saveWeights(res.net, {
   date: new Date().toISOString(), command, epochs: opts.epochs, seed: opts.seed, splitSeed: DEFAULT_SPLIT_SEED,
   testFraction: DEFAULT_TEST_FRACTION, backend, hyper: { batchSize: opts.batchSize, learningRate: opts.learningRate, lrDecay: opts.lrDecay, shift: opts.shift },
 }, outDir);
-say(`# final test accuracy ${(last.testAccuracy * 100).toFixed(2)}% on ${test.n} images; saved ${paths.json}`);
+say(`# final test accuracy ${(last.testAccuracy * 100).toFixed(2)}% on ${test.n} images; saved ${relative(process.cwd(), paths.json)}`);
 tf.disposeVariables();
