@@ -26,32 +26,31 @@ export function sramTouches(run: LayerRun, g: ConvGeom, layout: MemoryLayout, la
   const { R, C } = df.geometry;
   const L = df.foldCycles;
   const tiled = isTiled(layout, sram, run.index);
-  const foldAbs = (rf: number, cf: number): number => layerAbs + foldIndex(df, rf, cf) * L;
-  const writeOf = (fa: number): number =>
-    tiled ? fa : sram === 'weightSram' && layout.weightsResident ? 0 : layerAbs;
+  // write cycle of a word read in a fold starting at fa: tiled -> fa; resident weights -> 0; else the layer start
+  const fixedWrite = sram === 'weightSram' && layout.weightsResident ? 0 : layerAbs;
   const flow = df.dataflow;
   for (const e of elementsAt(layout, sram, run.index, f.address)) {
     if (sram === 'weightSram') {
       const k = Math.floor(e / g.N);
       const n = e - k * g.N;
       if (flow === 'ws') {
-        const fa = foldAbs(Math.floor(k / R), Math.floor(n / C));
+        const fa = layerAbs + foldIndex(df, Math.floor(k / R), Math.floor(n / C)) * L;
         const r = fa + R - 1 - (k % R);
-        if (affects(f, writeOf(fa), r)) out.push({ m: 0, n, k, operand: 'w', cycle: r, count: g.M, axis: 'm' });
+        if (affects(f, (tiled ? fa : fixedWrite), r)) out.push({ m: 0, n, k, operand: 'w', cycle: r, count: g.M, axis: 'm' });
       } else if (flow === 'os') {
         const cf = Math.floor(n / C);
         for (let rf = 0; rf < df.rowFolds; rf++) {
-          const fa = foldAbs(rf, cf);
+          const fa = layerAbs + foldIndex(df, rf, cf) * L;
           const r = fa + k + (n % C);
-          if (!affects(f, writeOf(fa), r)) continue;
+          if (!affects(f, (tiled ? fa : fixedWrite), r)) continue;
           out.push({ m: rf * R, n, k, operand: 'w', cycle: r, count: Math.min(g.M, rf * R + R) - rf * R, axis: 'm' });
         }
       } else {
         const rf = Math.floor(k / R);
         for (let cf = 0; cf < df.colFolds; cf++) {
-          const fa = foldAbs(rf, cf);
+          const fa = layerAbs + foldIndex(df, rf, cf) * L;
           const r = fa + R + n + (k % R);
-          if (!affects(f, writeOf(fa), r)) continue;
+          if (!affects(f, (tiled ? fa : fixedWrite), r)) continue;
           out.push({ m: cf * C, n, k, operand: 'w', cycle: r, count: Math.min(g.M, cf * C + C) - cf * C, axis: 'm' });
         }
       }
@@ -61,16 +60,16 @@ export function sramTouches(run: LayerRun, g: ConvGeom, layout: MemoryLayout, la
         const m = uses[u];
         const k = uses[u + 1];
         if (flow === 'is') {
-          const fa = foldAbs(Math.floor(k / R), Math.floor(m / C));
+          const fa = layerAbs + foldIndex(df, Math.floor(k / R), Math.floor(m / C)) * L;
           const r = fa + R - 1 - (k % R);
-          if (affects(f, writeOf(fa), r)) out.push({ m, n: 0, k, operand: 'x', cycle: r, count: g.N, axis: 'n' });
+          if (affects(f, (tiled ? fa : fixedWrite), r)) out.push({ m, n: 0, k, operand: 'x', cycle: r, count: g.N, axis: 'n' });
           continue;
         }
         const rf = flow === 'ws' ? Math.floor(k / R) : Math.floor(m / R);
         for (let cf = 0; cf < df.colFolds; cf++) {
-          const fa = foldAbs(rf, cf);
+          const fa = layerAbs + foldIndex(df, rf, cf) * L;
           const r = flow === 'ws' ? fa + R + m + (k % R) : fa + k + (m % R);
-          if (!affects(f, writeOf(fa), r)) continue;
+          if (!affects(f, (tiled ? fa : fixedWrite), r)) continue;
           out.push({ m, n: cf * C, k, operand: 'x', cycle: r, count: Math.min(g.N, cf * C + C) - cf * C, axis: 'n' });
         }
       }
@@ -78,9 +77,9 @@ export function sramTouches(run: LayerRun, g: ConvGeom, layout: MemoryLayout, la
       const m = Math.floor(e / g.N);
       const n = e - m * g.N;
       let w: number;
-      if (flow === 'ws') w = foldAbs(df.rowFolds - 1, Math.floor(n / C)) + 2 * R - 1 + m + (n % C);
-      else if (flow === 'is') w = foldAbs(df.rowFolds - 1, Math.floor(m / C)) + 2 * R - 1 + n + (m % C);
-      else w = foldAbs(Math.floor(m / R), Math.floor(n / C)) + L - 1;
+      if (flow === 'ws') w = layerAbs + foldIndex(df, df.rowFolds - 1, Math.floor(n / C)) * L + 2 * R - 1 + m + (n % C);
+      else if (flow === 'is') w = layerAbs + foldIndex(df, df.rowFolds - 1, Math.floor(m / C)) * L + 2 * R - 1 + n + (m % C);
+      else w = layerAbs + foldIndex(df, Math.floor(m / R), Math.floor(n / C)) * L + L - 1;
       const r = tiled ? w : layerAbs + df.durationCycles;
       if (affects(f, w, r)) out.push({ m, n, k: -1, operand: 'out', cycle: r });
     }

@@ -122,6 +122,13 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array,
     p++;
   }
   for (let k = from; k < to; k++) {
+    // unmodified span up to the next modified term: the plain loop
+    const next = p < mods.length ? Math.min(mods[p].k, to) : to;
+    if (next > k) {
+      a = computeAcc(lc, x, xOp, m, n, null, k, a, next);
+      k = next;
+      if (k >= to) break;
+    }
     const idx = row[k];
     let w = wOp[k * N + n];
     let xv = idx < 0 ? 0 : xOp[idx];
