@@ -115,7 +115,7 @@ describe('GUI against the real simulator', () => {
     await page.locator('[data-testid=fault-bits]').fill('30');
     await page.locator('[data-testid=fault-bits]').press('Tab');
     await expect.poll(() => page.locator('[data-testid=valid]').count(), { timeout: 10_000 }).toBe(1);
-    expect(await page.locator('.svelte-flow__edge').count()).toBe(1);
+    await expect.poll(() => page.locator('.svelte-flow__edge').count()).toBe(1);
     await page.locator('[data-testid=save-id]').fill('e2e-designed');
     await page.locator('[data-testid=save]').click();
     await expect.poll(() => page.locator('[data-testid=designer-message]').textContent()).toMatch(/Saved/);
