@@ -134,3 +134,51 @@ export function corruptWeights(network: Network, format: NumericFormat, how: Fau
   const layers = network.layers.map((l, i) => (copies.has(i) ? { ...l, weights: copies.get(i)! } as Layer : l));
   return { network: { ...network, layers }, flips };
 }
+
+/** Options of a spatially correlated burst around a centre PE / word. */
+export interface BurstOptions {
+  readonly target: FaultTarget;
+  /** Centre (PE row/col, or an SRAM address as `col` with row 0); drawn uniformly when absent. */
+  readonly center?: { readonly row: number; readonly col: number };
+  /** Chebyshev radius in PEs (or words), >= 0. */
+  readonly radius: number;
+  /** Probability that the centre is hit; a unit at distance d is hit with p * decay^d. */
+  readonly p: number;
+  /** Decay per unit of distance, 0..1 (default 0.5). */
+  readonly decay?: number;
+  readonly kind?: FaultKind;
+  /** Bits flipped / forced in every hit unit (default [width - 1 - 1], a high bit). */
+  readonly bits?: readonly number[];
+  /** Cycle at which the burst strikes (window start). */
+  readonly start: number;
+  readonly seed: number;
+}
+
+/**
+ * A spatially correlated pattern: the units (PEs, or SRAM words for SRAM targets) around a centre
+ * are hit with a probability decaying with the distance, all at the same cycle (one particle
+ * strike). Returns one FaultRecord per hit unit; the centre is always considered first.
+ */
+export function spatialBurst(spec: ArraySpec, o: BurstOptions): FaultRecord[] {
+  const rng = makeRng(o.seed);
+  const sram = o.target === 'weightSram' || o.target === 'ifmapSram' || o.target === 'ofmapSram';
+  const rows = sram ? 1 : spec.rows;
+  const cols = sram ? targetWords(spec, o.target as 'weightSram') : spec.cols;
+  const c = o.center ?? { row: randInt(rng, 0, rows - 1), col: randInt(rng, 0, cols - 1) };
+  const width = targetBits(spec, o.target);
+  const bits = o.bits ?? [Math.max(0, width - 2)];
+  const decay = o.decay ?? 0.5;
+  const out: FaultRecord[] = [];
+  const r = sram ? 0 : o.radius;
+  for (let i = Math.max(0, c.row - r); i <= Math.min(rows - 1, c.row + r); i++) {
+    for (let j = Math.max(0, c.col - o.radius); j <= Math.min(cols - 1, c.col + o.radius); j++) {
+      const d = Math.max(Math.abs(i - c.row), Math.abs(j - c.col));
+      if (uniformFloat64(rng) >= o.p * decay ** d) continue;
+      out.push({
+        target: o.target, kind: o.kind ?? 'seu', bits: [...bits], window: { start: o.start },
+        location: sram ? { kind: 'address', address: j } : { kind: 'pe', row: i, col: j },
+      });
+    }
+  }
+  return out;
+}

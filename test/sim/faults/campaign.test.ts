@@ -103,3 +103,28 @@ describe('static corruption == resident weight-SRAM SEUs at cycle 0 through the 
     }
   });
 });
+
+describe('spatialBurst', () => {
+  it('hits units around the centre with a probability decaying with distance, reproducibly', async () => {
+    const { spatialBurst } = await import('../../../sim/faults/campaign');
+    const s = spec(16, 16, 'ws');
+    const all = spatialBurst(s, { target: 'pe.psum', center: { row: 8, col: 8 }, radius: 2, p: 1, decay: 1, start: 10, seed: 1 });
+    expect(all).toHaveLength(25); // p = 1, no decay: the whole 5x5 block
+    let near = 0;
+    let far = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      for (const f of spatialBurst(s, { target: 'pe.input', center: { row: 0, col: 0 }, radius: 3, p: 0.9, decay: 0.3, start: 0, seed })) {
+        if (f.location.kind !== 'pe') throw new Error('pe expected');
+        const d = Math.max(f.location.row, f.location.col);
+        expect(d).toBeLessThanOrEqual(3);
+        if (d === 0) near++;
+        if (d === 3) far++;
+      }
+    }
+    expect(near).toBeGreaterThan(150); // ~0.9 x 200
+    expect(far).toBeLessThan(60); // 7 units x 0.9 x 0.027 x 200 ~ 34
+    const words = spatialBurst(s, { target: 'weightSram', radius: 4, p: 1, decay: 1, start: 0, seed: 3 });
+    expect(resolveFaults(s, words).ok).toBe(true);
+    expect(spatialBurst(s, { target: 'weightSram', radius: 4, p: 0.5, start: 0, seed: 3 })).toEqual(spatialBurst(s, { target: 'weightSram', radius: 4, p: 0.5, start: 0, seed: 3 }));
+  });
+});
