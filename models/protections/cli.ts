@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadModel } from '../io/load';
 import { useBackend } from '../train/backend';
 import { parseArraySpec } from '../../sim/array/spec';
-import { calibrationSets, PROTECTED_DIR, protectedId, saveProtected } from './io';
+import { calibrationSets, PROTECTED_DIR, protectedId, saveProtected, weightsChecksum } from './io';
 import { overheadOf } from './overhead';
 import { protectNetwork } from './protect';
 import { parseProtection } from './spec';
@@ -43,7 +43,7 @@ for (const id of o.protection!.split(',')) {
   for (const l of lines) console.log(l);
   const json = saveProtected(model, sp.value, r.net, {
     id: protectedId(model, sp.value), architecture: model, testAccuracy: null, testSize: 0, trainSize: calib.n, date: new Date().toISOString(),
-    command, epochs: 0, seed: 0, splitSeed: 0, testFraction: 0, backend, hyper: { valAccuracyBefore: r.accuracyBefore, valAccuracyAfter: r.accuracyAfter },
+    command, epochs: 0, seed: 0, splitSeed: 0, testFraction: 0, backend, hyper: { valAccuracyBefore: r.accuracyBefore, valAccuracyAfter: r.accuracyAfter, baseChecksum: weightsChecksum(base) },
   }, o.out);
   writeFileSync(join(o.out!, `${protectedId(model, sp.value)}.log`), lines.join('\n') + '\n');
   console.log(`saved ${json}`);

@@ -19,6 +19,19 @@ import { needsOfflineStep, parseProtection, type ProtectionSpec } from './spec';
 /** Directory of saved protected networks. */
 export const PROTECTED_DIR = join(WEIGHTS_DIR, 'protected');
 
+/** 32-bit FNV-1a checksum of a network's conv/dense weights and biases (detects stale protected files). */
+export function weightsChecksum(net: Network): number {
+  let h = 0x811c9dc5;
+  for (const l of net.layers) {
+    if (l.kind !== 'conv2d' && l.kind !== 'dense') continue;
+    for (const a of [l.weights, l.bias ?? new Float32Array(0)]) {
+      const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i]!, 0x01000193) >>> 0;
+    }
+  }
+  return h >>> 0;
+}
+
 /** File id of a protected model, e.g. "lenet5+proact+saf". */
 export function protectedId(model: string, p: ProtectionSpec): string {
   return `${model}+${p.id}`;
@@ -54,7 +67,12 @@ export function loadProtected(model: string, protection: string, base: Network, 
   const id = protectedId(model, spec);
   if (hasWeights(id, dir)) {
     const r = readWeights(id, dir);
-    return r.ok ? ok({ net: r.value.net, spec }) : r;
+    if (!r.ok) return r;
+    const want = r.value.meta.hyper?.baseChecksum;
+    if (want !== undefined && want !== weightsChecksum(base)) {
+      return fail(`${join(dir, id)}.json was calibrated on other "${model}" weights (checksum ${want}, current ${weightsChecksum(base)}); rerun \`npm run protect -- --model ${model} --protection ${spec.id}\``, 'protection');
+    }
+    return ok({ net: r.value.net, spec });
   }
   if (needsOfflineStep(spec)) return fail(`protection "${protection}" of model "${model}": no calibrated file ${join(dir, id)}.json; run \`npm run protect -- --model ${model} --protection ${spec.id}\` first`, 'protection');
   const { calib } = calibrationSets();

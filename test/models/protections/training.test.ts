@@ -13,11 +13,17 @@ import { profileActivations } from '../../../models/protections/profile';
 import { fitact, proact } from '../../../models/protections/boundTrain';
 import { boundCount, boundsOf } from '../../../models/protections/bounds';
 import { overheadOf } from '../../../models/protections/overhead';
-import { parseProtection } from '../../../models/protections/spec';
+import { parseProtection, type ProtectionSpec } from '../../../models/protections/spec';
 import { aucOf, clipact } from '../../../models/protections/clipact';
 import { safProtect } from '../../../models/protections/saf';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
+
+const prot = (id: string): ProtectionSpec => {
+  const r = parseProtection(id);
+  if (!r.ok) throw new Error(r.reason);
+  return r.value;
+};
 
 // A tiny seeded conv net on 6x6x1 "images" with 3 classes decided by which third holds the bright bar.
 const rng = makeRng(5);
@@ -89,13 +95,13 @@ describe('bound training', () => {
     const spec = parseArraySpec({ rows: 4, cols: 4, dataflow: 'ws', format: { kind: 'fp32' } });
     if (!spec.ok) throw new Error(spec.reason);
     const p = profile();
-    const fa = overheadOf(fitact(net, p, ds, { ...o, steps: 1 }), parseProtection('fitact').ok ? (parseProtection('fitact') as { value: never }).value : (null as never), spec.value);
-    const pa = overheadOf(proact(net, p, ds, val, { ...o, steps: 1 }).net, (parseProtection('proact') as { value: never }).value, spec.value);
+    const fa = overheadOf(fitact(net, p, ds, { ...o, steps: 1 }), prot('fitact'), spec.value);
+    const pa = overheadOf(proact(net, p, ds, val, { ...o, steps: 1 }).net, prot('proact'), spec.value);
     expect(fa.extraParams).toBe(12);
     expect(pa.extraParams).toBe(9);
     expect(fa.extraBytes).toBe(48);
     expect(fa.extraCycles).toBe(Math.ceil(4 / 4) + Math.ceil(8 / 4));
-    const e = overheadOf(net, (parseProtection('ecc') as { value: never }).value, spec.value);
+    const e = overheadOf(net, prot('ecc'), spec.value);
     expect(e.extraParams).toBe(0);
     expect(e.extraBytes).toBe(Math.ceil((36 + 288 + 24) * 7 / 8));
     expect(e.exposedBits).toBe((36 + 288 + 24) * 39);
