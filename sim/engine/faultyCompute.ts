@@ -38,7 +38,8 @@ export interface LayerCompute {
   readonly formats: OperandFormats;
   /** Stored weight words (raw weights encoded), index k*N + n. */
   readonly wWords: Uint32Array;
-  /** MAC-domain weight operands (after the weight transform), index k*N + n. */
+  /** MAC-domain weight operands (after the weight transform), transposed: index n*K + k (each
+   * output's weights contiguous). */
   readonly wOp: Float64Array;
   /** Accumulator-domain biases, or null. */
   readonly biasOp: Float64Array | null;
@@ -69,7 +70,8 @@ export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, for
   const base = { layer, acc, formats };
   for (let i = 0; i < n; i++) {
     wWords[i] = encode(formats.weight, layer.weights[i]);
-    wOp[i] = weightOperandOfWord(base, wWords[i]);
+    const k = Math.floor(i / geom.N);
+    wOp[(i - k * geom.N) * geom.K + k] = weightOperandOfWord(base, wWords[i]);
   }
   const biasOp = layer.bias ? Float64Array.from(layer.bias, (b) => acc.biasOperand(b)) : null;
   return { layer, geom, acc, formats, wWords, wOp, biasOp, rows: new Map() };
@@ -97,6 +99,7 @@ function rowOf(lc: LayerCompute, m: number): Int32Array {
  * `from` and their mods are taken as already accumulated). */
 export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array, m: number, n: number, mods: readonly Mod[] | null, from = 0, start: number = lc.acc.zero, to: number = lc.geom.K): number {
   const { acc, geom, wOp } = lc;
+  const wb = n * geom.K;
   const N = geom.N;
   const row = rowOf(lc, m);
   let a = start;
@@ -106,13 +109,13 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array,
       const fr = Math.fround;
       for (let k = from; k < to; k++) {
         const idx = row[k];
-        a = fr(a + fr(wOp[k * N + n] * (idx < 0 ? 0 : xOp[idx])));
+        a = fr(a + fr(wOp[wb + k] * (idx < 0 ? 0 : xOp[idx])));
       }
       return a;
     }
     for (let k = from; k < to; k++) {
       const idx = row[k];
-      a = acc.mac(a, wOp[k * N + n], idx < 0 ? 0 : xOp[idx]);
+      a = acc.mac(a, wOp[wb + k], idx < 0 ? 0 : xOp[idx]);
     }
     return a;
   }
@@ -130,7 +133,7 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array,
       if (k >= to) break;
     }
     const idx = row[k];
-    let w = wOp[k * N + n];
+    let w = wOp[wb + k];
     let xv = idx < 0 ? 0 : xOp[idx];
     if (p < mods.length && mods[p].k === k) {
       let wWord = -1;
