@@ -78,7 +78,9 @@ export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, for
 }
 
 /** MAC-domain operands of an input tensor (values already in the format). */
-export function inputOperands(lc: LayerCompute, x: Float32Array): Float64Array {
+export function inputOperands(lc: LayerCompute, x: Float32Array): Float64Array | Float32Array {
+  // floating formats: the operand of an fp32 value is the value itself (fround is the identity)
+  if (lc.formats.input.kind !== 'int8') return x;
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = lc.acc.inputOperand(x[i]);
   return out;
@@ -97,7 +99,7 @@ function rowOf(lc: LayerCompute, m: number): Int32Array {
 /** Final accumulator of output (m, n) in array order, with `mods` sorted by (k, order) (or null).
  * `from` / `start` / `to`: accumulate terms [from, to) onto partial sum `start` (terms before
  * `from` and their mods are taken as already accumulated). */
-export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array, m: number, n: number, mods: readonly Mod[] | null, from = 0, start: number = lc.acc.zero, to: number = lc.geom.K): number {
+export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array | Float32Array, m: number, n: number, mods: readonly Mod[] | null, from = 0, start: number = lc.acc.zero, to: number = lc.geom.K): number {
   const { acc, geom, wOp } = lc;
   const wb = n * geom.K;
   const N = geom.N;
@@ -158,7 +160,7 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array,
 
 /** Faulty and clean accumulators of output (m, n) on the same input (no upstream change): the
  * terms before the first modified step are shared (computed once), then both continue. */
-export function computeAccPair(lc: LayerCompute, x: Float32Array, xOp: Float64Array, m: number, n: number, mods: readonly Mod[]): [number, number] {
+export function computeAccPair(lc: LayerCompute, x: Float32Array, xOp: Float64Array | Float32Array, m: number, n: number, mods: readonly Mod[]): [number, number] {
   let first = lc.geom.K;
   for (const md of mods) {
     if (md.operand === 'out') continue;
