@@ -7,6 +7,7 @@ import { bin, run } from './lib.mjs';
 const STEPS = [
   { name: 'typecheck', hint: 'npx tsc -b', cmds: [[bin('tsc'), ['-b']], [bin('svelte-check'), ['--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings']]] },
   { name: 'lint', hint: 'npx eslint .', cmds: [[bin('eslint'), ['.']]] },
+  { name: 'electron-security', hint: 'node scripts/electronegativity.mjs', cmds: [[process.execPath, ['scripts/electronegativity.mjs']]] },
   { name: 'unit', hint: 'npx vitest run', cmds: [[bin('vitest'), ['run']]] },
   { name: 'build', hint: 'npm run build', cmds: [[bin('electron-vite'), ['build']]] },
   { name: 'e2e', hint: 'npm run test:e2e', cmds: [[process.execPath, ['scripts/e2e.mjs']]] },

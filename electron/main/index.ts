@@ -71,7 +71,13 @@ function installSessionPolicy(): void {
 
 function createWindow(): void {
   const preload = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
-  const win = new BrowserWindow(windowOptions(preload));
+  const opts = windowOptions(preload);
+  // The secure flags are spelled out here too (same values as WEB_PREFERENCES) so the static check
+  // (scripts/electronegativity.mjs) sees them at the BrowserWindow call site.
+  const win = new BrowserWindow({
+    ...opts,
+    webPreferences: { ...opts.webPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
+  });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, appUrl)) event.preventDefault();

@@ -45,6 +45,8 @@ export const WEB_PREFERENCES = {
   webviewTag: false,
   experimentalFeatures: false,
   spellcheck: false,
+  /** Middle-click must not open links in new windows (electronegativity AUXCLICK_JS_CHECK). */
+  disableBlinkFeatures: 'Auxclick',
 } as const satisfies BrowserWindowConstructorOptions['webPreferences'];
 
 /** Options of the main window, sized for 1280x800 screens (pixels), minus the run-time preload path. */

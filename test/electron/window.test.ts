@@ -18,6 +18,8 @@ describe('BrowserWindow options', () => {
     expect(WEB_PREFERENCES.webSecurity).toBe(true);
     expect(WEB_PREFERENCES.allowRunningInsecureContent).toBe(false);
     expect(WEB_PREFERENCES.webviewTag).toBe(false);
+    expect(WEB_PREFERENCES.experimentalFeatures).toBe(false);
+    expect(WEB_PREFERENCES.disableBlinkFeatures).toBe('Auxclick');
   });
 
   it('fit a 1280x800 screen and keep the secure flags when the preload is added', () => {
