@@ -134,6 +134,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       const lc = computeOf(L);
       if (lc) {
         const g = lc.geom;
+        const softmax = lc.layer.activation.kind === 'softmax';
         const todos: Set<number>[] = [];
         const downs: number[][] = [];
         active.forEach((s) => {
@@ -148,12 +149,14 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
             }
           }
           todos.push(todo);
-          downs.push([...todo].filter((i) => !direct.has(i)));
+          // softmax couples a pixel's outputs: pixels with a direct fault stay whole in array order
+          const softPix = softmax ? new Set([...direct].map((i) => Math.floor(i / g.N))) : null;
+          downs.push([...todo].filter((i) => !direct.has(i) && !(softPix && softPix.has(Math.floor(i / g.N)))));
         });
         // images whose downstream-only outputs go through the kernel, batched over the chunk
         const viaKernel = active.map((_, q) => downs[q].length > share * g.M * g.N);
         const work = downs.reduce((a, d, q) => a + (viaKernel[q] ? d.length * g.K : 0), 0);
-        if (options.kernel && lc.layer.activation.kind !== 'softmax' && work >= minMacs) {
+        if (options.kernel && work >= minMacs) {
           const sel = active.map((_, q) => q).filter((q) => viaKernel[q]);
           const bF = new Float32Array(sel.length * inLen);
           const bG = new Float32Array(sel.length * inLen);

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../../../sim/faults/types';
 import { planRun } from '../../../sim/engine/faultyPlan';
 import { arrayOrderKernel, bitsOf, runBoth, seeded, spec, tinyNet } from './faultyHelpers';
+import { runGolden } from '../../../sim/engine/golden';
+import { runFaulty } from '../../../sim/engine/faulty';
+import { resolveFaults } from '../../../sim/faults/resolve';
 
 describe('faulty engine chunking', () => {
   for (const df of ['ws', 'is'] as const) {
@@ -33,4 +36,29 @@ describe('faulty engine chunking', () => {
       expect(runs[0].engine.layers[3].corrupted).toBeGreaterThan(0);
     });
   }
+});
+
+describe('softmax output layer', () => {
+  it('kernel path and array-order path agree (whole pixels), faults in and before the softmax layer', () => {
+    const base = tinyNet(10);
+    const net = { ...base, layers: base.layers.map((l) => (l.name === 'fc' ? { ...l, activation: { kind: 'softmax' as const } } : l)) };
+    const s = spec(4, 3, 'ws', { kind: 'fp32' }, 4);
+    const P = planRun(net, s).inferenceCycles;
+    const recs: FaultRecord[] = [
+      { target: 'weightSram', kind: 'seu', location: { kind: 'address', address: 7 }, bits: [28], window: { start: 0 } }, // conv weight
+      { target: 'pe.psum', kind: 'seu', location: { kind: 'pe', row: 0, col: 1 }, bits: [26], window: { start: 2 * P - 20 } }, // fc, image 1
+    ];
+    const images = seeded(3 * 72, 41);
+    // (the cycle reference has no softmax: compare the engine's two paths)
+    const g = runGolden(net, images, s, arrayOrderKernel, { useConv2d: false });
+    const r = resolveFaults(s, recs, 1);
+    if (!g.ok || !r.ok) throw new Error('setup');
+    const js = runFaulty(g.value, s, r.value);
+    const kr = runFaulty(g.value, s, r.value, { kernel: arrayOrderKernel, kernelShare: 0, kernelMinMacs: 0 });
+    expect(js.layers[3].corrupted).toBeGreaterThan(0);
+    for (let L = 0; L < net.layers.length; L++) {
+      expect(kr.layers[L].corrupted).toBe(js.layers[L].corrupted);
+      for (let img = 0; img < 3; img++) expect(bitsOf(kr.output(L, img))).toEqual(bitsOf(js.output(L, img)));
+    }
+  });
 });
