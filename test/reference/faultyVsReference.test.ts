@@ -73,6 +73,8 @@ describe('faulty engine == cycle reference on random faults', () => {
     fuzz(`tiny conv net, 4x3 array, fp32, resident weights (${df})`, tinyNet(2, 'linear'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 40);
     fuzz(`tiny conv net, 3x5 array, fp16, relu, weights reloaded per layer (${df})`, tinyNet(3), spec(3, 5, df, { kind: 'fp16' }, 0.25), 72, 30);
     fuzz(`tiny conv net, 3x5 array, fp32, downstream layers on the kernel path (${df})`, tinyNet(5), spec(3, 5, df, { kind: 'fp32' }, 0.5), 72, 20, { kernel: arrayOrderKernel, kernelShare: 0, kernelMinMacs: 0 });
+    const saf = tinyNet(6, 'linear');
+    fuzz(`tiny conv net with tanh-saturated weights (saf), 4x3 array, fp16 (${df})`, { ...saf, layers: saf.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weightTransform: 'tanh' as const } : l)) }, spec(4, 3, df, { kind: 'fp16' }, 1), 72, 10);
     fuzz(`tiny conv net, 4x3 array, int8 Q7.0 (integer codes, no fraction bits) (${df})`, tinyNet(4, 'linear'), spec(4, 3, df, { kind: 'int8', intBits: 7, fracBits: 0 }, 1), 72, 10);
     fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs (${df})`, denseNet(9, 7), { ...spec(3, 2, df, { kind: 'int8', intBits: 2, fracBits: 5 }), sram: { weightKiB: 30 / 1024, ifmapKiB: (df === 'os' ? 12 : 6) / 1024, ofmapKiB: 4 / 1024, banks: 2 } }, 9, 30);
   }
