@@ -52,23 +52,28 @@ export function timeline(network: Network, spec: ArraySpec, nImages: number): Ti
 
 /** Same as `timeline` from an already built plan. */
 export function timelineOfPlan(plan: RunPlan, nImages: number): TimelineEntry[] {
-  const out: TimelineEntry[] = [];
+  return [...timelineEvents(plan, nImages)];
+}
+
+/** The same events lazily, in order (for long runs: nothing is materialized). Emission order is
+ * non-decreasing in cycle and puts each end before the next start. */
+export function* timelineEvents(plan: RunPlan, nImages: number, withFolds = true): Generator<TimelineEntry> {
   const P = plan.inferenceCycles;
   for (let inf = 0; inf < nImages; inf++) {
     const base = inf * P;
-    out.push({ cycle: base, event: { type: 'INFERENCE_START', inference: inf } });
+    yield { cycle: base, event: { type: 'INFERENCE_START', inference: inf } };
     for (const l of plan.layers) {
       const s = base + l.start;
-      out.push({ cycle: s, event: { type: 'LAYER_START', inference: inf, layer: l.index, layerName: l.name } });
-      for (const f of l.folds) {
-        out.push({ cycle: s + f.startCycle, event: { type: 'FOLD_START', inference: inf, layer: l.index, layerName: l.name, fold: f.index } });
+      yield { cycle: s, event: { type: 'LAYER_START', inference: inf, layer: l.index, layerName: l.name } };
+      if (withFolds) {
+        for (const f of l.folds) {
+          yield { cycle: s + f.startCycle, event: { type: 'FOLD_START', inference: inf, layer: l.index, layerName: l.name, fold: f.index } };
+        }
       }
-      out.push({ cycle: s + l.cycles, event: { type: 'LAYER_END', inference: inf, layer: l.index, layerName: l.name } });
+      yield { cycle: s + l.cycles, event: { type: 'LAYER_END', inference: inf, layer: l.index, layerName: l.name } };
     }
-    out.push({ cycle: base + P, event: { type: 'INFERENCE_END', inference: inf } });
+    yield { cycle: base + P, event: { type: 'INFERENCE_END', inference: inf } };
   }
-  // Emission order is already non-decreasing in cycle and puts each end before the next start.
-  return out;
 }
 
 /** Total cycles of a run of `nImages` inferences. */

@@ -39,3 +39,16 @@ describe('timeline', () => {
     });
   }
 });
+
+describe('timelineEvents (lazy)', () => {
+  it('yields the same events as timeline, and can skip FOLD_START', async () => {
+    const { timelineEvents } = await import('../../../sim/engine/timeline');
+    const net = tinyNet();
+    const s = spec(4, 3, 'ws');
+    const plan = planRun(net, s);
+    expect([...timelineEvents(plan, 2)]).toEqual(timeline(net, s, 2));
+    const coarse = [...timelineEvents(plan, 2, false)];
+    expect(coarse.some((e) => e.event.type === 'FOLD_START')).toBe(false);
+    expect(coarse).toEqual(timeline(net, s, 2).filter((e) => e.event.type !== 'FOLD_START'));
+  });
+});
