@@ -94,6 +94,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const stats: LayerFaultStats[] = plan.layers.map((l) => ({
     layer: l.index, name: l.name, corrupted: 0, total: n * shapeSize(l.outShape), maxAbsDelta: 0, relL2: 0,
     recomputed: 0, maskedInArray: 0, maskedByActivation: 0, maskedDownstream: 0,
+    masker: ((ly) => ('activation' in ly ? ly.activation.kind : ly.kind))(network.layers[l.index]),
   }));
   const diffs: LayerDiff[][] = plan.layers.map(() => []);
   const diffIndex = new Map<string, LayerDiff>();

@@ -25,6 +25,9 @@ export interface LayerFaultStats {
   maskedByActivation: number;
   /** Recomputed because inputs changed (no direct fault), yet unchanged (vector layers: pooling etc.). */
   maskedDownstream: number;
+  /** What masks in this layer: the activation of an array layer ('relu', 'clip', ...) or the kind
+   * of a vector-unit layer ('maxpool', 'add', ...); labels the masked counts above. */
+  readonly masker: string;
 }
 
 const f32 = new Float32Array(2);

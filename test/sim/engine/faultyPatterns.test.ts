@@ -162,6 +162,7 @@ describe('masked faults leave the output bit-exactly golden', () => {
       const c = runBoth(relu, s, images, [seu('pe.psum', loc, cyc, [0])]);
       expect(agree(c, 0)).toEqual([false]);
       expect(c.engine.layers[0].maskedByActivation).toBe(1);
+      expect(c.engine.layers[0].masker).toBe('relu');
     });
   }
 });
