@@ -141,7 +141,7 @@ export function checkMachine(machine: StateNodeJson): MachineCheck {
   }
   for (const a of inv.actions) {
     const { type, params } = actionParts(a.ref);
-    const schema = (ACTION_PARAMS as Record<string, z.ZodType>)[type];
+    const schema = Object.hasOwn(ACTION_PARAMS, type) ? (ACTION_PARAMS as Record<string, z.ZodType>)[type] : undefined;
     const typePath = typeof a.ref === 'string' ? a.path : [...a.path, 'type'];
     if (!schema) {
       err(typePath, `unknown action type ${JSON.stringify(type)}`, `one of ${Object.keys(ACTION_PARAMS).join(', ')}`, JSON.stringify(type));
@@ -158,7 +158,7 @@ export function checkMachine(machine: StateNodeJson): MachineCheck {
     }
   }
   for (const g of inv.guards) {
-    const schema = (GUARD_PARAMS as Record<string, z.ZodType>)[g.ref.type];
+    const schema = Object.hasOwn(GUARD_PARAMS, g.ref.type) ? (GUARD_PARAMS as Record<string, z.ZodType>)[g.ref.type] : undefined;
     if (!schema) {
       err([...g.path, 'type'], `unknown guard type ${JSON.stringify(g.ref.type)}`, `one of ${Object.keys(GUARD_PARAMS).join(', ')}`, JSON.stringify(g.ref.type));
       continue;

@@ -21,6 +21,12 @@ export interface LabelledPng {
 
 /** Decodes one PNG to float pixels in 0..1 with `channels` (1 or 3) channels; errors name the file. */
 export function decodePngPixels(file: string, bytes: Uint8Array, channels?: 1 | 3): Result<{ h: number; w: number; c: 1 | 3; px: Float32Array }> {
+  // Refuse oversized images from the IHDR header before decoding allocates width x height pixels.
+  if (bytes.length >= 24 && bytes[12] === 0x49 && bytes[13] === 0x48 && bytes[14] === 0x44 && bytes[15] === 0x52) {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const [w0, h0] = [dv.getUint32(16, false), dv.getUint32(20, false)];
+    if (w0 > PNG_MAX_SIDE || h0 > PNG_MAX_SIDE) return fail(`${file}: ${w0}x${h0} exceeds the ${PNG_MAX_SIDE}x${PNG_MAX_SIDE} limit`);
+  }
   let img: ReturnType<typeof decode>;
   try {
     img = decode(bytes);

@@ -18,6 +18,10 @@ interface WeightSpec { name: string; shape: number[]; dtype?: string; quantizati
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A manifest shape: absent (scalar) or at most 8 integer dimensions in 0..2^31 (issue 8 input limits). */
+const validShape = (s: unknown): boolean =>
+  s === undefined || (Array.isArray(s) && s.length <= 8 && s.every((d) => Number.isInteger(d) && d >= 0 && d <= 2 ** 31));
+
 /** Decodes every weight in the manifest; shards of one group are concatenated in `paths` order. */
 export function decodeManifest(manifest: unknown, shards: ReadonlyMap<string, Uint8Array>, file = 'model.json'): Result<Map<string, Float32Array>> {
   if (!Array.isArray(manifest)) return fail(`${file}: weightsManifest: expected an array`, 'weightsManifest');
@@ -37,6 +41,9 @@ export function decodeManifest(manifest: unknown, shards: ReadonlyMap<string, Ui
     const dv = new DataView(buf.buffer);
     let off = 0;
     for (const [k, w] of (group.weights as WeightSpec[]).entries()) {
+      if (!isObj(w) || typeof w.name !== 'string' || !validShape(w.shape)) {
+        return fail(`${file}: weightsManifest[${g}].weights[${k}]: expected {name: string, shape: up to 8 non-negative integer dims}`);
+      }
       const n = (w.shape ?? []).reduce((a, b) => a * b, 1);
       total += n;
       if (total > MAX_IMPORT_WEIGHTS) return fail(`${file}: more than ${MAX_IMPORT_WEIGHTS} weight values`);

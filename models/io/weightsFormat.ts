@@ -5,6 +5,17 @@
  */
 import type { Network } from '../../sim/layers/types';
 import { fail, ok, type Result } from '../../sim/result';
+import { inferShapes } from '../../sim/layers/shapes';
+import { checkWeightsDoc } from './weightsSchema';
+
+/** inferShapes on an untrusted network: a malformed layer record is a failure, not an exception. */
+function inferShapesSafe(net: Network): Result<unknown> {
+  try {
+    return inferShapes(net);
+  } catch (e) {
+    return fail(`malformed layer (${(e as Error).message})`);
+  }
+}
 
 /** One tensor inside the .bin: byte offset and float count. */
 export interface TensorEntry {
@@ -90,6 +101,8 @@ export function encodeWeights(net: Network, meta: WeightsMeta): { doc: WeightsDo
 /** Rebuilds the network from a parsed document and its .bin bytes; checks every offset. */
 export function decodeWeights(doc: WeightsDoc, bin: Uint8Array, file = 'weights'): Result<Network> {
   if (doc?.format !== 'faultline-weights-v1') return fail(`${file}: format: expected 'faultline-weights-v1', found ${JSON.stringify(doc?.format)}`, 'format');
+  const checked = checkWeightsDoc(doc, file);
+  if (!checked.ok) return checked;
   if (bin.length !== doc.binBytes) return fail(`${file}.bin: expected ${doc.binBytes} bytes, found ${bin.length}`, 'binBytes');
   if (bin.length > MAX_BIN_BYTES) return fail(`${file}.bin: ${bin.length} bytes exceeds the ${MAX_BIN_BYTES}-byte limit`);
   const dv = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
@@ -119,5 +132,7 @@ export function decodeWeights(doc: WeightsDoc, bin: Uint8Array, file = 'weights'
   const net = walk(doc.network) as Network;
   if (bad) return fail(bad);
   if (!net || !Array.isArray(net.layers) || !net.input) return fail(`${file}: network: expected {name,input,layers}`, 'network');
+  const shapes = inferShapesSafe(net);
+  if (!shapes.ok) return fail(`${file}: network: ${shapes.reason}`, 'network');
   return ok(net);
 }
