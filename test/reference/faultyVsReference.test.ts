@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FaultRecord, FaultTarget } from '../../sim/faults/types';
 import { planRun } from '../../sim/engine/faultyPlan';
-import { runBoth, layerBits, seeded, spec, tinyNet, denseNet, arrayOrderKernel } from '../sim/engine/faultyHelpers';
+import { runBoth, layerBits, seeded, spec, tinyNet, denseNet, arrayOrderKernel, residualNet } from '../sim/engine/faultyHelpers';
 import type { FaultyOptions } from '../../sim/engine/faulty';
 import type { ArraySpec } from '../../sim/types';
 import type { Network } from '../../sim/layers/types';
@@ -73,6 +73,7 @@ describe('faulty engine == cycle reference on random faults', () => {
     fuzz(`tiny conv net, 4x3 array, fp32, resident weights (${df})`, tinyNet(2, 'linear'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 40);
     fuzz(`tiny conv net, 3x5 array, fp16, relu, weights reloaded per layer (${df})`, tinyNet(3), spec(3, 5, df, { kind: 'fp16' }, 0.25), 72, 30);
     fuzz(`tiny conv net, 3x5 array, fp32, downstream layers on the kernel path (${df})`, tinyNet(5), spec(3, 5, df, { kind: 'fp32' }, 0.5), 72, 20, { kernel: arrayOrderKernel, kernelShare: 0, kernelMinMacs: 0 });
+    fuzz(`residual net (conv, conv, add, dense), 3x3 array, fp32 (${df})`, residualNet(), spec(3, 3, df, { kind: 'fp32' }, 2), 32, 15);
     const saf = tinyNet(6, 'linear');
     fuzz(`tiny conv net with tanh-saturated weights (saf), 4x3 array, fp16 (${df})`, { ...saf, layers: saf.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weightTransform: 'tanh' as const } : l)) }, spec(4, 3, df, { kind: 'fp16' }, 1), 72, 10);
     fuzz(`tiny conv net, 4x3 array, int8 Q7.0 (integer codes, no fraction bits) (${df})`, tinyNet(4, 'linear'), spec(4, 3, df, { kind: 'int8', intBits: 7, fracBits: 0 }, 1), 72, 10);

@@ -110,3 +110,17 @@ export function layerBits(c: Checked, layer: number, image: number): { engine: n
     golden: bitsOf(c.golden.layers[layer].output.subarray(image * size, (image + 1) * size)),
   };
 }
+
+/** Residual net: conv a (pad 1) -> conv b (pad 1) -> add(a, b) + relu -> flatten -> dense 32->3. */
+export function residualNet(seed = 7): Network {
+  return {
+    name: 'residual', input: { h: 4, w: 4, c: 2 },
+    layers: [
+      { kind: 'conv2d', name: 'a', kh: 3, kw: 3, inC: 2, outC: 2, strideH: 1, strideW: 1, padding: P1, weights: seeded(36, seed), bias: null, activation: { kind: 'relu' } },
+      { kind: 'conv2d', name: 'b', kh: 3, kw: 3, inC: 2, outC: 2, strideH: 1, strideW: 1, padding: P1, weights: seeded(36, seed + 1), bias: seeded(2, seed + 2, 0.1), activation: { kind: 'linear' } },
+      { kind: 'add', name: 'sum', inputs: ['a', 'b'], activation: { kind: 'relu' } },
+      { kind: 'flatten', name: 'flat' },
+      { kind: 'dense', name: 'fc', inF: 32, outF: 3, weights: seeded(96, seed + 3), bias: null, activation: { kind: 'linear' } },
+    ],
+  };
+}
