@@ -13,6 +13,7 @@
  * `npm run protect`, or Ranger calibrated on the fly); for every protection other than "relu" the
  * weight-SRAM corruption is models/protections/exposure.ts `corruptStored`, which also exposes the
  * stored bounds and applies SEC-DED when the protection has `ecc`; the overhead is reported.
+ * int8 points of `ptq` / `saq` protections run with per-layer Qm.n from PTQ on the calibration set.
  */
 import type { KernelBackendName, GemmKernel } from '../sim/kernels/types';
 import { createKernel } from '../sim/kernels/select';
@@ -35,7 +36,8 @@ import type { Dataset } from '../models/data/dataset';
 import { loadScenarioFile } from '../scenarios/io/load';
 import { runScenario } from '../scenarios/driver';
 import { berRecords, corruptWeights } from './trial-faults';
-import { loadProtected } from '../models/protections/io';
+import { calibratedPtq, loadProtected } from '../models/protections/io';
+import type { GoldenOptions } from '../sim/engine/golden';
 import { corruptStored } from '../models/protections/exposure';
 import { overheadOf, type OverheadReport } from '../models/protections/overhead';
 import type { ProtectionSpec } from '../models/protections/spec';
@@ -54,6 +56,8 @@ interface Golden {
   readonly protection: ProtectionSpec;
   /** Overhead vs the unprotected model; null for "relu". */
   readonly overhead: OverheadReport | null;
+  /** Golden options (per-layer int8 formats for `ptq` / `saq` protections on int8 points). */
+  readonly options: GoldenOptions;
   readonly spec: ArraySpec;
   readonly run: GoldenRun;
   readonly labels: Uint8Array;
@@ -123,10 +127,12 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     const size = net.input.h * net.input.w * net.input.c;
     if (t.testSet.start + t.testSet.count > test.n) throw new Error(`testSet: expected start + count <= ${test.n} test images, found ${t.testSet.start + t.testSet.count}`);
     const batch = test.images.slice(t.testSet.start * size, (t.testSet.start + t.testSet.count) * size);
-    const run = runGolden(net, batch, spec.value, await getKernel());
+    const ptqFormats = p.format.kind === 'int8' && loaded.protection.ptq ? calibratedPtq(net) : null;
+    const options: GoldenOptions = ptqFormats ? { layerFormats: ptqFormats.layerFormats } : {};
+    const run = runGolden(net, batch, spec.value, await getKernel(), options);
     if (!run.ok) throw new Error(run.reason);
     const overhead = p.protection === 'relu' ? null : overheadOf(net, loaded.protection, spec.value);
-    const g = { net, protection: loaded.protection, overhead, spec: spec.value, run: run.value, labels: test.labels.slice(t.testSet.start, t.testSet.start + t.testSet.count), batch };
+    const g = { net, protection: loaded.protection, overhead, options, spec: spec.value, run: run.value, labels: test.labels.slice(t.testSet.start, t.testSet.start + t.testSet.count), batch };
     if (goldens.size >= (opts.goldenCache ?? 8)) goldens.delete(goldens.keys().next().value!);
     goldens.set(key, g);
     return g;
@@ -144,10 +150,11 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     if (f.kind === 'ber' && f.target === 'weightSram') {
       const c = t.point.protection === 'relu'
         ? corruptWeights(g.net, g.spec, f.ber, f.definition, f.faultKind, t.seed)
-        : (({ network, stats }) => ({ network, faults: stats.faults }))(corruptStored(g.net, g.spec.format, f.ber, f.definition, f.faultKind, t.seed, { ecc: g.protection.ecc }));
+        : (({ network, stats }) => ({ network, faults: stats.faults }))(corruptStored(g.net, g.spec.format, f.ber, f.definition, f.faultKind, t.seed,
+          { ecc: g.protection.ecc, layerFormat: g.options.layerFormats ? (i) => g.options.layerFormats!(g.net.layers[i]!, i) : undefined }));
       faults = c.faults;
       if (faults > 0) byTarget.weightSram = faults;
-      const fr = faults === 0 ? { ok: true as const, value: g.run } : runGolden(c.network, g.batch, g.spec, await getKernel());
+      const fr = faults === 0 ? { ok: true as const, value: g.run } : runGolden(c.network, g.batch, g.spec, await getKernel(), g.options);
       if (!fr.ok) throw new Error(fr.reason);
       faultyPred = fr.value.predictions;
       cmp = layerCompare(g.run, (L) => fr.value.layers[L]!.output, n);

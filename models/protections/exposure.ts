@@ -25,6 +25,8 @@ export interface ExposureOptions {
   readonly onDetected?: 'zero' | 'keep';
   /** Also expose the activation bounds (default true). */
   readonly bounds?: boolean;
+  /** Per-layer storage format (e.g. per-layer int8 Qm.n): weights in `weight`, bounds in `output`; default `format`. */
+  readonly layerFormat?: (index: number) => { readonly weight: NumericFormat; readonly output: NumericFormat } | undefined;
 }
 
 /** Counts of one corruption. */
@@ -123,21 +125,21 @@ function corruptArray(values: Float32Array, format: NumericFormat, code: SecDed 
 export function corruptStored(net: Network, format: NumericFormat, ber: number, def: 'per-bit' | 'count', kind: FaultKind, seed: number,
   opts: ExposureOptions = {}): { network: Network; stats: ExposureStats } {
   const rng = seededRng(seed);
-  const code = opts.ecc ? secDed(wordBits(format)) : null;
+  const code = opts.ecc ? secDed(wordBits(format)) : null; // per-layer formats share the word width of `format`
   const onDet = opts.onDetected ?? 'zero';
   const c: Counters = { faults: 0, corrected: 0, detected: 0, silent: 0 };
-  let layers: Layer[] = net.layers.map((l) => {
+  let layers: Layer[] = net.layers.map((l, i) => {
     if (l.kind !== 'conv2d' && l.kind !== 'dense') return l;
-    const w = corruptArray(l.weights, format, code, rng, ber, def, kind, onDet, c);
+    const w = corruptArray(l.weights, opts.layerFormat?.(i)?.weight ?? format, code, rng, ber, def, kind, onDet, c);
     return w === l.weights ? l : { ...l, weights: w };
   });
   const weightFaults = c.faults;
   if (opts.bounds ?? true) {
-    layers = layers.map((l) => {
+    layers = layers.map((l, i) => {
       if (!('activation' in l) || (l.activation.kind !== 'clip' && l.activation.kind !== 'clipZero')) return l;
       const b = l.activation.bound;
       const arr = typeof b === 'number' ? Float32Array.of(b) : b;
-      const nb = corruptArray(arr, format, code, rng, ber, def, kind, onDet, c);
+      const nb = corruptArray(arr, opts.layerFormat?.(i)?.output ?? format, code, rng, ber, def, kind, onDet, c);
       if (nb === arr) return l;
       const activation: Activation = { kind: l.activation.kind, bound: typeof b === 'number' ? nb[0]! : nb };
       return { ...l, activation } as Layer;

@@ -14,6 +14,7 @@ import { hasWeights, readWeights, saveWeights, WEIGHTS_DIR } from '../io/weights
 import type { WeightsMeta } from '../io/weightsFormat';
 import { rangerBounds, withBounds } from './bounds';
 import { profileActivations, unbounded } from './profile';
+import { ptq, type PtqResult } from '../quant/ptq';
 import { needsOfflineStep, parseProtection, type ProtectionSpec } from './spec';
 
 /** Directory of saved protected networks. */
@@ -78,4 +79,9 @@ export function loadProtected(model: string, protection: string, base: Network, 
   const { calib } = calibrationSets();
   const net = withBounds(unbounded(base), rangerBounds(profileActivations(base, calib)), 'clip');
   return ok({ net, spec });
+}
+
+/** Per-layer int8 formats of `net` from PTQ on the default calibration set (deterministic). */
+export function calibratedPtq(net: Network): PtqResult {
+  return ptq(net, calibrationSets().calib);
 }

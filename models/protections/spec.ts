@@ -1,7 +1,7 @@
 /**
  * Protection ids as written in campaign files and on the CLI: one activation protection
  * (`relu` = none, `ranger`, `clipact`, `fitact`, `proact`) combined with `+` with optional weight or
- * memory protections (`saf` = tanh, `saf-arctan`, `saf-softsign`, `saq`, `ecc`), e.g. `proact+saf`,
+ * memory protections (`saf` = tanh, `saf-arctan`, `saf-softsign`, `saq`, `ptq`, `ecc`), e.g. `proact+saf`,
  * `ranger+ecc`. Parsing is pure; the order of the parts does not matter (the canonical id sorts them).
  */
 import type { WeightTransform } from '../../sim/layers/types';
@@ -21,13 +21,15 @@ export interface ProtectionSpec {
   readonly saq: boolean;
   /** SEC-DED per weight-SRAM word (ecc). */
   readonly ecc: boolean;
+  /** int8 points run with per-layer Qm.n from post-training quantization (`ptq`; implied by `saq`). */
+  readonly ptq: boolean;
 }
 
 const ACTS: readonly ActivationProtection[] = ['relu', 'ranger', 'clipact', 'fitact', 'proact'];
 const SAF: Readonly<Record<string, Exclude<WeightTransform, 'none'>>> = { saf: 'tanh', 'saf-tanh': 'tanh', 'saf-arctan': 'arctan', 'saf-softsign': 'softsign' };
 
 /** Every single part accepted in a protection id. */
-export const PROTECTION_PARTS: readonly string[] = [...ACTS, ...Object.keys(SAF), 'saq', 'ecc'];
+export const PROTECTION_PARTS: readonly string[] = [...ACTS, ...Object.keys(SAF), 'saq', 'ptq', 'ecc'];
 
 /** Parses "proact+saf" etc.; fails naming the unknown or conflicting part. */
 export function parseProtection(id: string): Result<ProtectionSpec> {
@@ -37,6 +39,7 @@ export function parseProtection(id: string): Result<ProtectionSpec> {
   let saf: ProtectionSpec['saf'] = null;
   let saq = false;
   let ecc = false;
+  let ptq = false;
   for (const p of parts) {
     if ((ACTS as readonly string[]).includes(p)) {
       if (activation !== null && activation !== p) return fail(`protection "${id}": two activation protections (${activation}, ${p}); expected at most one of ${ACTS.join(', ')}`, 'protection');
@@ -46,12 +49,14 @@ export function parseProtection(id: string): Result<ProtectionSpec> {
       saf = SAF[p]!;
     } else if (p === 'saq') saq = true;
     else if (p === 'ecc') ecc = true;
+    else if (p === 'ptq') ptq = true;
     else return fail(`protection "${id}": unknown part "${p}"; expected one of ${PROTECTION_PARTS.join(', ')} joined with +`, 'protection');
   }
   const act = activation ?? 'relu';
-  const canon = [act !== 'relu' || (!saf && !saq && !ecc) ? act : null, saf ? (saf === 'tanh' ? 'saf' : `saf-${saf}`) : null, saq ? 'saq' : null, ecc ? 'ecc' : null]
+  const ptqPart = ptq && !saq;
+  const canon = [act !== 'relu' || (!saf && !saq && !ecc && !ptqPart) ? act : null, saf ? (saf === 'tanh' ? 'saf' : `saf-${saf}`) : null, saq ? 'saq' : null, ptqPart ? 'ptq' : null, ecc ? 'ecc' : null]
     .filter((x): x is string => x !== null).join('+');
-  return ok({ id: canon, activation: act, saf, saq, ecc });
+  return ok({ id: canon, activation: act, saf, saq, ecc, ptq: ptq || saq });
 }
 
 /** True when the protection needs a calibration/training step that is too slow to run inside a campaign worker. */

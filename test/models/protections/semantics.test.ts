@@ -108,6 +108,8 @@ describe('protection ids', () => {
     const e = parseProtection('ranger+ecc+saf-arctan');
     expect(e.ok && e.value).toMatchObject({ id: 'ranger+saf-arctan+ecc', saf: 'arctan', ecc: true });
     expect(parseProtection('ecc').ok && parseProtection('ecc')).toMatchObject({ value: { id: 'ecc', activation: 'relu' } });
+    expect(parseProtection('ptq').ok && parseProtection('ptq')).toMatchObject({ value: { id: 'ptq', ptq: true, saq: false } });
+    expect(parseProtection('saq+ptq').ok && parseProtection('saq+ptq')).toMatchObject({ value: { id: 'saq', ptq: true, saq: true } });
     const bad = parseProtection('ranger+fitact');
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.reason).toContain('two activation protections');
