@@ -19,6 +19,7 @@ import type { KernelBackendName, GemmKernel } from '../sim/kernels/types';
 import { createKernel } from '../sim/kernels/select';
 import { tfjsWasmDir } from '../cli/wasm-path';
 import { runGolden, type GoldenRun } from '../sim/engine/golden';
+import { checkMemoryCap, MEMORY_CAP_ENV, parseMemoryCapMb } from '../sim/engine/memoryEstimate';
 import { runFaulty } from '../sim/engine/faulty';
 import { planRun } from '../sim/engine/faultyPlan';
 import { timelineOfPlan } from '../sim/engine/timeline';
@@ -36,7 +37,7 @@ import type { Dataset } from '../models/data/dataset';
 import { loadScenarioFile } from '../scenarios/io/load';
 import { runScenario } from '../scenarios/driver';
 import { berRecords, corruptWeights } from './trial-faults';
-import { calibratedPtq, loadProtected } from '../models/protections/io';
+import { calibratedPtq, ensureTfBackend, loadProtected } from '../models/protections/io';
 import type { GoldenOptions } from '../sim/engine/golden';
 import { corruptStored } from '../models/protections/exposure';
 import { overheadOf, type OverheadReport } from '../models/protections/overhead';
@@ -49,6 +50,8 @@ export interface EngineRunnerOptions {
   readonly kernel?: KernelBackendName;
   /** Golden runs kept in memory per worker (default 8). */
   readonly goldenCache?: number;
+  /** Memory cap of one trial's run, MiB (default: FAULTLINE_MEMORY_CAP_MB, else 4096); over it the trial is refused. */
+  readonly memoryCapMb?: number;
 }
 
 interface Golden {
@@ -119,15 +122,19 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     if (hitG) return hitG;
     const nk = `${p.model}|${p.protection}`;
     let loaded = nets.get(nk);
-    if (!loaded) { loaded = loadNetwork(p.model, p.protection); nets.set(nk, loaded); }
+    if (!loaded) { await ensureTfBackend(); loaded = loadNetwork(p.model, p.protection); nets.set(nk, loaded); }
     const net = loaded.net;
     const spec = parseArraySpec({ ...t.array, format: p.format });
     if (!spec.ok) throw new Error(`array: ${spec.reason}`);
     test ??= loadMnistSplit().test;
     const size = net.input.h * net.input.w * net.input.c;
     if (t.testSet.start + t.testSet.count > test.n) throw new Error(`testSet: expected start + count <= ${test.n} test images, found ${t.testSet.start + t.testSet.count}`);
+    const cap = parseMemoryCapMb(opts.memoryCapMb ?? process.env[MEMORY_CAP_ENV]);
+    if (!cap.ok) throw new Error(cap.reason);
+    const mem = checkMemoryCap(net, t.testSet.count, cap.value, { format: p.format });
+    if (!mem.ok) throw new Error(`trial refused: ${mem.reason}`);
     const batch = test.images.slice(t.testSet.start * size, (t.testSet.start + t.testSet.count) * size);
-    const ptqFormats = p.format.kind === 'int8' && loaded.protection.ptq ? calibratedPtq(net) : null;
+    const ptqFormats = p.format.kind === 'int8' && loaded.protection.ptq ? (await ensureTfBackend(), calibratedPtq(net)) : null;
     const options: GoldenOptions = ptqFormats ? { layerFormats: ptqFormats.layerFormats } : {};
     const run = runGolden(net, batch, spec.value, await getKernel(), options);
     if (!run.ok) throw new Error(run.reason);

@@ -22,6 +22,7 @@ import { loadScenarioFile } from '../../scenarios/io/load';
 import { runScenario } from '../../scenarios/driver';
 import type { ScenarioRun } from '../../scenarios/types';
 import { CliError } from '../errors';
+import { checkMemoryCap, MEMORY_CAP_ENV, parseMemoryCapMb } from '../../sim/engine/memoryEstimate';
 import { renderTable } from '../table';
 
 /** Options of `faultline run` as commander delivers them. */
@@ -35,6 +36,8 @@ export interface RunOptions {
   seed?: string;
   kernel?: string;
   json?: boolean;
+  /** Memory cap of the run in MiB (default: FAULTLINE_MEMORY_CAP_MB, else DEFAULT_MEMORY_CAP_MB). */
+  memoryCapMb?: string;
 }
 
 /** Everything a run produced (also the --json output, minus tensors). */
@@ -98,6 +101,10 @@ export async function executeRun(opts: RunOptions): Promise<RunCommandOutcome> {
   const seedOpt = opts.seed === undefined ? undefined : intOption(opts.seed, '--seed', 0, 2 ** 32 - 1, 0);
 
   const { net, trained } = loadNetwork(opts.model);
+  const cap = parseMemoryCapMb(opts.memoryCapMb ?? process.env[MEMORY_CAP_ENV], opts.memoryCapMb !== undefined ? '--memory-cap-mb' : MEMORY_CAP_ENV);
+  if (!cap.ok) throw new CliError(cap.reason);
+  const mem = checkMemoryCap(net, nImages, cap.value, { format: spec.value.format });
+  if (!mem.ok) throw new CliError(`run refused: ${mem.reason}`);
   const scen = loadScenarioFile(opts.scenario, spec.value);
   if (!scen.ok) throw new CliError(scen.reason);
   const tl = timeline(net, spec.value, nImages);
@@ -161,6 +168,7 @@ export function register(program: Command): void {
     .option('--seed <S>', "seed of the scenario's random draws (default: the file's seed, else 0)")
     .option('-k, --kernel <name>', 'GEMM backend: js | tfjs-wasm | gpujs (default js)')
     .option('--json', 'print a JSON summary instead of tables')
+    .option('--memory-cap-mb <MB>', `refuse runs whose memory estimate exceeds this many MiB (default: ${MEMORY_CAP_ENV} or 4096)`)
     .action(async (opts: RunOptions) => {
       const o = await executeRun(opts);
       if (opts.json === true) {

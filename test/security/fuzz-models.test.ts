@@ -24,7 +24,6 @@ const T = 180_000;
 // Files are rewritten once per input: a RAM-backed folder keeps 10,000 writes fast where /dev/shm exists.
 const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'faultline-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const enc = new TextEncoder();
 
 describe('fuzz: model files (issue 8)', () => {
   it('TensorFlow.js model.json (read from disk with its shard)', () => {

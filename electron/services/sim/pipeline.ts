@@ -26,6 +26,7 @@ import type { Split } from '../../../models/data/dataset';
 import { MODELS } from '../../../models/registry';
 import { validateScenario } from '../../../scenarios/validate';
 import { runScenario } from '../../../scenarios/driver';
+import { checkMemoryCap, MEMORY_CAP_ENV, parseMemoryCapMb } from '../../../sim/engine/memoryEstimate';
 import type { ArrayInput, CyclesResponse, ImagesRequest, ImagesResponse, RunRequest, RunResponse } from '../../../ipc/sim-schemas';
 
 /** A finished run kept in the worker for `sim.inspect`. */
@@ -136,6 +137,10 @@ export async function run(req: z.output<typeof RunRequest>, runId: string, progr
   const spec = specOf(req.array);
   progress(0, total, 'loading model');
   const { net, trained } = networkOf(req.model);
+  const cap = parseMemoryCapMb(process.env[MEMORY_CAP_ENV]);
+  if (!cap.ok) throw new Error(cap.reason);
+  const mem = checkMemoryCap(net, req.images, cap.value, { format: spec.format });
+  if (!mem.ok) throw new Error(`run refused: ${mem.reason}`);
   const scen = validateScenario(req.scenario.text, spec, { file: req.scenario.file });
   if (!scen.ok) throw new Error(`scenario is not valid for this array:\n${scen.reason}`);
   if (req.viewImage >= req.images) throw new Error(`viewImage: expected 0..${req.images - 1}, found ${req.viewImage}`);
