@@ -6,6 +6,7 @@
  * the fly from the calibration slice when no file exists.
  */
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../../sim/layers/types';
 import { fail, ok, type Result } from '../../sim/result';
 import { head, subset, type Dataset } from '../data/dataset';
@@ -84,4 +85,15 @@ export function loadProtected(model: string, protection: string, base: Network, 
 /** Per-layer int8 formats of `net` from PTQ on the default calibration set (deterministic). */
 export function calibratedPtq(net: Network): PtqResult {
   return ptq(net, calibrationSets().calib);
+}
+
+/**
+ * Makes sure tfjs has an initialized backend before the sync calibration helpers run (worker
+ * threads start with none): keeps one already set (e.g. wasm by the tfjs-wasm kernel), else cpu.
+ */
+export async function ensureTfBackend(): Promise<string> {
+  const engine = tf.engine() as unknown as { backendName: string | null; backendInstance: unknown };
+  if (!engine.backendInstance) await tf.setBackend('cpu');
+  await tf.ready();
+  return tf.getBackend();
 }
