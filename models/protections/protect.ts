@@ -56,12 +56,12 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
     cur = safProtect(cur, spec.saf, calib, o.fineTune ?? DEFAULT_FINE_TUNE);
     log.push(`saf(${spec.saf}): raw weights stored, fine-tuned ${(o.fineTune ?? DEFAULT_FINE_TUNE).steps} steps -> ${(acc(cur, val) * 100).toFixed(2)}%`);
   }
-  if (spec.saq) {
-    const q = o.qat ?? { ...DEFAULT_QAT, samRho: 0.05 };
+  if (spec.saq || spec.qat) {
+    const q = o.qat ?? { ...DEFAULT_QAT, samRho: spec.saq ? 0.05 : 0 };
     const r = qat(cur, calib, q);
     cur = r.net;
     int8 = r.ptq;
-    log.push(`saq: SAM (rho ${q.samRho}) + QAT int8 ${q.steps} steps; formats ${r.ptq.formats.map((f) => (f.weight.kind === 'int8' ? `Q${f.weight.intBits}.${f.weight.fracBits}` : f.weight.kind)).join(' ')}`);
+    log.push(`${spec.saq ? 'saq' : 'qat'}: SAM (rho ${q.samRho}) + QAT int8 ${q.steps} steps; formats ${r.ptq.formats.map((f) => (f.weight.kind === 'int8' ? `Q${f.weight.intBits}.${f.weight.fracBits}` : f.weight.kind)).join(' ')}`);
   }
   if (spec.activation !== 'relu') {
     const profile = profileActivations(cur, calib);

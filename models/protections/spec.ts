@@ -21,6 +21,8 @@ export interface ProtectionSpec {
   readonly saq: boolean;
   /** SEC-DED per weight-SRAM word (ecc). */
   readonly ecc: boolean;
+  /** Plain quantization-aware training for int8 (`qat`; the SAQ baseline without SAM). */
+  readonly qat: boolean;
   /** int8 points run with per-layer Qm.n from post-training quantization (`ptq`; implied by `saq`). */
   readonly ptq: boolean;
 }
@@ -29,7 +31,7 @@ const ACTS: readonly ActivationProtection[] = ['relu', 'ranger', 'clipact', 'fit
 const SAF: Readonly<Record<string, Exclude<WeightTransform, 'none'>>> = { saf: 'tanh', 'saf-tanh': 'tanh', 'saf-arctan': 'arctan', 'saf-softsign': 'softsign' };
 
 /** Every single part accepted in a protection id. */
-export const PROTECTION_PARTS: readonly string[] = [...ACTS, ...Object.keys(SAF), 'saq', 'ptq', 'ecc'];
+export const PROTECTION_PARTS: readonly string[] = [...ACTS, ...Object.keys(SAF), 'saq', 'qat', 'ptq', 'ecc'];
 
 /** Parses "proact+saf" etc.; fails naming the unknown or conflicting part. */
 export function parseProtection(id: string): Result<ProtectionSpec> {
@@ -40,6 +42,7 @@ export function parseProtection(id: string): Result<ProtectionSpec> {
   let saq = false;
   let ecc = false;
   let ptq = false;
+  let qat = false;
   for (const p of parts) {
     if ((ACTS as readonly string[]).includes(p)) {
       if (activation !== null && activation !== p) return fail(`protection "${id}": two activation protections (${activation}, ${p}); expected at most one of ${ACTS.join(', ')}`, 'protection');
@@ -50,16 +53,18 @@ export function parseProtection(id: string): Result<ProtectionSpec> {
     } else if (p === 'saq') saq = true;
     else if (p === 'ecc') ecc = true;
     else if (p === 'ptq') ptq = true;
+    else if (p === 'qat') qat = true;
     else return fail(`protection "${id}": unknown part "${p}"; expected one of ${PROTECTION_PARTS.join(', ')} joined with +`, 'protection');
   }
   const act = activation ?? 'relu';
-  const ptqPart = ptq && !saq;
-  const canon = [act !== 'relu' || (!saf && !saq && !ecc && !ptqPart) ? act : null, saf ? (saf === 'tanh' ? 'saf' : `saf-${saf}`) : null, saq ? 'saq' : null, ptqPart ? 'ptq' : null, ecc ? 'ecc' : null]
+  if (qat && saq) return fail(`protection "${id}": qat and saq are alternatives (saq = qat with SAM); expected one`, 'protection');
+  const ptqPart = ptq && !saq && !qat;
+  const canon = [act !== 'relu' || (!saf && !saq && !qat && !ecc && !ptqPart) ? act : null, saf ? (saf === 'tanh' ? 'saf' : `saf-${saf}`) : null, saq ? 'saq' : null, qat ? 'qat' : null, ptqPart ? 'ptq' : null, ecc ? 'ecc' : null]
     .filter((x): x is string => x !== null).join('+');
-  return ok({ id: canon, activation: act, saf, saq, ecc, ptq: ptq || saq });
+  return ok({ id: canon, activation: act, saf, saq, qat, ecc, ptq: ptq || saq || qat });
 }
 
 /** True when the protection needs a calibration/training step that is too slow to run inside a campaign worker. */
 export function needsOfflineStep(p: ProtectionSpec): boolean {
-  return p.activation === 'clipact' || p.activation === 'fitact' || p.activation === 'proact' || p.saf !== null || p.saq;
+  return p.activation === 'clipact' || p.activation === 'fitact' || p.activation === 'proact' || p.saf !== null || p.saq || p.qat;
 }

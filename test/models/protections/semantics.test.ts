@@ -110,6 +110,8 @@ describe('protection ids', () => {
     expect(parseProtection('ecc').ok && parseProtection('ecc')).toMatchObject({ value: { id: 'ecc', activation: 'relu' } });
     expect(parseProtection('ptq').ok && parseProtection('ptq')).toMatchObject({ value: { id: 'ptq', ptq: true, saq: false } });
     expect(parseProtection('saq+ptq').ok && parseProtection('saq+ptq')).toMatchObject({ value: { id: 'saq', ptq: true, saq: true } });
+    expect(parseProtection('qat').ok && parseProtection('qat')).toMatchObject({ value: { id: 'qat', qat: true, ptq: true } });
+    expect(parseProtection('qat+saq').ok).toBe(false);
     const bad = parseProtection('ranger+fitact');
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.reason).toContain('two activation protections');
