@@ -202,4 +202,6 @@ function serveSocket(ws: WebSocket, options: WebShellOptions): void {
     }
   });
   ws.on('close', () => conn.close());
+  // A protocol error (e.g. a frame over maxPayload, closed with 1009) must end this socket, not the process.
+  ws.on('error', () => ws.terminate());
 }
