@@ -23,6 +23,8 @@ const program = new Command()
   .option('--lr <x>', 'initial Adam learning rate', String(DEFAULT_TRAIN.learningRate))
   .option('--lr-decay <x>', 'learning-rate multiplier per epoch', String(DEFAULT_TRAIN.lrDecay))
   .option('--shift <px>', 'max random translation in pixels', String(DEFAULT_TRAIN.shift))
+  .option('--rotate <deg>', 'max random rotation in degrees (bilinear affine augmentation)', '0')
+  .option('--scale <x>', 'max relative random scaling, e.g. 0.1', '0')
   .option('--seed <n>', 'seed for init, shuffling and augmentation', String(DEFAULT_TRAIN.seed))
   .option('--backend <name>', 'tfjs backend: wasm (default, with our JS conv filter gradient) or cpu', 'wasm')
   .option('--out <dir>', 'output directory', WEIGHTS_DIR);
@@ -37,7 +39,7 @@ if (!arch || arch.input.h !== 28) {
 }
 const opts = {
   epochs: Number(o.epochs), batchSize: Number(o.batch), learningRate: Number(o.lr),
-  lrDecay: Number(o.lrDecay), shift: Number(o.shift), seed: Number(o.seed),
+  lrDecay: Number(o.lrDecay), shift: Number(o.shift), rotate: Number(o.rotate), scale: Number(o.scale), seed: Number(o.seed),
 };
 const backend = await useBackend(o.backend as 'cpu' | 'wasm');
 const outDir = o.out!;
@@ -60,7 +62,7 @@ const last = res.log[res.log.length - 1]!;
 const paths = saveWeights(res.net, {
   id, architecture: arch.name, testAccuracy: last.testAccuracy, testSize: test.n, trainSize: train.n,
   date: new Date().toISOString(), command, epochs: opts.epochs, seed: opts.seed, splitSeed: DEFAULT_SPLIT_SEED,
-  testFraction: DEFAULT_TEST_FRACTION, backend, hyper: { batchSize: opts.batchSize, learningRate: opts.learningRate, lrDecay: opts.lrDecay, shift: opts.shift },
+  testFraction: DEFAULT_TEST_FRACTION, backend, hyper: { batchSize: opts.batchSize, learningRate: opts.learningRate, lrDecay: opts.lrDecay, shift: opts.shift, rotate: opts.rotate, scale: opts.scale },
 }, outDir);
 say(`# final test accuracy ${(last.testAccuracy * 100).toFixed(2)}% on ${test.n} images; saved ${relative(process.cwd(), paths.json)}`);
 tf.disposeVariables();

@@ -1,10 +1,11 @@
 /**
  * Trains a sim `Network` on a labelled dataset with tfjs: Adam, softmax cross-entropy, seeded
- * shuffling and seeded +-`shift` pixel translation augmentation, per-epoch learning-rate decay.
+ * shuffling and seeded augmentation (+-`shift` pixel translation, optionally bilinear rotation and
+ * scaling), per-epoch learning-rate decay.
  * Deterministic for a given seed on a given backend (no Math.random: our own batching loop).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Network } from '../../sim/layers/types';
+import type { Network, Shape3 } from '../../sim/layers/types';
 import { type Dataset, imageSize } from '../data/dataset';
 import { makeRng, shuffleInPlace, type Rng } from '../rng';
 import { networkToTf, type TfNet, tfToNetwork } from './tfModel';
@@ -21,6 +22,10 @@ export interface TrainOptions {
   readonly lrDecay: number;
   /** Max random translation in pixels (0 = no augmentation). */
   readonly shift: number;
+  /** Max random rotation in degrees (0 = none; > 0 switches to bilinear affine augmentation). */
+  readonly rotate?: number;
+  /** Max relative random scaling, e.g. 0.1 = 0.9x..1.1x (0 = none). */
+  readonly scale?: number;
   /** Seed for shuffling and augmentation. */
   readonly seed: number;
 }
@@ -39,6 +44,44 @@ export interface EpochLog {
   readonly seconds: number;
   /** Learning rate used during the epoch. */
   readonly learningRate: number;
+}
+
+/**
+ * Bilinear affine warp of one HWC image about its centre: rotate by `angle` (radians, counter-
+ * clockwise in image coordinates with y down), scale by `scale`, then shift by (dx, dy) pixels;
+ * pixels mapped from outside the image are 0. Writes into `out` (same size as `img`).
+ */
+export function affineWarp(img: Float32Array, shape: Shape3, angle: number, scale: number, dx: number, dy: number, out: Float32Array): void {
+  const { h, w, c } = shape;
+  const [cy, cx] = [(h - 1) / 2, (w - 1) / 2];
+  const [cos, sin] = [Math.cos(angle) / scale, Math.sin(angle) / scale];
+  const px = (yy: number, xx: number, k: number): number => (yy < 0 || yy >= h || xx < 0 || xx >= w ? 0 : img[(yy * w + xx) * c + k]!);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [u, v] = [x - cx - dx, y - cy - dy];
+      const sx = cos * u + sin * v + cx;
+      const sy = -sin * u + cos * v + cy;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const [fx, fy] = [sx - x0, sy - y0];
+      for (let k = 0; k < c; k++) {
+        out[(y * w + x) * c + k] = x0 < -1 || y0 < -1 || x0 >= w || y0 >= h ? 0
+          : (1 - fy) * ((1 - fx) * px(y0, x0, k) + fx * px(y0, x0 + 1, k)) + fy * ((1 - fx) * px(y0 + 1, x0, k) + fx * px(y0 + 1, x0 + 1, k));
+      }
+    }
+  }
+}
+
+/** Fills the batch with seeded random affine warps (rotation +-rotate deg, scale 1+-scale, shift +-shift px). */
+function fillBatchAffine(ds: Dataset, idx: ArrayLike<number>, out: Float32Array, o: TrainOptions, rng: Rng): void {
+  const sz = imageSize(ds.shape);
+  for (let b = 0; b < idx.length; b++) {
+    const a = ((rng.float() * 2 - 1) * (o.rotate ?? 0) * Math.PI) / 180;
+    const s = 1 + (rng.float() * 2 - 1) * (o.scale ?? 0);
+    const dy = o.shift ? rng.int(-o.shift, o.shift) : 0;
+    const dx = o.shift ? rng.int(-o.shift, o.shift) : 0;
+    affineWarp(ds.images.subarray(idx[b]! * sz, (idx[b]! + 1) * sz), ds.shape, a, s, dx, dy, out.subarray(b * sz, (b + 1) * sz));
+  }
 }
 
 /** Writes the batch images at `idx` into `out`, translated by up to +-shift pixels (zero fill). */
@@ -117,7 +160,8 @@ export async function trainNetwork(
     let steps = 0;
     for (let s = 0; s + opts.batchSize <= train.n; s += opts.batchSize) {
       const idx = order.subarray(s, s + opts.batchSize);
-      fillBatch(train, idx, buf, opts.shift, rng);
+      if ((opts.rotate ?? 0) > 0 || (opts.scale ?? 0) > 0) fillBatchAffine(train, idx, buf, opts, rng);
+      else fillBatch(train, idx, buf, opts.shift, rng);
       const x = tf.tensor4d(buf, [opts.batchSize, h, w, c]);
       const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(idx, (i) => train.labels[i]!), 'int32'), classes).toFloat());
       const loss = (await tfNet.model.trainOnBatch(x, y)) as number;

@@ -4,7 +4,7 @@ import type { Dataset } from '../../../models/data/dataset';
 import type { Arch } from '../../../models/nets/arch';
 import { materialize } from '../../../models/nets/init';
 import { makeRng } from '../../../models/rng';
-import { networkAccuracy, trainNetwork } from '../../../models/train/train';
+import { affineWarp, networkAccuracy, trainNetwork } from '../../../models/train/train';
 
 await tf.setBackend('cpu');
 
@@ -58,4 +58,24 @@ describe('trainNetwork', () => {
     a.tf.model.dispose();
     b.tf.model.dispose();
   }, 60_000);
+});
+
+describe('affineWarp', () => {
+  const shape = { h: 5, w: 5, c: 1 };
+  const img = Float32Array.from({ length: 25 }, (_, i) => i);
+  it('is the identity for angle 0, scale 1, no shift', () => {
+    const out = new Float32Array(25);
+    affineWarp(img, shape, 0, 1, 0, 0, out);
+    out.forEach((v, i) => expect(v).toBeCloseTo(img[i]!, 5));
+  });
+  it('shifts by whole pixels with zero fill and rotates 90 degrees exactly', () => {
+    const out = new Float32Array(25);
+    affineWarp(img, shape, 0, 1, 1, 0, out);
+    expect(out[0]).toBe(0);
+    expect(out[1]).toBeCloseTo(img[0]!, 5);
+    affineWarp(img, shape, Math.PI / 2, 1, 0, 0, out);
+    // centre stays; a 90-degree turn maps the image onto itself (no zero pixels)
+    expect(out[12]).toBeCloseTo(12, 5);
+    expect([...out].sort((a, b) => a - b).map((v) => Math.round(v))).toEqual([...img].map((v) => Math.round(v)));
+  });
 });
