@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { campaignHash, expandCampaign, type CampaignPlan } from './plan';
 import { CAMPAIGN_LIMITS, parseCampaignText } from './schema';
 import { fail, ok, type Result } from '../sim/result';
+import { MAX_SCENARIO_CHARS } from '../scenarios/validate';
 
 /** A campaign read from disk. */
 export interface LoadedCampaign {
@@ -35,6 +36,10 @@ export function loadCampaignFile(path: string): Result<LoadedCampaign> {
       const p = plan.points.find((x) => x.fault.kind === 'scenario' && x.fault.id === f)!;
       const abs = (p.fault as { file: string }).file;
       try {
+        // a campaign may name any path: refuse devices, folders and oversized files before reading
+        const st = statSync(abs);
+        if (!st.isFile()) return fail(`${path}: $.faults.files[${k}]: scenario "${f}" (${abs}) is not a regular file`, `$.faults.files[${k}]`);
+        if (st.size > MAX_SCENARIO_CHARS * 4) return fail(`${path}: $.faults.files[${k}]: scenario "${f}" has ${st.size} bytes, expected at most ${MAX_SCENARIO_CHARS * 4}`, `$.faults.files[${k}]`);
         scenarioTexts[f] = readFileSync(abs, 'utf8');
       } catch (e) {
         return fail(`${path}: $.faults.files[${k}]: cannot read scenario "${f}" (${abs}): ${(e as Error).message}`, `$.faults.files[${k}]`);

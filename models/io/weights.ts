@@ -1,12 +1,15 @@
 /**
  * File I/O for trained weights: models/weights/<id>.json + <id>.bin (format in weightsFormat.ts).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Network } from '../../sim/layers/types';
 import { fail, type Result } from '../../sim/result';
-import { decodeWeights, encodeWeights, type WeightsDoc, type WeightsMeta } from './weightsFormat';
+import { decodeWeights, encodeWeights, MAX_BIN_BYTES, type WeightsDoc, type WeightsMeta } from './weightsFormat';
+
+/** Largest weights document (<id>.json) read, bytes (64 MiB). */
+export const MAX_DOC_BYTES = 64 * 1024 * 1024;
 
 /** Absolute path of the committed weights directory (models/weights). */
 export const WEIGHTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'weights');
@@ -32,6 +35,11 @@ export function readWeights(id: string, dir = WEIGHTS_DIR): Result<{ net: Networ
   const jsonPath = join(dir, `${id}.json`);
   const binPath = join(dir, `${id}.bin`);
   if (!existsSync(jsonPath) || !existsSync(binPath)) return fail(`${jsonPath}: no trained weights for '${id}'`);
+  // sizes before reading: the document at most 64 MiB, the .bin at most MAX_BIN_BYTES; regular files only
+  const [js, bs] = [statSync(jsonPath), statSync(binPath)];
+  if (!js.isFile() || !bs.isFile()) return fail(`${jsonPath}: expected regular files ${id}.json and ${id}.bin`);
+  if (js.size > MAX_DOC_BYTES) return fail(`${jsonPath}: ${js.size} bytes exceeds the ${MAX_DOC_BYTES}-byte limit`);
+  if (bs.size > MAX_BIN_BYTES) return fail(`${binPath}: ${bs.size} bytes exceeds the ${MAX_BIN_BYTES}-byte limit`);
   let doc: WeightsDoc;
   try {
     doc = JSON.parse(readFileSync(jsonPath, 'utf8')) as WeightsDoc;

@@ -11,6 +11,8 @@ import { importTfjsModel } from '../../models/io/tfjsImport';
 import { decodeWeights, type WeightsDoc } from '../../models/io/weightsFormat';
 import { decodePngPixels } from '../../models/data/png';
 import { tfjsModelJson, tfjsShard } from './fixtures/tfjs-model';
+import { loadCampaignFile } from '../../campaign/load';
+import { berDoc, tmp, writeCampaign } from '../campaign/helpers';
 
 const reasonOf = (r: { ok: boolean; reason?: string }): string => (r.ok ? '' : String(r.reason));
 
@@ -54,5 +56,16 @@ describe('fuzz findings stay fixed', () => {
     expect(reasonOf(r)).toMatch(/nested deeper than 32/);
     const badLayer = decodeWeights({ ...base, tensors: [], network: { ...base.network, layers: [{ kind: 'dense', name: 'd' }] } } as unknown as WeightsDoc, new Uint8Array(0));
     expect(badLayer.ok).toBe(false);
+  });
+
+  it('campaign: a scenario path naming a device (/dev/zero) or a folder is refused without reading it', () => {
+    const dir = tmp('fl-sec-');
+    for (const f of ['/dev/zero', '.']) {
+      const file = writeCampaign(dir, berDoc({ faults: { kind: 'scenarios', files: [f] } }));
+      const t0 = Date.now();
+      const r = loadCampaignFile(file);
+      expect(reasonOf(r)).toMatch(/is not a regular file/);
+      expect(Date.now() - t0).toBeLessThan(1000);
+    }
   });
 });
