@@ -12,15 +12,14 @@ import type { ConcreteFault } from '../faults/ops';
 import { shapeSize } from '../layers/shapes';
 import { referenceLayer } from '../layers/reference';
 import { quantizeArray } from '../format/format';
-import { convGeom, usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
+import { convGeom, type ConvGeom } from '../dataflow/scheduleGeom';
 import { memoryLayout, type MemoryLayout } from '../memory/layout';
 import type { GoldenRun } from './golden';
 import type { GemmKernel } from '../kernels/types';
-import { arrayLayerForward } from './golden-gemm';
 import { planRun, type RunPlan } from './faultyPlan';
 import { isArrayKind, prepareLayer, type LayerCompute } from './faultyCompute';
-import { collectMods, type LayerMods } from './faultyMods';
-import { recomputeArray, sameBits, type LayerFaultStats } from './faultyLayer';
+import { collectMods } from './faultyMods';
+import { arrayStep, stepScratch, type ImageState, type LayerFaultStats, type StepScratch } from './faultyLayer';
 
 export { sameBits, type LayerFaultStats } from './faultyLayer';
 
@@ -68,14 +67,6 @@ export interface FaultyOptions {
   readonly chunk?: number;
 }
 
-/** Per-image state while a chunk of images goes through the layers. */
-interface ImageState {
-  readonly img: number;
-  readonly mods: Map<number, LayerMods>;
-  readonly faulty: (Float32Array | null)[];
-  readonly changed: (number[] | null)[];
-}
-
 /** Runs the faulty engine over a golden run. `spec` gives the array (its format must match the golden run). */
 export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly ConcreteFault[], options: FaultyOptions = {}): FaultyRun {
   const network = golden.network;
@@ -97,7 +88,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
     masker: ((ly) => ('activation' in ly ? ly.activation.kind : ly.kind))(network.layers[l.index]),
   }));
   const diffs: LayerDiff[][] = plan.layers.map(() => []);
-  const diffIndex = new Map<string, LayerDiff>();
+  const diffIndex = new Map<number, LayerDiff>();
   const touched: number[] = [];
   const sq = plan.layers.map(() => ({ d: 0, g: 0 }));
   const size = plan.layers.map((l) => shapeSize(l.outShape));
@@ -105,8 +96,12 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   // images per chunk: at most 256, and about 16 Mi activation values held at once
   const perImage = size.reduce((a, b) => a + b, 0);
   const chunk = Math.max(1, options.chunk ?? Math.min(256, Math.floor(2 ** 24 / Math.max(1, perImage))));
-  const share = options.kernelShare ?? 0.1;
-  const minMacs = options.kernelMinMacs ?? 100_000;
+  const scratches = new Map<number, StepScratch>();
+  const scratch = (L: number, g: ConvGeom): StepScratch => {
+    let sc = scratches.get(L);
+    if (!sc) scratches.set(L, (sc = stepScratch(g)));
+    return sc;
+  };
   for (let c0 = 0; c0 < mods.candidates.length; c0 += chunk) {
     const states: ImageState[] = [];
     for (const img of mods.candidates.slice(c0, c0 + chunk)) {
@@ -130,62 +125,12 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         const src = j >= 0 ? s.faulty[j] : null;
         return src ? (gl.formats.input.kind === 'fp32' ? src : quantizeArray(gl.formats.input, src)) : goldIn(s, q);
       };
-      const outs = active.map((s) => gOut(L, s.img).slice());
+      // per image: changed output indices and their faulty values (the tensor is built only if needed)
       const chs: number[][] = active.map(() => []);
+      const vals: number[][] = active.map(() => []);
       const lc = computeOf(L);
-      if (lc) {
-        const g = lc.geom;
-        const softmax = lc.layer.activation.kind === 'softmax';
-        const todos: Set<number>[] = [];
-        const downs: number[][] = [];
-        active.forEach((s) => {
-          const lm = s.mods.get(L);
-          const direct = lm ? lm.keys() : new Set<number>();
-          const todo = new Set<number>(direct);
-          const j0 = ins[0];
-          if (j0 >= 0 && s.changed[j0]) {
-            for (const e of s.changed[j0]!) {
-              const uses = usesOf(g, e);
-              for (let u = 0; u < uses.length; u += 2) for (let nn = 0; nn < g.N; nn++) todo.add(uses[u] * g.N + nn);
-            }
-          }
-          todos.push(todo);
-          // softmax couples a pixel's outputs: pixels with a direct fault stay whole in array order
-          const softPix = softmax ? new Set([...direct].map((i) => Math.floor(i / g.N))) : null;
-          downs.push([...todo].filter((i) => !direct.has(i) && !(softPix && softPix.has(Math.floor(i / g.N)))));
-        });
-        // images whose downstream-only outputs go through the kernel, batched over the chunk
-        const viaKernel = active.map((_, q) => downs[q].length > share * g.M * g.N);
-        const work = downs.reduce((a, d, q) => a + (viaKernel[q] ? d.length * g.K : 0), 0);
-        if (options.kernel && work >= minMacs) {
-          const sel = active.map((_, q) => q).filter((q) => viaKernel[q]);
-          const bF = new Float32Array(sel.length * inLen);
-          const bG = new Float32Array(sel.length * inLen);
-          sel.forEach((q, r) => {
-            bF.set(faultyIn(active[q], 0), r * inLen);
-            bG.set(goldIn(active[q], 0), r * inLen);
-          });
-          const fo = arrayLayerForward(lc.layer, bF, sel.length, run.inShape, lc.formats, options.kernel, true).output;
-          const co = arrayLayerForward(lc.layer, bG, sel.length, run.inShape, lc.formats, options.kernel, true).output;
-          sel.forEach((q, r) => {
-            const base = r * outLen;
-            for (const idx of downs[q]) {
-              todos[q].delete(idx);
-              st.recomputed++;
-              if (sameBits(fo[base + idx], co[base + idx])) st.maskedDownstream++;
-              else {
-                outs[q][idx] = fo[base + idx];
-                chs[q].push(idx);
-              }
-            }
-          });
-        }
-        active.forEach((s, q) => {
-          const xG = goldIn(s, 0);
-          const xF = ins[0] >= 0 && s.faulty[ins[0]] ? faultyIn(s, 0) : xG; // same object: no upstream change
-          recomputeArray(lc, xG, xF, todos[q], s.mods.get(L) ?? null, outs[q], chs[q], st);
-        });
-      } else {
+      if (lc) arrayStep(lc, active, ins, inLen, outLen, goldIn, faultyIn, chs, vals, st, options, scratch(L, lc.geom));
+      else {
         // vector-unit layer: the whole layer for the active images, faulty and clean inputs
         const layer = network.layers[L];
         const batch = (get: (s: ImageState, q: number) => Float32Array, q: number): Float32Array => {
@@ -195,12 +140,14 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         };
         const fo = quantizeArray(gl.formats.output, referenceLayer(layer, ins.map((_, q) => batch(faultyIn, q)), gl.inShapes, gl.outShape, active.length));
         const co = quantizeArray(gl.formats.output, referenceLayer(layer, ins.map((_, q) => batch(goldIn, q)), gl.inShapes, gl.outShape, active.length));
+        const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
+        const cu = new Uint32Array(co.buffer, co.byteOffset, co.length);
         active.forEach((s, q) => {
           const base = q * outLen;
           for (let e = 0; e < outLen; e++) {
-            if (!sameBits(fo[base + e], co[base + e])) {
-              outs[q][e] = fo[base + e];
+            if (fu[base + e] !== cu[base + e]) {
               chs[q].push(e);
+              vals[q].push(fo[base + e]);
             }
           }
           const inChanged = ins.reduce((a, j) => a + (j >= 0 && s.changed[j] ? s.changed[j]!.length : 0), 0);
@@ -210,17 +157,25 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       active.forEach((s, q) => {
         const ch = chs[q];
         if (ch.length === 0) return;
-        const out = outs[q];
         const gO = gOut(L, s.img);
-        ch.sort((a, b) => a - b);
+        const out = gO.slice();
+        const v = vals[q];
+        for (let i = 0; i < ch.length; i++) out[ch[i]] = v[i];
+        const idx = Int32Array.from(ch).sort();
+        const golden = new Float32Array(idx.length);
+        const faulty = new Float32Array(idx.length);
+        for (let i = 0; i < idx.length; i++) {
+          golden[i] = gO[idx[i]];
+          faulty[i] = out[idx[i]];
+        }
         s.faulty[L] = out;
-        s.changed[L] = ch;
-        const d: LayerDiff = { image: s.img, indices: Int32Array.from(ch), golden: Float32Array.from(ch, (e) => gO[e]), faulty: Float32Array.from(ch, (e) => out[e]) };
+        s.changed[L] = idx;
+        const d: LayerDiff = { image: s.img, indices: idx, golden, faulty };
         diffs[L].push(d);
-        diffIndex.set(`${L}:${s.img}`, d);
-        st.corrupted += ch.length;
-        for (const e of ch) {
-          const delta = Math.abs(out[e] - gO[e]);
+        diffIndex.set(L * n + s.img, d);
+        st.corrupted += idx.length;
+        for (let i = 0; i < idx.length; i++) {
+          const delta = Math.abs(faulty[i] - golden[i]);
           st.maxAbsDelta = Number.isNaN(delta) || Number.isNaN(st.maxAbsDelta) ? NaN : Math.max(st.maxAbsDelta, delta);
           sq[L].d += delta * delta;
         }
@@ -244,7 +199,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
     cycles: { inference: plan.inferenceCycles, total: plan.inferenceCycles * n },
     output(layer, image) {
       const o = gOut(layer, image).slice();
-      const d = diffIndex.get(`${layer}:${image}`);
+      const d = diffIndex.get(layer * n + image);
       if (d) d.indices.forEach((e, q) => (o[e] = d.faulty[q]));
       return o;
     },

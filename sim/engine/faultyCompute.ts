@@ -195,3 +195,33 @@ export function finishSoftmax(lc: LayerCompute, pre: Float32Array, out: Float32A
   softmaxInto(pre, 0, pre.length, out.subarray(base, base + pre.length));
   for (let j = 0; j < pre.length; j++) out[base + j] = quantize(lc.formats.output, out[base + j]);
 }
+
+/** Whether every modified term of output (m, n) keeps its clean product: mods only on weight /
+ * input words, and at each modified k the product of the modified operands is the same number
+ * (same sign of zero, not NaN) as the clean one. Then the faulty accumulation is the clean one,
+ * step for step (array-order result unchanged without recomputing it). */
+export function productsUnchanged(lc: LayerCompute, x: Float32Array, xOp: Float64Array | Float32Array, m: number, n: number, mods: readonly Mod[]): boolean {
+  const { acc, geom } = lc;
+  const row = rowOf(lc, m);
+  for (let p = 0; p < mods.length; ) {
+    const k = mods[p].k;
+    if (k < 0 || k >= geom.K) return false;
+    const idx = row[k];
+    const w = lc.wOp[n * geom.K + k];
+    const xv = idx < 0 ? 0 : xOp[idx];
+    let wWord = -1;
+    let xWord = -1;
+    for (; p < mods.length && mods[p].k === k; p++) {
+      const md = mods[p];
+      if (md.operand === 'w') wWord = applyOp(wWord < 0 ? lc.wWords[k * geom.N + n] : wWord, md.op);
+      else if (md.operand === 'x') xWord = applyOp(xWord < 0 ? encode(lc.formats.input, idx < 0 ? 0 : x[idx]) : xWord, md.op);
+      else return false;
+    }
+    const wF = wWord >= 0 ? weightOperandOfWord(lc, wWord) : w;
+    const xF = xWord >= 0 ? acc.inputOperand(decode(lc.formats.input, xWord)) : xv;
+    const pF = acc.mul(wF, xF);
+    const pC = acc.mul(w, xv);
+    if (Number.isNaN(pF) || !Object.is(pF, pC)) return false;
+  }
+  return true;
+}
