@@ -63,4 +63,19 @@ describe.skipIf(!hasWeights('lenet5'))('protected LeNet-5 under a high weight-SR
     expect(r.overhead).toEqual({ extraParams: 4, extraBytes: 16, extraCycles: 4 });
     await expect(run(spec('ranger+fitact', 1e-5, 7))).rejects.toThrow(/two activation protections/);
   }, 120_000);
+
+  it('int8 points: ptq runs per-layer Qm.n (more golden-correct images than uniform Q3.4) and ecc codes 8-bit words', async () => {
+    const run = createEngineRunner();
+    const int8 = (protection: string, ber: number): TrialSpec => ({
+      index: 0, trial: 0, seed: 5, array: { rows: 16, cols: 16, dataflow: 'ws' }, testSet: { start: 0, count: 300 }, criticalClasses: [],
+      point: { index: 0, key: `lenet5|${protection}|int8|x`, model: 'lenet5', protection, format: { kind: 'int8', intBits: 3, fracBits: 4 }, formatKey: 'int8(q3.4)',
+        fault: { kind: 'ber', target: 'weightSram', ber, definition: 'per-bit', faultKind: 'seu' } },
+    } as TrialSpec);
+    const uniform = await run(int8('relu', 0));
+    const perLayer = await run(int8('ptq', 0));
+    expect(perLayer.goldenCorrect).toBeGreaterThan(uniform.goldenCorrect);
+    const e = await run(int8('ptq+ecc', 1e-4));
+    expect(e.overhead?.extraBytes).toBe(Math.ceil(61470 * 5 / 8));
+    expect(e.faultsInjected).toBeGreaterThan(0);
+  }, 180_000);
 });
