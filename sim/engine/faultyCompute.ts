@@ -86,7 +86,8 @@ export function inputOperands(lc: LayerCompute, x: Float32Array): Float64Array |
   return out;
 }
 
-function rowOf(lc: LayerCompute, m: number): Int32Array {
+/** im2col index row of output pixel m (input element per k, -1 = padding), cached. */
+export function rowOf(lc: LayerCompute, m: number): Int32Array {
   let r = lc.rows.get(m);
   if (!r) {
     r = new Int32Array(lc.geom.K);

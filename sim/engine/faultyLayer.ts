@@ -7,7 +7,8 @@
 import type { GemmKernel } from '../kernels/types';
 import { usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
 import { arrayLayerForward } from './golden-gemm';
-import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, productsUnchanged, type LayerCompute } from './faultyCompute';
+import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, productsUnchanged, rowOf, type LayerCompute } from './faultyCompute';
+import { batchable, batchWeightPairs } from './faultyBatch';
 import type { LayerMods } from './faultyMods';
 
 /** Propagation statistics of one layer over the whole run. */
@@ -162,6 +163,22 @@ export function arrayStep(
       downs[q] = [];
     });
   }
+  // direct outputs of images without an upstream change, grouped by their (shared) mods: the
+  // array-order pairs of a group's images are computed together (interleaved chains)
+  const groups = new Map<LayerMods, number[]>();
+  if (!softmax) {
+    active.forEach((s, q) => {
+      const lm = s.mods.get(L);
+      if (!lm || directs[q].length === 0 || (j0 >= 0 && s.faulty[j0])) return;
+      const list = groups.get(lm);
+      if (list) list.push(q);
+      else groups.set(lm, [q]);
+    });
+  }
+  for (const [lm, qs] of groups) {
+    const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs, chs, vals, st);
+    qs.forEach((q, i) => (directs[q] = left[i]));
+  }
   active.forEach((s, q) => {
     const direct = directs[q];
     const down = downs[q];
@@ -171,6 +188,55 @@ export function arrayStep(
     const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
     recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, chs[q], vals[q], st);
   });
+}
+
+/**
+ * Direct outputs of the images `qs` (inputs `xs`, golden) that share the mods `lm`: outputs whose
+ * mods are batchable are settled here (masking rule, stats, changes into chs/vals); returns per
+ * image the outputs left for recomputeArray.
+ */
+function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: readonly number[], chs: number[][], vals: number[][], st: LayerFaultStats): Int32Array[] {
+  const N = lc.geom.N;
+  const rest: number[] = [];
+  const accF = new Float64Array(xs.length);
+  const accC = new Float64Array(xs.length);
+  const sel: number[] = [];
+  const selX: Float32Array[] = [];
+  for (const idx of lm.keyList()) {
+    const mods = lm.get(idx)!;
+    if (!batchable(lc, mods)) {
+      rest.push(idx);
+      continue;
+    }
+    const m = Math.floor(idx / N);
+    const nn = idx - m * N;
+    sel.length = 0;
+    selX.length = 0;
+    for (let i = 0; i < xs.length; i++) {
+      st.recomputed++;
+      // unchanged products: the accumulation is the clean one (masked in the array)
+      if (productsUnchanged(lc, xs[i], xs[i], m, nn, mods)) st.maskedInArray++;
+      else {
+        sel.push(i);
+        selX.push(xs[i]);
+      }
+    }
+    if (sel.length === 0) continue;
+    batchWeightPairs(lc, rowOf(lc, m), selX, nn, mods, accF, accC);
+    sel.forEach((i, r) => {
+      const aF = accF[r];
+      const aC = accC[r];
+      const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
+      const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
+      if (!sameBits(vF, vC)) {
+        chs[qs[i]].push(idx);
+        vals[qs[i]].push(vF);
+      } else if (Object.is(aF, aC)) st.maskedInArray++;
+      else st.maskedByActivation++;
+    });
+  }
+  const left = Int32Array.from(rest);
+  return qs.map(() => left);
 }
 
 /** Recomputes the outputs in `todo` of one array layer for one image; appends changes to `ch`/`vals`. */
