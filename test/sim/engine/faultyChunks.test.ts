@@ -62,3 +62,30 @@ describe('softmax output layer', () => {
     }
   });
 });
+
+describe('images sharing persistent weight faults (batched array-order recompute)', () => {
+  for (const df of ['ws', 'os', 'is'] as const) {
+    for (const format of [{ kind: 'fp32' as const }, { kind: 'fp16' as const }]) {
+      it(`9 images, resident weights, SEUs in conv and dense weights, ${format.kind} (${df})`, () => {
+        const net = tinyNet(12);
+        const s = spec(4, 3, df, format, 4); // resident weights: every later inference sees the flips
+        const P = planRun(net, s).inferenceCycles;
+        const recs: FaultRecord[] = [
+          { target: 'weightSram', kind: 'seu', location: { kind: 'address', address: 11 }, bits: [format.kind === 'fp32' ? 27 : 13], window: { start: 5 } }, // conv weight
+          { target: 'weightSram', kind: 'mbu', location: { kind: 'address', address: 70 }, bits: format.kind === 'fp32' ? [24, 25] : [11, 12], window: { start: P + 2 } }, // dense weight
+          { target: 'weightSram', kind: 'seu', location: { kind: 'address', address: 100 }, bits: [format.kind === 'fp32' ? 30 : 14], window: { start: 2 * P + 7 } },
+        ];
+        const nImg = 9;
+        const images = seeded(nImg * 72, 53);
+        const c = runBoth(net, s, images, recs, 1);
+        // at least 4 images share the same faults (a full interleaved block) and something changes
+        expect(c.engine.touchedImages.length).toBeGreaterThanOrEqual(8);
+        expect(c.engine.layers[0].corrupted + c.engine.layers[3].corrupted).toBeGreaterThan(0);
+        for (let L = 0; L < net.layers.length; L++) {
+          const size = c.reference[L].length / nImg;
+          for (let img = 0; img < nImg; img++) expect(bitsOf(c.engine.output(L, img))).toEqual(bitsOf(c.reference[L].subarray(img * size, (img + 1) * size)));
+        }
+      });
+    }
+  }
+});
