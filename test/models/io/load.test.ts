@@ -21,17 +21,30 @@ describe('loadModel', () => {
     for (const id of ['lenet5', 'alexnet', 'vgg16', 'resnet18', 'resnet50']) expect(models.some((m) => m.id === id)).toBe(true);
   });
 
+  const measured = new Map<string, number>();
+  const evaluate = (id: string): number => {
+    const hit = measured.get(id);
+    if (hit !== undefined) return hit;
+    const r = loadModelResult(id);
+    if (!r.ok) throw new Error(r.reason);
+    const meta = r.value.meta!;
+    const { test } = loadMnistSplit(meta.testFraction, meta.splitSeed);
+    expect(test.n).toBe(meta.testSize);
+    const acc = networkAccuracy(r.value.net, test);
+    measured.set(id, acc);
+    return acc;
+  };
+
   for (const m of listModels().filter((x) => x.trained)) {
-    it(`${m.id}: committed weights reproduce their recorded test accuracy and meet the target (tfjs on the held-out split)`, () => {
-      const r = loadModelResult(m.id);
-      if (!r.ok) throw new Error(r.reason);
-      const meta = r.value.meta!;
-      const { test } = loadMnistSplit(meta.testFraction, meta.splitSeed);
-      expect(test.n).toBe(meta.testSize);
-      const acc = networkAccuracy(r.value.net, test);
+    it(`${m.id}: committed weights reproduce their recorded test accuracy (tfjs on the held-out split)`, () => {
+      const meta = loadModelResult(m.id);
+      if (!meta.ok) throw new Error(meta.reason);
       // cpu vs wasm float rounding may flip at most a few of the 1,501 images
-      expect(Math.abs(acc - meta.testAccuracy!)).toBeLessThanOrEqual(3 / test.n);
-      expect(acc).toBeGreaterThanOrEqual(TARGET[m.id] ?? 0.97);
+      expect(Math.abs(evaluate(m.id) - meta.value.meta!.testAccuracy!)).toBeLessThanOrEqual(3 / meta.value.meta!.testSize);
+    }, 120_000);
+
+    it(`${m.id}: meets the issue 5 accuracy target (${(TARGET[m.id] ?? 0.97) * 100}%)`, () => {
+      expect(evaluate(m.id)).toBeGreaterThanOrEqual(TARGET[m.id] ?? 0.97);
     }, 120_000);
   }
 
