@@ -68,3 +68,27 @@ export function parseProtection(id: string): Result<ProtectionSpec> {
 export function needsOfflineStep(p: ProtectionSpec): boolean {
   return p.activation === 'clipact' || p.activation === 'fitact' || p.activation === 'proact' || p.saf !== null || p.saq || p.qat;
 }
+
+/** One entry of the protection catalogue shown by the GUI / CLI. */
+export interface ProtectionInfo {
+  /** Part id as written in protection ids. */
+  readonly id: string;
+  /** One sentence. */
+  readonly description: string;
+  /** Needs `npm run protect` before campaigns can run it. */
+  readonly offline: boolean;
+}
+
+/** Every protection part with a description (combine parts with "+"). */
+export const PROTECTION_CATALOGUE: readonly ProtectionInfo[] = [
+  { id: 'relu', offline: false, description: 'No protection (plain ReLU).' },
+  { id: 'ranger', offline: false, description: 'Ranger: per-layer activation bound = max seen on profiling data, values saturate at it.' },
+  { id: 'clipact', offline: true, description: 'Clip-Act: per-layer threshold from a fault-injection search (accuracy-vs-BER area), values above it set to 0.' },
+  { id: 'fitact', offline: true, description: 'FitAct: neuron-wise (per channel / unit) bounds post-trained with weights frozen.' },
+  { id: 'proact', offline: true, description: 'ProAct: layer-wise bounds, neuron-wise in the last layer, trained progressively last to first with distillation.' },
+  { id: 'saf', offline: true, description: 'Saturated weights: raw weights stored, tanh applied when read (saf-arctan, saf-softsign: other functions); fine-tuned.' },
+  { id: 'ptq', offline: false, description: 'int8 with per-layer Qm.n from post-training quantization (int8 points only).' },
+  { id: 'qat', offline: true, description: 'int8 quantization-aware training, then per-layer Qm.n.' },
+  { id: 'saq', offline: true, description: 'SAQ: sharpness-aware minimisation during int8 quantization-aware training.' },
+  { id: 'ecc', offline: false, description: 'SEC-DED per weight-SRAM word: corrects 1 flipped bit, detects 2; costs r+1 check bits per word.' },
+];

@@ -118,3 +118,14 @@ describe('protection ids', () => {
     expect(!parseProtection('foo').ok && (parseProtection('foo') as { reason: string }).reason).toContain('unknown part "foo"');
   });
 });
+
+describe('protection catalogue', () => {
+  it('lists every part, each parseable, with offline matching needsOfflineStep', async () => {
+    const { PROTECTION_CATALOGUE, needsOfflineStep } = await import('../../../models/protections/spec');
+    for (const p of PROTECTION_CATALOGUE) {
+      const r = parseProtection(p.id);
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(needsOfflineStep(r.value)).toBe(p.offline);
+    }
+  });
+});
