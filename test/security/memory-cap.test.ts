@@ -4,7 +4,7 @@
  * in the CLI (`faultline run`, --memory-cap-mb and FAULTLINE_MEMORY_CAP_MB), the campaign trial runner and
  * the GUI's sim.run pipeline.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { checkMemoryCap, estimateRunMemory, parseMemoryCapMb, DEFAULT_MEMORY_CAP_MB } from '../../sim/engine/memoryEstimate';
 import { runGolden } from '../../sim/engine/golden';
@@ -18,10 +18,13 @@ import { trialAt } from '../../campaign/plan';
 import { run as guiRun } from '../../electron/services/sim/pipeline';
 import { RunRequest } from '../../ipc/sim-schemas';
 import { berDoc, planOf } from '../campaign/helpers';
+import { connectServices, closeSimWorkers } from '../../electron/services';
+import { join } from 'node:path';
 
 const net = materialize(getArch('lenet5')!);
 const scenarioFile = new URL('../../scenarios/examples/single-seu-weight.json', import.meta.url).pathname;
 const envBefore = process.env.FAULTLINE_MEMORY_CAP_MB;
+afterAll(async () => { await closeSimWorkers(); });
 afterEach(() => {
   if (envBefore === undefined) delete process.env.FAULTLINE_MEMORY_CAP_MB;
   else process.env.FAULTLINE_MEMORY_CAP_MB = envBefore;
@@ -94,5 +97,14 @@ describe('the cap is enforced before the run', () => {
     process.env.FAULTLINE_MEMORY_CAP_MB = '0.5';
     const req = RunRequest.parse({ model: 'lenet5', scenario: { text: readFileSync(scenarioFile, 'utf8') }, array: { rows: 16, cols: 16 }, images: 16 });
     await expect(guiRun(req, 'r1', () => {})).rejects.toThrow(/run refused: memory: this run needs about [\d.]+ MiB \(16 image\(s\).*over the cap of 0\.5 MiB/);
+  }, 60_000);
+
+  it('GUI sim.run channel: the refusal reaches the renderer as an error reply with the estimate', async () => {
+    process.env.FAULTLINE_MEMORY_CAP_MB = '0.5'; // the simulation worker starts with this environment
+    const root = join(import.meta.dirname, '../..');
+    const conn = connectServices({ shell: 'web', appVersion: '0.0.0', scenariosDir: join(root, 'scenarios/examples'), electronVersion: null, nodeVersion: process.versions.node, userScenariosDir: join(root, 'test-results', 'tmp-user-scenarios') }, () => {});
+    const r = await conn.invoke({ id: 'm', channel: 'sim.run', payload: { model: 'lenet5', scenario: { text: readFileSync(scenarioFile, 'utf8') }, array: { rows: 16, cols: 16 }, images: 16 } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/run refused: memory: this run needs about [\d.]+ MiB \(16 image\(s\).*over the cap of 0\.5 MiB/);
   }, 60_000);
 });
