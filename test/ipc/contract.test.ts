@@ -4,12 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CHANNELS, PUSHES, parseRequest, parseResponse, type Channel } from '../../ipc/contract';
+import { CHANNELS, NoParams, PUSHES, parseRequest, parseResponse, type Channel } from '../../ipc/contract';
 import { MAX_PAYLOAD_BYTES, jsonBytes, errorReply } from '../../ipc/wire';
 import { connectServices } from '../../electron/services';
 import { listModels } from '../../models/registry';
 
 const names = Object.keys(CHANNELS) as Channel[];
+/** Channels whose request is `{}` (the rest take fields; their services are tested in test/electron/services). */
+const parameterless = names.filter((ch) => CHANNELS[ch].request === NoParams);
 const config = { shell: 'web', appVersion: '9.9.9', scenariosDir: '/nonexistent', electronVersion: null, nodeVersion: '20' } as const;
 
 describe('parseRequest', () => {
@@ -32,9 +34,18 @@ describe('parseRequest', () => {
   });
 
   it('accepts {} and an omitted payload for parameterless channels', () => {
-    for (const ch of names) {
+    expect(parameterless).toEqual(expect.arrayContaining(['app.version', 'catalog.models', 'catalog.scenarios']));
+    for (const ch of parameterless) {
       expect(parseRequest(CHANNELS, ch, {})).toEqual({ ok: true, value: {} });
       expect(parseRequest(CHANNELS, ch, undefined)).toEqual({ ok: true, value: {} });
+    }
+  });
+
+  it('rejects {} on channels that need fields, naming a missing field', () => {
+    for (const ch of names.filter((c) => !parameterless.includes(c))) {
+      const r = parseRequest(CHANNELS, ch, {});
+      expect(r).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+      if (!r.ok) expect(r.error.message).toMatch(/expected|required/i);
     }
   });
 
@@ -92,8 +103,8 @@ describe('parseResponse', () => {
 describe('the real services behind a connection', () => {
   const conn = connectServices(config, () => {});
 
-  it('answer every channel with a value that satisfies the contract', async () => {
-    for (const [i, ch] of names.entries()) {
+  it('answer every parameterless channel with a value that satisfies the contract', async () => {
+    for (const [i, ch] of parameterless.entries()) {
       const r = await conn.invoke({ id: `r${i}`, channel: ch, payload: {} });
       expect(r.ok, JSON.stringify(r)).toBe(true);
       if (r.ok) expect(CHANNELS[ch].response.safeParse(r.value).success).toBe(true);
