@@ -154,31 +154,51 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
           if (chs[q].length === 0) st.maskedDownstream += inChanged;
         });
       }
+      // changed images' faulty tensors and diffs: subarrays of one buffer each per layer and chunk
+      let tot = 0;
+      let nCh = 0;
+      for (const ch of chs) {
+        tot += ch.length;
+        if (ch.length > 0) nCh++;
+      }
+      if (tot === 0) continue;
+      const idxPool = new Int32Array(tot);
+      const gPool = new Float32Array(tot);
+      const fPool = new Float32Array(tot);
+      const outPool = new Float32Array(nCh * outLen);
+      let at = 0;
+      let slot = 0;
       active.forEach((s, q) => {
         const ch = chs[q];
         if (ch.length === 0) return;
         const gO = gOut(L, s.img);
-        const out = gO.slice();
+        const out = outPool.subarray(slot * outLen, ++slot * outLen);
+        out.set(gO);
         const v = vals[q];
         for (let i = 0; i < ch.length; i++) out[ch[i]] = v[i];
-        const idx = Int32Array.from(ch).sort();
-        const golden = new Float32Array(idx.length);
-        const faulty = new Float32Array(idx.length);
+        const idx = idxPool.subarray(at, at + ch.length);
+        idx.set(ch);
+        idx.sort();
+        const golden = gPool.subarray(at, at + ch.length);
+        const faulty = fPool.subarray(at, at + ch.length);
+        at += ch.length;
+        const sqL = sq[L];
+        let maxD = st.maxAbsDelta;
         for (let i = 0; i < idx.length; i++) {
-          golden[i] = gO[idx[i]];
-          faulty[i] = out[idx[i]];
+          const e = idx[i];
+          golden[i] = gO[e];
+          faulty[i] = out[e];
+          const delta = Math.abs(faulty[i] - golden[i]);
+          maxD = Number.isNaN(delta) || Number.isNaN(maxD) ? NaN : Math.max(maxD, delta);
+          sqL.d += delta * delta;
         }
+        st.maxAbsDelta = maxD;
         s.faulty[L] = out;
         s.changed[L] = idx;
         const d: LayerDiff = { image: s.img, indices: idx, golden, faulty };
         diffs[L].push(d);
         diffIndex.set(L * n + s.img, d);
         st.corrupted += idx.length;
-        for (let i = 0; i < idx.length; i++) {
-          const delta = Math.abs(faulty[i] - golden[i]);
-          st.maxAbsDelta = Number.isNaN(delta) || Number.isNaN(st.maxAbsDelta) ? NaN : Math.max(st.maxAbsDelta, delta);
-          sq[L].d += delta * delta;
-        }
       });
     }
   }

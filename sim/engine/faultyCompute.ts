@@ -68,6 +68,15 @@ export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, for
   const wWords = new Uint32Array(n);
   const wOp = new Float64Array(n);
   const base = { layer, acc, formats };
+  const t = layer.weightTransform;
+  if (formats.weight.kind === 'fp32' && (t === undefined || t === 'none')) {
+    // fp32 without a transform: the word is the fp32 pattern, the operand the fp32 value
+    const f = Float32Array.from(layer.weights);
+    wWords.set(new Uint32Array(f.buffer));
+    for (let k = 0; k < geom.K; k++) for (let j = 0; j < geom.N; j++) wOp[j * geom.K + k] = f[k * geom.N + j];
+    const biasOp = layer.bias ? Float64Array.from(layer.bias, (b) => acc.biasOperand(b)) : null;
+    return { layer, geom, acc, formats, wWords, wOp, biasOp, rows: new Map() };
+  }
   for (let i = 0; i < n; i++) {
     wWords[i] = encode(formats.weight, layer.weights[i]);
     const k = Math.floor(i / geom.N);
