@@ -109,9 +109,12 @@ export function arrayStep(
       const ep = ++sc.epoch;
       const dm = sc.pixMark;
       let di = 0;
-      for (const e of chIn) {
-        const uses = usesOf(g, e);
-        for (let u = 0; u < uses.length; u += 2) sc.rowMark[uses[u]] = ep;
+      if (lc.layer.kind === 'dense') sc.rowMark[0] = ep; // one output row reads every input
+      else {
+        for (const e of chIn) {
+          const uses = usesOf(g, e);
+          for (let u = 0; u < uses.length; u += 2) sc.rowMark[uses[u]] = ep;
+        }
       }
       if (softmax) for (const i of direct) dm[Math.floor(i / N)] = ep; // softmax: pixels with a direct fault stay whole in array order
       for (let m = 0; m < g.M; m++) {
@@ -138,17 +141,17 @@ export function arrayStep(
     downs.forEach((d, q) => {
       if (d.length > share * g.M * N) sel.push(q);
     });
-    const bF = new Float32Array(sel.length * inLen);
-    const bG = new Float32Array(sel.length * inLen);
+    // one kernel call: the selected images' faulty inputs, then their golden inputs
+    const S = sel.length;
+    const b = new Float32Array(2 * S * inLen);
     sel.forEach((q, r) => {
-      bF.set(faultyIn(active[q], 0), r * inLen);
-      bG.set(goldIn(active[q], 0), r * inLen);
+      b.set(faultyIn(active[q], 0), r * inLen);
+      b.set(goldIn(active[q], 0), (S + r) * inLen);
     });
     const inShape = { h: g.inH, w: g.inW, c: g.inC };
-    const fo = arrayLayerForward(lc.layer, bF, sel.length, inShape, lc.formats, options.kernel!, true).output;
-    const co = arrayLayerForward(lc.layer, bG, sel.length, inShape, lc.formats, options.kernel!, true).output;
+    const fo = arrayLayerForward(lc.layer, b, 2 * S, inShape, lc.formats, options.kernel!, true).output;
     const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
-    const cu = new Uint32Array(co.buffer, co.byteOffset, co.length);
+    const cu = fu.subarray(S * outLen);
     sel.forEach((q, r) => {
       const base = r * outLen;
       const d = downs[q];
