@@ -19,7 +19,7 @@ import type { GemmKernel } from '../kernels/types';
 import { planRun, type RunPlan } from './faultyPlan';
 import { isArrayKind, prepareLayer, type LayerCompute } from './faultyCompute';
 import { collectMods } from './faultyMods';
-import { arrayStep, stepScratch, type ImageState, type LayerFaultStats, type StepScratch } from './faultyLayer';
+import { arrayStep, Changes, stepScratch, type ImageState, type LayerFaultStats, type StepScratch } from './faultyLayer';
 
 export { sameBits, type LayerFaultStats } from './faultyLayer';
 
@@ -125,11 +125,10 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         const src = j >= 0 ? s.faulty[j] : null;
         return src ? (gl.formats.input.kind === 'fp32' ? src : quantizeArray(gl.formats.input, src)) : goldIn(s, q);
       };
-      // per image: changed output indices and their faulty values (the tensor is built only if needed)
-      const chs: number[][] = active.map(() => []);
-      const vals: number[][] = active.map(() => []);
+      // changed outputs (image slot, index, faulty value) of the active images
+      const log = new Changes(active.length);
       const lc = computeOf(L);
-      if (lc) arrayStep(lc, active, ins, inLen, outLen, goldIn, faultyIn, chs, vals, st, options, scratch(L, lc.geom));
+      if (lc) arrayStep(lc, active, ins, inLen, outLen, goldIn, faultyIn, log, st, options, scratch(L, lc.geom));
       else {
         // vector-unit layer: the whole layer for the active images, faulty and clean inputs
         const layer = network.layers[L];
@@ -144,49 +143,50 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         const cu = new Uint32Array(co.buffer, co.byteOffset, co.length);
         active.forEach((s, q) => {
           const base = q * outLen;
-          for (let e = 0; e < outLen; e++) {
-            if (fu[base + e] !== cu[base + e]) {
-              chs[q].push(e);
-              vals[q].push(fo[base + e]);
-            }
-          }
+          for (let e = 0; e < outLen; e++) if (fu[base + e] !== cu[base + e]) log.push(q, e, fo[base + e]);
           const inChanged = ins.reduce((a, j) => a + (j >= 0 && s.changed[j] ? s.changed[j]!.length : 0), 0);
-          if (chs[q].length === 0) st.maskedDownstream += inChanged;
+          if (log.counts[q] === 0) st.maskedDownstream += inChanged;
         });
       }
       // changed images' faulty tensors and diffs: subarrays of one buffer each per layer and chunk
-      let tot = 0;
-      let nCh = 0;
-      for (const ch of chs) {
-        tot += ch.length;
-        if (ch.length > 0) nCh++;
-      }
+      const tot = log.size;
       if (tot === 0) continue;
+      // bucket the log by image slot (stable: each image's changes keep their order)
+      const start = new Int32Array(active.length + 1);
+      let nCh = 0;
+      for (let q = 0; q < active.length; q++) {
+        start[q + 1] = start[q] + log.counts[q];
+        if (log.counts[q] > 0) nCh++;
+      }
+      const fill = start.slice(0, active.length);
       const idxPool = new Int32Array(tot);
+      const valPool = new Float32Array(tot);
+      for (let i = 0; i < tot; i++) {
+        const at = fill[log.q[i]]++;
+        idxPool[at] = log.idx[i];
+        valPool[at] = log.val[i];
+      }
       const gPool = new Float32Array(tot);
       const fPool = new Float32Array(tot);
       const outPool = new Float32Array(nCh * outLen);
-      let at = 0;
       let slot = 0;
       active.forEach((s, q) => {
-        const ch = chs[q];
-        if (ch.length === 0) return;
+        const a0 = start[q];
+        const a1 = start[q + 1];
+        if (a1 === a0) return;
         const gO = gOut(L, s.img);
         const out = outPool.subarray(slot * outLen, ++slot * outLen);
         out.set(gO);
-        const v = vals[q];
-        for (let i = 0; i < ch.length; i++) out[ch[i]] = v[i];
-        const idx = idxPool.subarray(at, at + ch.length);
-        idx.set(ch);
+        for (let i = a0; i < a1; i++) out[idxPool[i]] = valPool[i];
+        const idx = idxPool.subarray(a0, a1);
         for (let i = 1; i < idx.length; i++) {
           if (idx[i] < idx[i - 1]) {
             idx.sort();
             break;
           }
         }
-        const golden = gPool.subarray(at, at + ch.length);
-        const faulty = fPool.subarray(at, at + ch.length);
-        at += ch.length;
+        const golden = gPool.subarray(a0, a1);
+        const faulty = fPool.subarray(a0, a1);
         const sqL = sq[L];
         let maxD = st.maxAbsDelta;
         for (let i = 0; i < idx.length; i++) {

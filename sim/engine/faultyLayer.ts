@@ -56,6 +56,34 @@ export interface ImageState {
   readonly changed: (Int32Array | null)[];
 }
 
+/** Changed outputs of one layer for the active images of a chunk: (image slot q, index, faulty
+ * value) triples in typed arrays (no per-image lists), with a count per slot. */
+export class Changes {
+  q = new Int32Array(256);
+  idx = new Int32Array(256);
+  val = new Float32Array(256);
+  size = 0;
+  /** Changes per image slot. */
+  readonly counts: Int32Array;
+  constructor(slots: number) {
+    this.counts = new Int32Array(slots);
+  }
+
+  /** Records that output `idx` of image slot `q` takes the faulty value `v`. */
+  push(q: number, idx: number, v: number): void {
+    if (this.size === this.q.length) {
+      const grow = <T extends Int32Array | Float32Array>(a: T, b: T): T => (b.set(a), b);
+      this.q = grow(this.q, new Int32Array(2 * this.size));
+      this.idx = grow(this.idx, new Int32Array(2 * this.size));
+      this.val = grow(this.val, new Float32Array(2 * this.size));
+    }
+    this.q[this.size] = q;
+    this.idx[this.size] = idx;
+    this.val[this.size++] = v;
+    this.counts[q]++;
+  }
+}
+
 /** Kernel-path settings of arrayStep (FaultyOptions). */
 export interface KernelPath {
   readonly kernel?: GemmKernel;
@@ -77,17 +105,33 @@ export function stepScratch(g: ConvGeom): StepScratch {
 
 const NONE = new Int32Array(0);
 
+/** Calls `fn(idx)` for every output of the rows `rows` (ascending) except those in `direct` (ascending). */
+function eachDown(rows: readonly number[], N: number, direct: Int32Array, fn: (idx: number) => void): void {
+  let di = 0;
+  for (const m of rows) {
+    const base = m * N;
+    while (di < direct.length && direct[di] < base) di++;
+    for (let nn = 0; nn < N; nn++) {
+      if (di < direct.length && direct[di] === base + nn) {
+        di++;
+        continue;
+      }
+      fn(base + nn);
+    }
+  }
+}
+
 /**
  * One array layer for the active images of a chunk. Outputs a fault touches directly are
  * recomputed in array order (faulty and clean, masking rule); outputs recomputed only because
  * their inputs changed go through the kernel, batched over every such image, when their share and
  * work are large enough (an output changes iff the kernel's faulty and clean results differ), else
- * in array order. Changes are appended to `chs[q]` / `vals[q]` (index, faulty value).
+ * in array order. Changes go to `log` (image slot = index in `active`).
  */
 export function arrayStep(
   lc: LayerCompute, active: readonly ImageState[], ins: readonly number[], inLen: number, outLen: number,
   goldIn: (s: ImageState, q: number) => Float32Array, faultyIn: (s: ImageState, q: number) => Float32Array,
-  chs: number[][], vals: number[][], st: LayerFaultStats, options: KernelPath, sc: StepScratch,
+  log: Changes, st: LayerFaultStats, options: KernelPath, sc: StepScratch,
 ): void {
   const g = lc.geom;
   const N = g.N;
@@ -97,18 +141,17 @@ export function arrayStep(
   const minMacs = options.kernelMinMacs ?? 100_000;
   const j0 = ins[0];
   const directs: Int32Array[] = [];
-  const downs: number[][] = [];
+  // downstream-only outputs per image: every output of these rows (pixels) except the direct ones
+  const downRows: (number[] | null)[] = [];
+  const downCount = new Int32Array(active.length);
   let work = 0;
-  for (const s of active) {
+  active.forEach((s, q) => {
     const lm = s.mods.get(L);
     const direct = lm ? lm.keyList() : NONE;
     const chIn = j0 >= 0 ? s.changed[j0] : null;
-    const down: number[] = [];
+    let rows: number[] | null = null;
     if (chIn) {
-      // rows (output pixels) reading a changed input; their outputs minus the direct ones
       const ep = ++sc.epoch;
-      const dm = sc.pixMark;
-      let di = 0;
       if (lc.layer.kind === 'dense') sc.rowMark[0] = ep; // one output row reads every input
       else {
         for (const e of chIn) {
@@ -116,31 +159,21 @@ export function arrayStep(
           for (let u = 0; u < uses.length; u += 2) sc.rowMark[uses[u]] = ep;
         }
       }
-      if (softmax) for (const i of direct) dm[Math.floor(i / N)] = ep; // softmax: pixels with a direct fault stay whole in array order
-      for (let m = 0; m < g.M; m++) {
-        if (sc.rowMark[m] !== ep) continue;
-        if (softmax && dm[m] === ep) continue;
-        const base = m * N;
-        while (di < direct.length && direct[di] < base) di++;
-        for (let nn = 0; nn < N; nn++) {
-          if (di < direct.length && direct[di] === base + nn) {
-            di++;
-            continue;
-          }
-          down.push(base + nn);
-        }
-      }
+      // softmax: pixels with a direct fault stay whole in array order
+      if (softmax) for (const i of direct) sc.pixMark[Math.floor(i / N)] = ep;
+      rows = [];
+      for (let m = 0; m < g.M; m++) if (sc.rowMark[m] === ep && !(softmax && sc.pixMark[m] === ep)) rows.push(m);
+      let inRows = 0;
+      for (const i of direct) if (sc.rowMark[Math.floor(i / N)] === ep && !(softmax && sc.pixMark[Math.floor(i / N)] === ep)) inRows++;
+      downCount[q] = rows.length * N - inRows;
     }
     directs.push(direct);
-    downs.push(down);
-    if (down.length > share * g.M * N) work += down.length * g.K;
-  }
-  const viaKernel = options.kernel !== undefined && work >= minMacs;
-  if (viaKernel) {
+    downRows.push(rows);
+    if (downCount[q] > share * g.M * N) work += downCount[q] * g.K;
+  });
+  if (options.kernel !== undefined && work >= minMacs) {
     const sel: number[] = [];
-    downs.forEach((d, q) => {
-      if (d.length > share * g.M * N) sel.push(q);
-    });
+    for (let q = 0; q < active.length; q++) if (downCount[q] > share * g.M * N) sel.push(q);
     // one kernel call: the selected images' faulty inputs, then their golden inputs
     const S = sel.length;
     const b = new Float32Array(2 * S * inLen);
@@ -149,21 +182,17 @@ export function arrayStep(
       b.set(goldIn(active[q], 0), (S + r) * inLen);
     });
     const inShape = { h: g.inH, w: g.inW, c: g.inC };
-    const fo = arrayLayerForward(lc.layer, b, 2 * S, inShape, lc.formats, options.kernel!, true).output;
+    const fo = arrayLayerForward(lc.layer, b, 2 * S, inShape, lc.formats, options.kernel, true).output;
     const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
-    const cu = fu.subarray(S * outLen);
+    const cOff = S * outLen;
     sel.forEach((q, r) => {
       const base = r * outLen;
-      const d = downs[q];
-      st.recomputed += d.length;
-      for (const idx of d) {
-        if (fu[base + idx] === cu[base + idx]) st.maskedDownstream++;
-        else {
-          chs[q].push(idx);
-          vals[q].push(fo[base + idx]);
-        }
-      }
-      downs[q] = [];
+      st.recomputed += downCount[q];
+      eachDown(downRows[q]!, N, directs[q], (idx) => {
+        if (fu[base + idx] === fu[cOff + base + idx]) st.maskedDownstream++;
+        else log.push(q, idx, fo[base + idx]);
+      });
+      downRows[q] = null;
     });
   }
   // direct outputs of images without an upstream change, grouped by their (shared) mods: the
@@ -179,26 +208,31 @@ export function arrayStep(
     });
   }
   for (const [lm, qs] of groups) {
-    const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs, chs, vals, st);
-    qs.forEach((q, i) => (directs[q] = left[i]));
+    const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs, log, st);
+    for (const q of qs) directs[q] = left;
   }
   active.forEach((s, q) => {
     const direct = directs[q];
-    const down = downs[q];
-    if (direct.length === 0 && down.length === 0) return;
-    const todo = down.length === 0 ? direct : [...direct, ...down];
+    const rows = downRows[q];
+    if (direct.length === 0 && !rows) return;
+    let todo: ArrayLike<number> = direct;
+    if (rows) {
+      const list = Array.from(direct);
+      eachDown(rows, N, direct, (idx) => list.push(idx));
+      todo = list;
+    }
     const xG = goldIn(s, 0);
     const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
-    recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, chs[q], vals[q], st);
+    recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st);
   });
 }
 
 /**
  * Direct outputs of the images `qs` (inputs `xs`, golden) that share the mods `lm`: outputs whose
- * mods are batchable are settled here (masking rule, stats, changes into chs/vals); returns per
- * image the outputs left for recomputeArray.
+ * mods are batchable are settled here (masking rule, stats, changes into `log`); returns the
+ * outputs left for recomputeArray (the same for every image of the group).
  */
-function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: readonly number[], chs: number[][], vals: number[][], st: LayerFaultStats): Int32Array[] {
+function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: readonly number[], log: Changes, st: LayerFaultStats): Int32Array {
   const N = lc.geom.N;
   const rest: number[] = [];
   const accF = new Float64Array(xs.length);
@@ -231,19 +265,16 @@ function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: re
       const aC = accC[r];
       const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
       const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
-      if (!sameBits(vF, vC)) {
-        chs[qs[i]].push(idx);
-        vals[qs[i]].push(vF);
-      } else if (Object.is(aF, aC)) st.maskedInArray++;
+      if (!sameBits(vF, vC)) log.push(qs[i], idx, vF);
+      else if (Object.is(aF, aC)) st.maskedInArray++;
       else st.maskedByActivation++;
     });
   }
-  const left = Int32Array.from(rest);
-  return qs.map(() => left);
+  return Int32Array.from(rest);
 }
 
-/** Recomputes the outputs in `todo` of one array layer for one image; appends changes to `ch`/`vals`. */
-export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, ch: number[], vals: number[], st: LayerFaultStats): void {
+/** Recomputes the outputs in `todo` of one array layer for image slot `q`; records changes in `log`. */
+export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerFaultStats): void {
   const N = lc.geom.N;
   const opG = inputOperands(lc, xG);
   const opF = xF === xG ? opG : inputOperands(lc, xF);
@@ -266,10 +297,8 @@ export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Ar
       for (let nn = 0; nn < N; nn++) {
         st.recomputed++;
         const f = applyOutMods(lc.formats.output, vF[nn], lm?.get(m * N + nn) ?? null);
-        if (!sameBits(f, vC[nn])) {
-          ch.push(m * N + nn);
-          vals.push(f);
-        } else if (lm?.has(m * N + nn)) st.maskedByActivation++;
+        if (!sameBits(f, vC[nn])) log.push(q, m * N + nn, f);
+        else if (lm?.has(m * N + nn)) st.maskedByActivation++;
         else st.maskedDownstream++;
       }
     }
@@ -290,10 +319,8 @@ export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Ar
     const [aF, aC] = mods && xF === xG ? computeAccPair(lc, xF, opF, m, nn, mods) : [computeAcc(lc, xF, opF, m, nn, mods), computeAcc(lc, xG, opG, m, nn, null)];
     const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
     const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
-    if (!sameBits(vF, vC)) {
-      ch.push(idx);
-      vals.push(vF);
-    } else if (!mods) st.maskedDownstream++;
+    if (!sameBits(vF, vC)) log.push(q, idx, vF);
+    else if (!mods) st.maskedDownstream++;
     else if (Object.is(aF, aC)) st.maskedInArray++;
     else st.maskedByActivation++;
   }

@@ -165,49 +165,75 @@ export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], 
   // inference; the composition order is then start-based (no stuck-at is active at the access).
   // Such touches are computed once per range, and images whose layer mods come only from steady
   // ranges share one LayerMods (so its keys and per-output mods are computed once).
-  const steady: ({ touches: Touch[]; mods: Mod[]; count: number } | null)[] = ranges.map(() => null);
-  const shared = new Map<string, LayerMods>();
+  // Images all of whose mods come from steady ranges share the whole per-layer map as well.
+  type Part = { touches: Touch[]; mods: Mod[]; count: number };
+  const steady: (Part | null)[] = ranges.map(() => null);
+  const sharedLayer = new Map<string, LayerMods>();
+  const sharedImage = new Map<string, Map<number, LayerMods>>();
+  const hit: number[] = [];
+  const partOf: (Part | null)[] = ranges.map(() => null);
+  const build = (layer: number, list: readonly number[]): LayerMods => {
+    const lm = new LayerMods(geoms[layer]!.N);
+    for (const ri of list) {
+      const part = partOf[ri]!;
+      for (let q = 0; q < part.touches.length; q++) lm.add(part.touches[q], part.mods[q]);
+    }
+    return lm;
+  };
   const modsFor = (img: number): Map<number, LayerMods> | null => {
-    let layers: Map<number, LayerMods> | null = null;
-    let parts: Map<number, { key: string; live: boolean; list: [Touch, Mod][] }> | null = null;
-    ranges.forEach((r, ri) => {
-      if (img < r.lo || img > r.hi) return;
+    hit.length = 0;
+    let live = false;
+    let key = '';
+    for (let ri = 0; ri < ranges.length; ri++) {
+      const r = ranges[ri];
+      if (img < r.lo || img > r.hi) continue;
       const f = faults[r.f];
-      const g = geoms[r.layer]!;
       const layerAbs = img * P + plan.layers[r.layer].start;
       const isSteady = f.end <= layerAbs;
-      let touched: Touch[];
-      let mods: Mod[];
-      let count: number;
-      const cached = isSteady ? steady[ri] : null;
-      if (cached) ({ touches: touched, mods, count } = cached);
-      else {
+      let part = isSteady ? steady[ri] : null;
+      if (!part) {
         buf.length = 0;
-        touchesIn(plan, r.layer, g, layout, layerAbs, f, buf);
-        touched = isSteady ? buf.slice() : buf;
-        mods = touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) }));
-        count = touched.reduce((a, t) => a + (t.count ?? 1), 0);
-        if (isSteady) steady[ri] = { touches: touched, mods, count };
+        touchesIn(plan, r.layer, geoms[r.layer]!, layout, layerAbs, f, buf);
+        const touched = buf.slice();
+        part = {
+          touches: touched,
+          mods: touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) })),
+          count: touched.reduce((a, t) => a + (t.count ?? 1), 0),
+        };
+        if (isSteady) steady[ri] = part;
       }
-      if (touched.length === 0) return;
-      touches[r.f] += count;
-      parts ??= new Map();
-      let p = parts.get(r.layer);
-      if (!p) parts.set(r.layer, (p = { key: `${r.layer}`, live: false, list: [] }));
-      p.key += `,${ri}`;
-      p.live ||= !isSteady;
-      for (let q = 0; q < touched.length; q++) p.list.push([touched[q], mods[q]]);
-    });
-    if (!parts) return null;
-    for (const [layer, p] of parts as Map<number, { key: string; live: boolean; list: [Touch, Mod][] }>) {
-      let lm = p.live ? undefined : shared.get(p.key);
-      if (!lm) {
-        lm = new LayerMods(geoms[layer]!.N);
-        for (const [t, m] of p.list) lm.add(t, m);
-        if (!p.live) shared.set(p.key, lm);
-      }
-      (layers ??= new Map()).set(layer, lm);
+      if (part.touches.length === 0) continue;
+      touches[r.f] += part.count;
+      partOf[ri] = part;
+      hit.push(ri);
+      if (isSteady) key += `${ri},`;
+      else live = true;
     }
+    if (hit.length === 0) return null;
+    if (!live) {
+      const known = sharedImage.get(key);
+      if (known) return known;
+    }
+    // per layer, in range order (the order mods of one term compose in when their order ties)
+    const byLayer = new Map<number, number[]>();
+    for (const ri of hit) {
+      const L = ranges[ri].layer;
+      const list = byLayer.get(L);
+      if (list) list.push(ri);
+      else byLayer.set(L, [ri]);
+    }
+    const layers = new Map<number, LayerMods>();
+    for (const [L, list] of byLayer) {
+      const isLive = list.some((ri) => partOf[ri] !== steady[ri]);
+      const lkey = `${L}:${list.join(',')}`;
+      let lm = isLive ? undefined : sharedLayer.get(lkey);
+      if (!lm) {
+        lm = build(L, list);
+        if (!isLive) sharedLayer.set(lkey, lm);
+      }
+      layers.set(L, lm);
+    }
+    if (!live) sharedImage.set(key, layers);
     return layers;
   };
   return { candidates, modsFor, touches };
