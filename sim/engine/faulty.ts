@@ -19,7 +19,7 @@ import type { GemmKernel } from '../kernels/types';
 import { planRun, type RunPlan } from './faultyPlan';
 import { isArrayKind, prepareLayer, type LayerCompute } from './faultyCompute';
 import { collectMods } from './faultyMods';
-import { arrayStep, Changes, stepScratch, type ImageState, type LayerFaultStats, type StepScratch } from './faultyLayer';
+import { arrayStep, Changes, LayerCounts, stepScratch, type ImageState, type LayerFaultStats, type StepScratch } from './faultyLayer';
 
 export { sameBits, type LayerFaultStats } from './faultyLayer';
 
@@ -82,15 +82,15 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
     return (prepared[i] ??= prepareLayer(l, plan.layers[i], golden.layers[i].formats));
   };
   const mods = collectMods(plan, geoms, layout, faults, n);
-  const stats: LayerFaultStats[] = plan.layers.map((l) => ({
-    layer: l.index, name: l.name, corrupted: 0, total: n * shapeSize(l.outShape), maxAbsDelta: 0, relL2: 0,
-    recomputed: 0, maskedInArray: 0, maskedByActivation: 0, maskedDownstream: 0,
-    masker: ((ly) => ('activation' in ly ? ly.activation.kind : ly.kind))(network.layers[l.index]),
-  }));
+  const counts = plan.layers.map((l) => new LayerCounts(l.index));
   const diffs: LayerDiff[][] = plan.layers.map(() => []);
   const diffIndex = new Map<number, LayerDiff>();
   const touched: number[] = [];
-  const sq = plan.layers.map(() => ({ d: 0, g: 0 }));
+  // statistics: counters in LayerCounts (one stable hidden class for the hot code), floating-point
+  // sums apart; the LayerFaultStats objects are built at the end
+  const maxAbs = new Float64Array(plan.layers.length);
+  const sqD = new Float64Array(plan.layers.length); // sum of squared differences per layer
+  const sqG = new Float64Array(plan.layers.length); // sum of squared golden values (touched images)
   const size = plan.layers.map((l) => shapeSize(l.outShape));
   const gOut = (layer: number, img: number): Float32Array => golden.layers[layer].output.subarray(img * size[layer], (img + 1) * size[layer]);
   // images per chunk: at most 256, and about 16 Mi activation values held at once
@@ -116,7 +116,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       const ins = run.inputIndices;
       const active = states.filter((s) => s.mods.has(L) || ins.some((j) => j >= 0 && s.changed[j] !== null));
       if (active.length === 0) continue;
-      const st = stats[L];
+      const st = counts[L];
       const inLen = shapeSize(run.inShape);
       const outLen = size[L];
       const goldIn = (s: ImageState, q: number): Float32Array => gl.inputs[q].subarray(s.img * inLen, (s.img + 1) * inLen);
@@ -187,17 +187,16 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         }
         const golden = gPool.subarray(a0, a1);
         const faulty = fPool.subarray(a0, a1);
-        const sqL = sq[L];
-        let maxD = st.maxAbsDelta;
+        let maxD = maxAbs[L];
         for (let i = 0; i < idx.length; i++) {
           const e = idx[i];
           golden[i] = gO[e];
           faulty[i] = out[e];
           const delta = Math.abs(faulty[i] - golden[i]);
           maxD = Number.isNaN(delta) || Number.isNaN(maxD) ? NaN : Math.max(maxD, delta);
-          sqL.d += delta * delta;
+          sqD[L] += delta * delta;
         }
-        st.maxAbsDelta = maxD;
+        maxAbs[L] = maxD;
         s.faulty[L] = out;
         s.changed[L] = idx;
         const d: LayerDiff = { image: s.img, indices: idx, golden, faulty };
@@ -208,17 +207,21 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
     }
   }
   // golden norms only where something changed, over the touched images
-  sq.forEach((q, L) => {
-    if (q.d === 0) return;
+  for (let L = 0; L < plan.layers.length; L++) {
+    if (sqD[L] === 0) continue;
     for (const img of touched) {
       const gO = gOut(L, img);
-      for (let e = 0; e < gO.length; e++) q.g += gO[e] * gO[e];
+      for (let e = 0; e < gO.length; e++) sqG[L] += gO[e] * gO[e];
     }
-  });
+  }
   for (const d of diffs) d.sort((a, b) => a.image - b.image);
-  stats.forEach((s, L) => {
-    s.relL2 = sq[L].d === 0 ? 0 : Math.sqrt(sq[L].d) / Math.sqrt(sq[L].g);
-  });
+  const stats: LayerFaultStats[] = plan.layers.map((l, L) => ({
+    layer: l.index, name: l.name, corrupted: counts[L].corrupted, total: n * size[L],
+    maxAbsDelta: maxAbs[L], relL2: sqD[L] === 0 ? 0 : Math.sqrt(sqD[L]) / Math.sqrt(sqG[L]),
+    recomputed: counts[L].recomputed, maskedInArray: counts[L].maskedInArray, maskedByActivation: counts[L].maskedByActivation,
+    maskedDownstream: counts[L].maskedDownstream,
+    masker: ((ly) => ('activation' in ly ? ly.activation.kind : ly.kind))(network.layers[l.index]),
+  }));
   return {
     plan, layout, faults, nImages: n, touchedImages: touched, faultTouches: mods.touches, layers: stats, diffs,
     cycles: { inference: plan.inferenceCycles, total: plan.inferenceCycles * n },

@@ -36,7 +36,7 @@ function faultyColumn(lc: LayerCompute, n: number, mods: readonly Mod[]): { wF: 
 /**
  * Faulty and clean accumulators of output (m, n) for images whose inputs are `xs[i]` (unchanged,
  * golden: the same input feeds both), with `mods` (sorted by k; see `batchable`). Writes
- * accF[i] / accC[i]. `row` is the im2col index row of m (-1 = padding zero).
+ * accF[i] / accC[i] (both need room for xs.length + 3 entries: a short last pass writes 4). `row` is the im2col index row of m (-1 = padding zero).
  */
 export function batchWeightPairs(lc: LayerCompute, row: Int32Array, xs: readonly Float32Array[], n: number, mods: readonly Mod[], accF: Float64Array, accC: Float64Array): void {
   const K = lc.geom.K;
@@ -44,18 +44,17 @@ export function batchWeightPairs(lc: LayerCompute, row: Int32Array, xs: readonly
   const { wF, first } = faultyColumn(lc, n, mods);
   const fr = Math.fround;
   const z = lc.acc.zero;
-  let i = 0;
-  for (; i + 4 <= xs.length; i += 4) {
-    const x0 = xs[i], x1 = xs[i + 1], x2 = xs[i + 2], x3 = xs[i + 3];
+  // always four chains per pass (a short last pass repeats its last image): one loop body, so the
+  // optimized code never meets an unexecuted path
+  const last = xs.length - 1;
+  for (let i = 0; i <= last; i += 4) {
+    const x0 = xs[i], x1 = xs[Math.min(i + 1, last)], x2 = xs[Math.min(i + 2, last)], x3 = xs[Math.min(i + 3, last)];
     let c0 = z, c1 = z, c2 = z, c3 = z;
     for (let k = 0; k < first; k++) {
       const idx = row[k];
       const wk = w[k];
-      if (idx < 0) {
-        c0 = fr(c0 + fr(wk * 0)); c1 = fr(c1 + fr(wk * 0)); c2 = fr(c2 + fr(wk * 0)); c3 = fr(c3 + fr(wk * 0));
-      } else {
-        c0 = fr(c0 + fr(wk * x0[idx])); c1 = fr(c1 + fr(wk * x1[idx])); c2 = fr(c2 + fr(wk * x2[idx])); c3 = fr(c3 + fr(wk * x3[idx]));
-      }
+      const v0 = idx < 0 ? 0 : x0[idx], v1 = idx < 0 ? 0 : x1[idx], v2 = idx < 0 ? 0 : x2[idx], v3 = idx < 0 ? 0 : x3[idx];
+      c0 = fr(c0 + fr(wk * v0)); c1 = fr(c1 + fr(wk * v1)); c2 = fr(c2 + fr(wk * v2)); c3 = fr(c3 + fr(wk * v3));
     }
     let f0 = c0, f1 = c1, f2 = c2, f3 = c3;
     for (let k = first; k < K; k++) {
@@ -68,22 +67,5 @@ export function batchWeightPairs(lc: LayerCompute, row: Int32Array, xs: readonly
     }
     accC[i] = c0; accC[i + 1] = c1; accC[i + 2] = c2; accC[i + 3] = c3;
     accF[i] = f0; accF[i + 1] = f1; accF[i + 2] = f2; accF[i + 3] = f3;
-  }
-  for (; i < xs.length; i++) {
-    const x0 = xs[i];
-    let c0 = z;
-    for (let k = 0; k < first; k++) {
-      const idx = row[k];
-      c0 = fr(c0 + fr(w[k] * (idx < 0 ? 0 : x0[idx])));
-    }
-    let f0 = c0;
-    for (let k = first; k < K; k++) {
-      const idx = row[k];
-      const v0 = idx < 0 ? 0 : x0[idx];
-      c0 = fr(c0 + fr(w[k] * v0));
-      f0 = fr(f0 + fr(wF[k] * v0));
-    }
-    accC[i] = c0;
-    accF[i] = f0;
   }
 }

@@ -36,6 +36,18 @@ export interface LayerFaultStats {
   readonly masker: string;
 }
 
+/** Counters of one layer while the engine runs (see LayerFaultStats). A class, so that every run's
+ * counters share one hidden class and the hot code reading them stays optimized. */
+export class LayerCounts {
+  corrupted = 0;
+  recomputed = 0;
+  maskedInArray = 0;
+  maskedByActivation = 0;
+  maskedDownstream = 0;
+  /** Index of the layer in the network. */
+  constructor(readonly layer: number) {}
+}
+
 const f32 = new Float32Array(2);
 const u32 = new Uint32Array(f32.buffer);
 /** Bit-exact equality of two values as fp32 (NaN payloads included). */
@@ -105,8 +117,9 @@ export function stepScratch(g: ConvGeom): StepScratch {
 
 const NONE = new Int32Array(0);
 
-/** Calls `fn(idx)` for every output of the rows `rows` (ascending) except those in `direct` (ascending). */
-function eachDown(rows: readonly number[], N: number, direct: Int32Array, fn: (idx: number) => void): void {
+/** Every output of the rows `rows` (ascending) except those in `direct` (ascending). */
+function downsOf(rows: readonly number[], N: number, direct: Int32Array): number[] {
+  const out: number[] = [];
   let di = 0;
   for (const m of rows) {
     const base = m * N;
@@ -116,9 +129,10 @@ function eachDown(rows: readonly number[], N: number, direct: Int32Array, fn: (i
         di++;
         continue;
       }
-      fn(base + nn);
+      out.push(base + nn);
     }
   }
+  return out;
 }
 
 /**
@@ -131,7 +145,7 @@ function eachDown(rows: readonly number[], N: number, direct: Int32Array, fn: (i
 export function arrayStep(
   lc: LayerCompute, active: readonly ImageState[], ins: readonly number[], inLen: number, outLen: number,
   goldIn: (s: ImageState, q: number) => Float32Array, faultyIn: (s: ImageState, q: number) => Float32Array,
-  log: Changes, st: LayerFaultStats, options: KernelPath, sc: StepScratch,
+  log: Changes, st: LayerCounts, options: KernelPath, sc: StepScratch,
 ): void {
   const g = lc.geom;
   const N = g.N;
@@ -185,15 +199,29 @@ export function arrayStep(
     const fo = arrayLayerForward(lc.layer, b, 2 * S, inShape, lc.formats, options.kernel, true).output;
     const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
     const cOff = S * outLen;
-    sel.forEach((q, r) => {
+    for (let r = 0; r < S; r++) {
+      const q = sel[r];
       const base = r * outLen;
+      const direct = directs[q];
+      let masked = 0;
+      let di = 0;
+      for (const m of downRows[q]!) {
+        const row = m * N;
+        while (di < direct.length && direct[di] < row) di++;
+        for (let nn = 0; nn < N; nn++) {
+          const idx = row + nn;
+          if (di < direct.length && direct[di] === idx) {
+            di++;
+            continue;
+          }
+          if (fu[base + idx] === fu[cOff + base + idx]) masked++;
+          else log.push(q, idx, fo[base + idx]);
+        }
+      }
       st.recomputed += downCount[q];
-      eachDown(downRows[q]!, N, directs[q], (idx) => {
-        if (fu[base + idx] === fu[cOff + base + idx]) st.maskedDownstream++;
-        else log.push(q, idx, fo[base + idx]);
-      });
+      st.maskedDownstream += masked;
       downRows[q] = null;
-    });
+    }
   }
   // direct outputs of images without an upstream change, grouped by their (shared) mods: the
   // array-order pairs of a group's images are computed together (interleaved chains)
@@ -216,11 +244,7 @@ export function arrayStep(
     const rows = downRows[q];
     if (direct.length === 0 && !rows) return;
     let todo: ArrayLike<number> = direct;
-    if (rows) {
-      const list = Array.from(direct);
-      eachDown(rows, N, direct, (idx) => list.push(idx));
-      todo = list;
-    }
+    if (rows) todo = [...direct, ...downsOf(rows, N, direct)];
     const xG = goldIn(s, 0);
     const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
     recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st);
@@ -232,11 +256,11 @@ export function arrayStep(
  * mods are batchable are settled here (masking rule, stats, changes into `log`); returns the
  * outputs left for recomputeArray (the same for every image of the group).
  */
-function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: readonly number[], log: Changes, st: LayerFaultStats): Int32Array {
+function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: readonly number[], log: Changes, st: LayerCounts): Int32Array {
   const N = lc.geom.N;
   const rest: number[] = [];
-  const accF = new Float64Array(xs.length);
-  const accC = new Float64Array(xs.length);
+  const accF = new Float64Array(xs.length + 3);
+  const accC = new Float64Array(xs.length + 3);
   const sel: number[] = [];
   const selX: Float32Array[] = [];
   for (const idx of lm.keyList()) {
@@ -274,7 +298,7 @@ function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: re
 }
 
 /** Recomputes the outputs in `todo` of one array layer for image slot `q`; records changes in `log`. */
-export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerFaultStats): void {
+export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerCounts): void {
   const N = lc.geom.N;
   const opG = inputOperands(lc, xG);
   const opF = xF === xG ? opG : inputOperands(lc, xF);
