@@ -67,6 +67,62 @@ export interface FaultyOptions {
   readonly chunk?: number;
 }
 
+/** Bucketing of a change log by image slot into `idx` / `val` (slot q at start[q]..start[q+1]-1,
+ * in log order); returns the number of slots with a change. */
+function bucket(log: Changes, start: Int32Array, idx: Int32Array, val: Float32Array): number {
+  const slots = start.length - 1;
+  let nCh = 0;
+  for (let q = 0; q < slots; q++) {
+    start[q + 1] = start[q] + log.counts[q];
+    if (log.counts[q] > 0) nCh++;
+  }
+  const fill = start.slice(0, slots);
+  for (let i = 0; i < log.size; i++) {
+    const at = fill[log.q[i]]++;
+    idx[at] = log.idx[i];
+    val[at] = log.val[i];
+  }
+  return nCh;
+}
+
+/**
+ * One image's changes of one layer: `out` = golden `gO` with the faulty values `val` at `idx`;
+ * `idx` sorted ascending (with `golden` / `faulty` read from gO / out in that order); adds the
+ * squared differences to sqD[L]; returns the new largest |difference| (NaN when one is NaN).
+ */
+function imageDiff(gO: Float32Array, out: Float32Array, idx: Int32Array, val: Float32Array, golden: Float32Array, faulty: Float32Array, maxAbs: number, sqD: Float64Array, L: number): number {
+  out.set(gO);
+  for (let i = 0; i < idx.length; i++) out[idx[i]] = val[i];
+  for (let i = 1; i < idx.length; i++) {
+    if (idx[i] < idx[i - 1]) {
+      idx.sort();
+      break;
+    }
+  }
+  let maxD = maxAbs;
+  for (let i = 0; i < idx.length; i++) {
+    const e = idx[i];
+    golden[i] = gO[e];
+    faulty[i] = out[e];
+    const delta = Math.abs(faulty[i] - golden[i]);
+    maxD = Number.isNaN(delta) || Number.isNaN(maxD) ? NaN : Math.max(maxD, delta);
+    sqD[L] += delta * delta;
+  }
+  return maxD;
+}
+
+/** Every output of one image whose faulty (`fu`, bits of `fo`) and clean (`cu`) words differ, from `base`. */
+function compareAll(fo: Float32Array, fu: Uint32Array, cu: Uint32Array, base: number, len: number, log: Changes, q: number): void {
+  for (let e = 0; e < len; e++) if (fu[base + e] !== cu[base + e]) log.push(q, e, fo[base + e]);
+}
+
+/** Sum of squares of the images `imgs` (ascending) of a batch tensor of `size` values per image. */
+function sumSquares(t: Float32Array, size: number, imgs: readonly number[]): number {
+  let s = 0;
+  for (const img of imgs) for (let e = img * size; e < (img + 1) * size; e++) s += t[e] * t[e];
+  return s;
+}
+
 /** Runs the faulty engine over a golden run. `spec` gives the array (its format must match the golden run). */
 export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly ConcreteFault[], options: FaultyOptions = {}): FaultyRun {
   const network = golden.network;
@@ -142,8 +198,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
         const cu = new Uint32Array(co.buffer, co.byteOffset, co.length);
         active.forEach((s, q) => {
-          const base = q * outLen;
-          for (let e = 0; e < outLen; e++) if (fu[base + e] !== cu[base + e]) log.push(q, e, fo[base + e]);
+          compareAll(fo, fu, cu, q * outLen, outLen, log, q);
           const inChanged = ins.reduce((a, j) => a + (j >= 0 && s.changed[j] ? s.changed[j]!.length : 0), 0);
           if (log.counts[q] === 0) st.maskedDownstream += inChanged;
         });
@@ -153,19 +208,9 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       if (tot === 0) continue;
       // bucket the log by image slot (stable: each image's changes keep their order)
       const start = new Int32Array(active.length + 1);
-      let nCh = 0;
-      for (let q = 0; q < active.length; q++) {
-        start[q + 1] = start[q] + log.counts[q];
-        if (log.counts[q] > 0) nCh++;
-      }
-      const fill = start.slice(0, active.length);
       const idxPool = new Int32Array(tot);
       const valPool = new Float32Array(tot);
-      for (let i = 0; i < tot; i++) {
-        const at = fill[log.q[i]]++;
-        idxPool[at] = log.idx[i];
-        valPool[at] = log.val[i];
-      }
+      const nCh = bucket(log, start, idxPool, valPool);
       const gPool = new Float32Array(tot);
       const fPool = new Float32Array(tot);
       const outPool = new Float32Array(nCh * outLen);
@@ -176,27 +221,10 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         if (a1 === a0) return;
         const gO = gOut(L, s.img);
         const out = outPool.subarray(slot * outLen, ++slot * outLen);
-        out.set(gO);
-        for (let i = a0; i < a1; i++) out[idxPool[i]] = valPool[i];
         const idx = idxPool.subarray(a0, a1);
-        for (let i = 1; i < idx.length; i++) {
-          if (idx[i] < idx[i - 1]) {
-            idx.sort();
-            break;
-          }
-        }
         const golden = gPool.subarray(a0, a1);
         const faulty = fPool.subarray(a0, a1);
-        let maxD = maxAbs[L];
-        for (let i = 0; i < idx.length; i++) {
-          const e = idx[i];
-          golden[i] = gO[e];
-          faulty[i] = out[e];
-          const delta = Math.abs(faulty[i] - golden[i]);
-          maxD = Number.isNaN(delta) || Number.isNaN(maxD) ? NaN : Math.max(maxD, delta);
-          sqD[L] += delta * delta;
-        }
-        maxAbs[L] = maxD;
+        maxAbs[L] = imageDiff(gO, out, idx, valPool.subarray(a0, a1), golden, faulty, maxAbs[L], sqD, L);
         s.faulty[L] = out;
         s.changed[L] = idx;
         const d: LayerDiff = { image: s.img, indices: idx, golden, faulty };
@@ -209,10 +237,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   // golden norms only where something changed, over the touched images
   for (let L = 0; L < plan.layers.length; L++) {
     if (sqD[L] === 0) continue;
-    for (const img of touched) {
-      const gO = gOut(L, img);
-      for (let e = 0; e < gO.length; e++) sqG[L] += gO[e] * gO[e];
-    }
+    sqG[L] = sumSquares(golden.layers[L].output, size[L], touched);
   }
   for (const d of diffs) d.sort((a, b) => a.image - b.image);
   const stats: LayerFaultStats[] = plan.layers.map((l, L) => ({

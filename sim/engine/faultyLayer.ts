@@ -7,8 +7,8 @@
 import type { GemmKernel } from '../kernels/types';
 import { usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
 import { arrayLayerForward } from './golden-gemm';
-import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, productsUnchanged, rowOf, type LayerCompute } from './faultyCompute';
-import { batchable, batchWeightPairs } from './faultyBatch';
+import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, productsUnchanged, rowOf, type LayerCompute, type Mod } from './faultyCompute';
+import { batchable, faultyColumn, pairs4 } from './faultyBatch';
 import type { LayerMods } from './faultyMods';
 
 /** Propagation statistics of one layer over the whole run. */
@@ -135,6 +135,54 @@ function downsOf(rows: readonly number[], N: number, direct: Int32Array): number
   return out;
 }
 
+/** Rows (output pixels) of image slot `q` that read a changed input (`chIn`), without softmax
+ * pixels that have a direct fault (those stay whole in array order); stores in `count[q]` how
+ * many of their outputs are not direct. Hot path: a module-level function called per image. */
+function planRows(lc: LayerCompute, chIn: Int32Array, direct: Int32Array, sc: StepScratch, count: Int32Array, q: number): number[] {
+  const g = lc.geom;
+  const N = g.N;
+  const softmax = lc.layer.activation.kind === 'softmax';
+  const ep = ++sc.epoch;
+  if (lc.layer.kind === 'dense') sc.rowMark[0] = ep; // one output row reads every input
+  else {
+    for (let i = 0; i < chIn.length; i++) {
+      const uses = usesOf(g, chIn[i]);
+      for (let u = 0; u < uses.length; u += 2) sc.rowMark[uses[u]] = ep;
+    }
+  }
+  if (softmax) for (let i = 0; i < direct.length; i++) sc.pixMark[Math.floor(direct[i] / N)] = ep;
+  const rows: number[] = [];
+  for (let m = 0; m < g.M; m++) if (sc.rowMark[m] === ep && !(softmax && sc.pixMark[m] === ep)) rows.push(m);
+  let inRows = 0;
+  for (let i = 0; i < direct.length; i++) {
+    const m = Math.floor(direct[i] / N);
+    if (sc.rowMark[m] === ep && !(softmax && sc.pixMark[m] === ep)) inRows++;
+  }
+  count[q] = rows.length * N - inRows;
+  return rows;
+}
+
+/** Kernel results of one image's downstream-only outputs: faulty at `base`, clean at `cOff + base`
+ * of `fo` (`fu` its bit view); changes go to `log`; returns how many are unchanged. */
+function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo: Float32Array, fu: Uint32Array, base: number, cOff: number, log: Changes, q: number): number {
+  let masked = 0;
+  let di = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] * N;
+    while (di < direct.length && direct[di] < row) di++;
+    for (let nn = 0; nn < N; nn++) {
+      const idx = row + nn;
+      if (di < direct.length && direct[di] === idx) {
+        di++;
+        continue;
+      }
+      if (fu[base + idx] === fu[cOff + base + idx]) masked++;
+      else log.push(q, idx, fo[base + idx]);
+    }
+  }
+  return masked;
+}
+
 /**
  * One array layer for the active images of a chunk. Outputs a fault touches directly are
  * recomputed in array order (faulty and clean, masking rule); outputs recomputed only because
@@ -163,26 +211,8 @@ export function arrayStep(
     const lm = s.mods.get(L);
     const direct = lm ? lm.keyList() : NONE;
     const chIn = j0 >= 0 ? s.changed[j0] : null;
-    let rows: number[] | null = null;
-    if (chIn) {
-      const ep = ++sc.epoch;
-      if (lc.layer.kind === 'dense') sc.rowMark[0] = ep; // one output row reads every input
-      else {
-        for (const e of chIn) {
-          const uses = usesOf(g, e);
-          for (let u = 0; u < uses.length; u += 2) sc.rowMark[uses[u]] = ep;
-        }
-      }
-      // softmax: pixels with a direct fault stay whole in array order
-      if (softmax) for (const i of direct) sc.pixMark[Math.floor(i / N)] = ep;
-      rows = [];
-      for (let m = 0; m < g.M; m++) if (sc.rowMark[m] === ep && !(softmax && sc.pixMark[m] === ep)) rows.push(m);
-      let inRows = 0;
-      for (const i of direct) if (sc.rowMark[Math.floor(i / N)] === ep && !(softmax && sc.pixMark[Math.floor(i / N)] === ep)) inRows++;
-      downCount[q] = rows.length * N - inRows;
-    }
     directs.push(direct);
-    downRows.push(rows);
+    downRows.push(chIn ? planRows(lc, chIn, direct, sc, downCount, q) : null);
     if (downCount[q] > share * g.M * N) work += downCount[q] * g.K;
   });
   if (options.kernel !== undefined && work >= minMacs) {
@@ -201,25 +231,8 @@ export function arrayStep(
     const cOff = S * outLen;
     for (let r = 0; r < S; r++) {
       const q = sel[r];
-      const base = r * outLen;
-      const direct = directs[q];
-      let masked = 0;
-      let di = 0;
-      for (const m of downRows[q]!) {
-        const row = m * N;
-        while (di < direct.length && direct[di] < row) di++;
-        for (let nn = 0; nn < N; nn++) {
-          const idx = row + nn;
-          if (di < direct.length && direct[di] === idx) {
-            di++;
-            continue;
-          }
-          if (fu[base + idx] === fu[cOff + base + idx]) masked++;
-          else log.push(q, idx, fo[base + idx]);
-        }
-      }
       st.recomputed += downCount[q];
-      st.maskedDownstream += masked;
+      st.maskedDownstream += compareDowns(downRows[q]!, N, directs[q], fo, fu, r * outLen, S * outLen, log, q);
       downRows[q] = null;
     }
   }
@@ -259,8 +272,7 @@ export function arrayStep(
 function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: readonly number[], log: Changes, st: LayerCounts): Int32Array {
   const N = lc.geom.N;
   const rest: number[] = [];
-  const accF = new Float64Array(xs.length + 3);
-  const accC = new Float64Array(xs.length + 3);
+  const acc8 = new Float64Array(8);
   const sel: number[] = [];
   const selX: Float32Array[] = [];
   for (const idx of lm.keyList()) {
@@ -283,18 +295,24 @@ function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: re
       }
     }
     if (sel.length === 0) continue;
-    batchWeightPairs(lc, rowOf(lc, m), selX, nn, mods, accF, accC);
-    sel.forEach((i, r) => {
-      const aF = accF[r];
-      const aC = accC[r];
-      const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
-      const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
-      if (!sameBits(vF, vC)) log.push(qs[i], idx, vF);
-      else if (Object.is(aF, aC)) st.maskedInArray++;
-      else st.maskedByActivation++;
-    });
+    const col = faultyColumn(lc, nn, mods);
+    const row = rowOf(lc, m);
+    const last = sel.length - 1;
+    for (let b = 0; b <= last; b += 4) {
+      pairs4(lc, row, nn, col, selX[b], selX[Math.min(b + 1, last)], selX[Math.min(b + 2, last)], selX[Math.min(b + 3, last)], acc8);
+      for (let j = 0; j < 4 && b + j <= last; j++) settle(lc, acc8[j], acc8[4 + j], nn, mods, idx, qs[sel[b + j]], log, st);
+    }
   }
   return Int32Array.from(rest);
+}
+
+/** Masking rule for one direct output from its faulty and clean accumulators (array order). */
+function settle(lc: LayerCompute, aF: number, aC: number, nn: number, mods: readonly Mod[], idx: number, q: number, log: Changes, st: LayerCounts): void {
+  const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
+  const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
+  if (!sameBits(vF, vC)) log.push(q, idx, vF);
+  else if (Object.is(aF, aC)) st.maskedInArray++;
+  else st.maskedByActivation++;
 }
 
 /** Recomputes the outputs in `todo` of one array layer for image slot `q`; records changes in `log`. */
