@@ -66,3 +66,33 @@ export function pairs4(lc: LayerCompute, row: Int32Array, n: number, col: { wF: 
   out[0] = f0; out[1] = f1; out[2] = f2; out[3] = f3;
   out[4] = c0; out[5] = c1; out[6] = c2; out[7] = c3;
 }
+
+/**
+ * Like pairs4 for four images whose faulty inputs xf0..xf3 differ from their golden inputs
+ * xg0..xg3 (an upstream change): faulty chains use the faulty column and the faulty inputs, clean
+ * chains the clean weights and golden inputs, over all K terms. out[0..3] faulty, out[4..7] clean.
+ */
+export function pairsInputs4(lc: LayerCompute, row: Int32Array, n: number, col: { wF: Float64Array; first: number }, xg0: Float32Array, xg1: Float32Array, xg2: Float32Array, xg3: Float32Array, xf0: Float32Array, xf1: Float32Array, xf2: Float32Array, xf3: Float32Array, out: Float64Array): void {
+  const K = lc.geom.K;
+  const w = lc.wOp;
+  const wb = n * K;
+  const wF = col.wF;
+  const fr = Math.fround;
+  const z = lc.acc.zero;
+  let c0 = z, c1 = z, c2 = z, c3 = z;
+  let f0 = z, f1 = z, f2 = z, f3 = z;
+  for (let k = 0; k < K; k++) {
+    const idx = row[k];
+    const wk = w[wb + k];
+    const wf = wF[k];
+    if (idx < 0) {
+      c0 = fr(c0 + fr(wk * 0)); c1 = fr(c1 + fr(wk * 0)); c2 = fr(c2 + fr(wk * 0)); c3 = fr(c3 + fr(wk * 0));
+      f0 = fr(f0 + fr(wf * 0)); f1 = fr(f1 + fr(wf * 0)); f2 = fr(f2 + fr(wf * 0)); f3 = fr(f3 + fr(wf * 0));
+      continue;
+    }
+    c0 = fr(c0 + fr(wk * xg0[idx])); c1 = fr(c1 + fr(wk * xg1[idx])); c2 = fr(c2 + fr(wk * xg2[idx])); c3 = fr(c3 + fr(wk * xg3[idx]));
+    f0 = fr(f0 + fr(wf * xf0[idx])); f1 = fr(f1 + fr(wf * xf1[idx])); f2 = fr(f2 + fr(wf * xf2[idx])); f3 = fr(f3 + fr(wf * xf3[idx]));
+  }
+  out[0] = f0; out[1] = f1; out[2] = f2; out[3] = f3;
+  out[4] = c0; out[5] = c1; out[6] = c2; out[7] = c3;
+}

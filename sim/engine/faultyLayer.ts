@@ -8,7 +8,7 @@ import type { GemmKernel } from '../kernels/types';
 import { usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
 import { arrayLayerForward } from './golden-gemm';
 import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, productsUnchanged, rowOf, type LayerCompute, type Mod } from './faultyCompute';
-import { batchable, faultyColumn, pairs4 } from './faultyBatch';
+import { batchable, faultyColumn, pairs4, pairsInputs4 } from './faultyBatch';
 import type { LayerMods } from './faultyMods';
 
 /** Propagation statistics of one layer over the whole run. */
@@ -238,26 +238,36 @@ export function arrayStep(
   }
   // direct outputs of images without an upstream change, grouped by their (shared) mods: the
   // array-order pairs of a group's images are computed together (interleaved chains)
+  // (images with an upstream change form their own groups: their faulty inputs differ); what a
+  // group leaves (non-batchable mods) goes to recomputeArray below
+  const todoDirect = directs.slice();
   const groups = new Map<LayerMods, number[]>();
+  const changedGroups = new Map<LayerMods, number[]>();
   if (!softmax) {
     active.forEach((s, q) => {
       const lm = s.mods.get(L);
-      if (!lm || directs[q].length === 0 || (j0 >= 0 && s.faulty[j0])) return;
-      const list = groups.get(lm);
+      if (!lm || directs[q].length === 0) return;
+      const map = j0 >= 0 && s.faulty[j0] ? changedGroups : groups;
+      const list = map.get(lm);
       if (list) list.push(q);
-      else groups.set(lm, [q]);
+      else map.set(lm, [q]);
     });
   }
   for (const [lm, qs] of groups) {
-    const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs, log, st);
-    for (const q of qs) directs[q] = left;
+    const xg = qs.map((q) => goldIn(active[q], 0));
+    const left = groupDirect(lc, lm, xg, xg, qs, log, st);
+    for (const q of qs) todoDirect[q] = left;
+  }
+  for (const [lm, qs] of changedGroups) {
+    const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs.map((q) => faultyIn(active[q], 0)), qs, log, st);
+    for (const q of qs) todoDirect[q] = left;
   }
   active.forEach((s, q) => {
-    const direct = directs[q];
+    const direct = todoDirect[q];
     const rows = downRows[q];
     if (direct.length === 0 && !rows) return;
     let todo: ArrayLike<number> = direct;
-    if (rows) todo = [...direct, ...downsOf(rows, N, direct)];
+    if (rows) todo = [...direct, ...downsOf(rows, N, directs[q])]; // downstream-only: never a direct output
     const xG = goldIn(s, 0);
     const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
     recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st);
@@ -265,16 +275,17 @@ export function arrayStep(
 }
 
 /**
- * Direct outputs of the images `qs` (inputs `xs`, golden) that share the mods `lm`: outputs whose
- * mods are batchable are settled here (masking rule, stats, changes into `log`); returns the
- * outputs left for recomputeArray (the same for every image of the group).
+ * Direct outputs of the images `qs` that share the mods `lm` (golden inputs `xg`, faulty inputs
+ * `xf`: the same array when no upstream change reached them): outputs whose mods are batchable are
+ * settled here (masking rule, stats, changes into `log`); returns the outputs left for
+ * recomputeArray (the same for every image of the group).
  */
-function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: readonly number[], log: Changes, st: LayerCounts): Int32Array {
+function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[], xf: Float32Array[], qs: readonly number[], log: Changes, st: LayerCounts): Int32Array {
   const N = lc.geom.N;
+  const same = xf === xg; // no upstream change: one input per image, shared prefix, masked shortcut
   const rest: number[] = [];
   const acc8 = new Float64Array(8);
   const sel: number[] = [];
-  const selX: Float32Array[] = [];
   for (const idx of lm.keyList()) {
     const mods = lm.get(idx)!;
     if (!batchable(lc, mods)) {
@@ -284,22 +295,20 @@ function groupDirect(lc: LayerCompute, lm: LayerMods, xs: Float32Array[], qs: re
     const m = Math.floor(idx / N);
     const nn = idx - m * N;
     sel.length = 0;
-    selX.length = 0;
-    for (let i = 0; i < xs.length; i++) {
+    for (let i = 0; i < xg.length; i++) {
       st.recomputed++;
       // unchanged products: the accumulation is the clean one (masked in the array)
-      if (productsUnchanged(lc, xs[i], xs[i], m, nn, mods)) st.maskedInArray++;
-      else {
-        sel.push(i);
-        selX.push(xs[i]);
-      }
+      if (same && productsUnchanged(lc, xg[i], xg[i], m, nn, mods)) st.maskedInArray++;
+      else sel.push(i);
     }
     if (sel.length === 0) continue;
     const col = faultyColumn(lc, nn, mods);
     const row = rowOf(lc, m);
     const last = sel.length - 1;
     for (let b = 0; b <= last; b += 4) {
-      pairs4(lc, row, nn, col, selX[b], selX[Math.min(b + 1, last)], selX[Math.min(b + 2, last)], selX[Math.min(b + 3, last)], acc8);
+      const i0 = sel[b], i1 = sel[Math.min(b + 1, last)], i2 = sel[Math.min(b + 2, last)], i3 = sel[Math.min(b + 3, last)];
+      if (same) pairs4(lc, row, nn, col, xg[i0], xg[i1], xg[i2], xg[i3], acc8);
+      else pairsInputs4(lc, row, nn, col, xg[i0], xg[i1], xg[i2], xg[i3], xf[i0], xf[i1], xf[i2], xf[i3], acc8);
       for (let j = 0; j < 4 && b + j <= last; j++) settle(lc, acc8[j], acc8[4 + j], nn, mods, idx, qs[sel[b + j]], log, st);
     }
   }

@@ -63,6 +63,25 @@ describe('softmax output layer', () => {
   });
 });
 
+/** The engine's diffs list exactly the outputs whose reference bits differ from golden (the golden
+ * run sums in array order here), each once, and the corrupted counts match. */
+function expectExactDiffs(c: ReturnType<typeof runBoth>, nImg: number): void {
+  c.engine.diffs.forEach((layerDiffs, L) => {
+    const size = c.reference[L].length / nImg;
+    const ref = new Uint32Array(c.reference[L].slice().buffer);
+    const gold = new Uint32Array(c.golden.layers[L].output.slice().buffer);
+    let count = 0;
+    for (let img = 0; img < nImg; img++) {
+      const expected: number[] = [];
+      for (let e = 0; e < size; e++) if (ref[img * size + e] !== gold[img * size + e]) expected.push(e);
+      const d = layerDiffs.find((x) => x.image === img);
+      expect(d ? Array.from(d.indices) : []).toEqual(expected);
+      count += expected.length;
+    }
+    expect(c.engine.layers[L].corrupted).toBe(count);
+  });
+}
+
 describe('images sharing persistent weight faults (batched array-order recompute)', () => {
   for (const df of ['ws', 'os', 'is'] as const) {
     for (const format of [{ kind: 'fp32' as const }, { kind: 'fp16' as const }]) {
@@ -85,6 +104,33 @@ describe('images sharing persistent weight faults (batched array-order recompute
           const size = c.reference[L].length / nImg;
           for (let img = 0; img < nImg; img++) expect(bitsOf(c.engine.output(L, img))).toEqual(bitsOf(c.reference[L].subarray(img * size, (img + 1) * size)));
         }
+        expectExactDiffs(c, nImg);
+      });
+    }
+  }
+});
+
+describe('images with a direct dense-weight fault and changed dense inputs (batched, blocks of 4)', () => {
+  for (const df of ['ws', 'is'] as const) {
+    for (const format of [{ kind: 'fp32' as const }, { kind: 'fp16' as const }]) {
+      it(`10 images, resident weights, conv and dense SEUs from the first inference, ${format.kind} (${df})`, () => {
+        const net = tinyNet(14, 'linear'); // linear conv: the conv fault reaches the dense layer's inputs
+        const s = spec(4, 3, df, format, 4);
+        const recs: FaultRecord[] = [
+          { target: 'weightSram', kind: 'seu', location: { kind: 'address', address: 4 }, bits: [format.kind === 'fp32' ? 26 : 12], window: { start: 0 } }, // conv weight
+          { target: 'weightSram', kind: 'seu', location: { kind: 'address', address: 90 }, bits: [format.kind === 'fp32' ? 25 : 11], window: { start: 0 } }, // dense weight
+        ];
+        const nImg = 10;
+        const images = seeded(nImg * 72, 57);
+        const c = runBoth(net, s, images, recs, 1);
+        // every image: changed inputs of the dense layer and a direct fault there
+        for (let img = 0; img < nImg; img++) expect(c.engine.diffs[2].some((d) => d.image === img)).toBe(true);
+        expect(c.engine.layers[3].corrupted).toBeGreaterThan(0);
+        for (let L = 0; L < net.layers.length; L++) {
+          const size = c.reference[L].length / nImg;
+          for (let img = 0; img < nImg; img++) expect(bitsOf(c.engine.output(L, img))).toEqual(bitsOf(c.reference[L].subarray(img * size, (img + 1) * size)));
+        }
+        expectExactDiffs(c, nImg);
       });
     }
   }
