@@ -67,6 +67,44 @@ export interface FaultyOptions {
   readonly chunk?: number;
 }
 
+/** States of the chunk that layer L must process: a fault of theirs reaches L, or an input changed. */
+function activeStates(states: readonly ImageState[], L: number, ins: readonly number[]): ImageState[] {
+  const out: ImageState[] = [];
+  for (const s of states) {
+    let on = s.mods.has(L);
+    for (let i = 0; !on && i < ins.length; i++) on = ins[i] >= 0 && s.changed[ins[i]] !== null;
+    if (on) out.push(s);
+  }
+  return out;
+}
+
+/** Collects the per-image diffs of a run and the layers' difference statistics (a class: its
+ * methods keep their optimized code from run to run). */
+class DiffSink {
+  /** Per layer: largest |faulty - golden| and sum of squared differences. */
+  readonly maxAbs: Float64Array;
+  readonly sqD: Float64Array;
+  constructor(private readonly diffs: LayerDiff[][], private readonly index: Map<number, LayerDiff>, private readonly counts: readonly LayerCounts[], private readonly n: number, layers: number) {
+    this.maxAbs = new Float64Array(layers);
+    this.sqD = new Float64Array(layers);
+  }
+
+  /** Records image `s`'s changes of layer L: pool entries a0..a1-1 (indices and values in log
+   * order), `out` its faulty tensor (filled here from golden `gO`). */
+  add(L: number, s: ImageState, gO: Float32Array, out: Float32Array, a0: number, a1: number, idxPool: Int32Array, valPool: Float32Array, gPool: Float32Array, fPool: Float32Array): void {
+    const idx = idxPool.subarray(a0, a1);
+    const golden = gPool.subarray(a0, a1);
+    const faulty = fPool.subarray(a0, a1);
+    this.maxAbs[L] = imageDiff(gO, out, idx, valPool.subarray(a0, a1), golden, faulty, this.maxAbs[L], this.sqD, L);
+    s.faulty[L] = out;
+    s.changed[L] = idx;
+    const d: LayerDiff = { image: s.img, indices: idx, golden, faulty };
+    this.diffs[L].push(d);
+    this.index.set(L * this.n + s.img, d);
+    this.counts[L].corrupted += idx.length;
+  }
+}
+
 /** Bucketing of a change log by image slot into `idx` / `val` (slot q at start[q]..start[q+1]-1,
  * in log order); returns the number of slots with a change. */
 function bucket(log: Changes, start: Int32Array, idx: Int32Array, val: Float32Array): number {
@@ -144,8 +182,8 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const touched: number[] = [];
   // statistics: counters in LayerCounts (one stable hidden class for the hot code), floating-point
   // sums apart; the LayerFaultStats objects are built at the end
-  const maxAbs = new Float64Array(plan.layers.length);
-  const sqD = new Float64Array(plan.layers.length); // sum of squared differences per layer
+  const sink = new DiffSink(diffs, diffIndex, counts, n, plan.layers.length);
+  const { maxAbs, sqD } = sink;
   const sqG = new Float64Array(plan.layers.length); // sum of squared golden values (touched images)
   const size = plan.layers.map((l) => shapeSize(l.outShape));
   const gOut = (layer: number, img: number): Float32Array => golden.layers[layer].output.subarray(img * size[layer], (img + 1) * size[layer]);
@@ -170,7 +208,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       const L = run.index;
       const gl = golden.layers[L];
       const ins = run.inputIndices;
-      const active = states.filter((s) => s.mods.has(L) || ins.some((j) => j >= 0 && s.changed[j] !== null));
+      const active = activeStates(states, L, ins);
       if (active.length === 0) continue;
       const st = counts[L];
       const inLen = shapeSize(run.inShape);
@@ -214,24 +252,10 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       const gPool = new Float32Array(tot);
       const fPool = new Float32Array(tot);
       const outPool = new Float32Array(nCh * outLen);
-      let slot = 0;
-      active.forEach((s, q) => {
-        const a0 = start[q];
-        const a1 = start[q + 1];
-        if (a1 === a0) return;
-        const gO = gOut(L, s.img);
-        const out = outPool.subarray(slot * outLen, ++slot * outLen);
-        const idx = idxPool.subarray(a0, a1);
-        const golden = gPool.subarray(a0, a1);
-        const faulty = fPool.subarray(a0, a1);
-        maxAbs[L] = imageDiff(gO, out, idx, valPool.subarray(a0, a1), golden, faulty, maxAbs[L], sqD, L);
-        s.faulty[L] = out;
-        s.changed[L] = idx;
-        const d: LayerDiff = { image: s.img, indices: idx, golden, faulty };
-        diffs[L].push(d);
-        diffIndex.set(L * n + s.img, d);
-        st.corrupted += idx.length;
-      });
+      for (let q = 0, slot = 0; q < active.length; q++) {
+        if (start[q + 1] === start[q]) continue;
+        sink.add(L, active[q], gOut(L, active[q].img), outPool.subarray(slot * outLen, ++slot * outLen), start[q], start[q + 1], idxPool, valPool, gPool, fPool);
+      }
     }
   }
   // golden norms only where something changed, over the touched images

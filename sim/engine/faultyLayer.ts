@@ -207,14 +207,15 @@ export function arrayStep(
   const downRows: (number[] | null)[] = [];
   const downCount = new Int32Array(active.length);
   let work = 0;
-  active.forEach((s, q) => {
+  for (let q = 0; q < active.length; q++) {
+    const s = active[q];
     const lm = s.mods.get(L);
     const direct = lm ? lm.keyList() : NONE;
     const chIn = j0 >= 0 ? s.changed[j0] : null;
     directs.push(direct);
     downRows.push(chIn ? planRows(lc, chIn, direct, sc, downCount, q) : null);
     if (downCount[q] > share * g.M * N) work += downCount[q] * g.K;
-  });
+  }
   if (options.kernel !== undefined && work >= minMacs) {
     const sel: number[] = [];
     for (let q = 0; q < active.length; q++) if (downCount[q] > share * g.M * N) sel.push(q);
@@ -244,14 +245,15 @@ export function arrayStep(
   const groups = new Map<LayerMods, number[]>();
   const changedGroups = new Map<LayerMods, number[]>();
   if (!softmax) {
-    active.forEach((s, q) => {
+    for (let q = 0; q < active.length; q++) {
+      const s = active[q];
       const lm = s.mods.get(L);
-      if (!lm || directs[q].length === 0) return;
+      if (!lm || directs[q].length === 0) continue;
       const map = j0 >= 0 && s.faulty[j0] ? changedGroups : groups;
       const list = map.get(lm);
       if (list) list.push(q);
       else map.set(lm, [q]);
-    });
+    }
   }
   for (const [lm, qs] of groups) {
     const xg = qs.map((q) => goldIn(active[q], 0));
@@ -262,16 +264,17 @@ export function arrayStep(
     const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs.map((q) => faultyIn(active[q], 0)), qs, log, st);
     for (const q of qs) todoDirect[q] = left;
   }
-  active.forEach((s, q) => {
+  for (let q = 0; q < active.length; q++) {
+    const s = active[q];
     const direct = todoDirect[q];
     const rows = downRows[q];
-    if (direct.length === 0 && !rows) return;
+    if (direct.length === 0 && !rows) continue;
     let todo: ArrayLike<number> = direct;
     if (rows) todo = [...direct, ...downsOf(rows, N, directs[q])]; // downstream-only: never a direct output
     const xG = goldIn(s, 0);
     const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
     recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st);
-  });
+  }
 }
 
 /**

@@ -138,13 +138,126 @@ export function inferenceRange(plan: RunPlan, layer: number, layout: MemoryLayou
   return [lo, hi];
 }
 
+/** One fault's reach in one array layer: the inferences [lo, hi] it may touch. */
+interface Range {
+  readonly f: number;
+  readonly layer: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Touches of one range in one inference, as mods (count = terms touched). */
+interface Part {
+  readonly touches: Touch[];
+  readonly mods: Mod[];
+  readonly count: number;
+}
+
+/**
+ * Per-image mods of a run (the state behind RunMods.modsFor; a class so that its hot method keeps
+ * its optimized code between runs).
+ * Steady state: once a fault's window has ended before the layer starts (f.end <= layer start),
+ * what it touches there no longer depends on the inference: every value written after the window
+ * touches nothing, and a word written before it and still held (resident weights) is read the same
+ * way in every later inference; the composition order is then start-based (no stuck-at is active at
+ * the access). Such touches are computed once per range; images whose layer mods come only from
+ * steady ranges share one LayerMods (its keys and per-output mods computed once), and images all of
+ * whose mods are steady share the whole per-layer map.
+ */
+class ModsState {
+  private readonly steady: (Part | null)[];
+  private readonly partOf: (Part | null)[];
+  private readonly sharedLayer = new Map<string, LayerMods>();
+  private readonly sharedImage = new Map<string, Map<number, LayerMods>>();
+  private readonly hit: number[] = [];
+  private readonly buf: Touch[] = [];
+
+  constructor(
+    private readonly plan: RunPlan, private readonly geoms: readonly (ConvGeom | null)[], private readonly layout: MemoryLayout,
+    private readonly faults: readonly ConcreteFault[], private readonly ranges: readonly Range[], private readonly touches: number[],
+  ) {
+    this.steady = ranges.map(() => null);
+    this.partOf = ranges.map(() => null);
+  }
+
+  /** Touches of range `ri` in inference `img` (cached in the steady state). */
+  private part(ri: number, img: number): { part: Part; isSteady: boolean } {
+    const r = this.ranges[ri];
+    const f = this.faults[r.f];
+    const layerAbs = img * this.plan.inferenceCycles + this.plan.layers[r.layer].start;
+    const isSteady = f.end <= layerAbs;
+    let part = isSteady ? this.steady[ri] : null;
+    if (!part) {
+      const buf = this.buf;
+      buf.length = 0;
+      touchesIn(this.plan, r.layer, this.geoms[r.layer]!, this.layout, layerAbs, f, buf);
+      const touched = buf.slice();
+      part = {
+        touches: touched,
+        mods: touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) })),
+        count: touched.reduce((a, t) => a + (t.count ?? 1), 0),
+      };
+      if (isSteady) this.steady[ri] = part;
+    }
+    return { part, isSteady };
+  }
+
+  /** Mods of image `img` per array layer, or null when no fault touches it. */
+  modsFor(img: number): Map<number, LayerMods> | null {
+    const hit = this.hit;
+    hit.length = 0;
+    let live = false;
+    let key = '';
+    for (let ri = 0; ri < this.ranges.length; ri++) {
+      const r = this.ranges[ri];
+      if (img < r.lo || img > r.hi) continue;
+      const { part, isSteady } = this.part(ri, img);
+      if (part.touches.length === 0) continue;
+      this.touches[r.f] += part.count;
+      this.partOf[ri] = part;
+      hit.push(ri);
+      if (isSteady) key += `${ri},`;
+      else live = true;
+    }
+    if (hit.length === 0) return null;
+    if (!live) {
+      const known = this.sharedImage.get(key);
+      if (known) return known;
+    }
+    // per layer, in range order (the order mods of one term compose in when their order ties)
+    const byLayer = new Map<number, number[]>();
+    for (const ri of hit) {
+      const L = this.ranges[ri].layer;
+      const list = byLayer.get(L);
+      if (list) list.push(ri);
+      else byLayer.set(L, [ri]);
+    }
+    const layers = new Map<number, LayerMods>();
+    for (const [L, list] of byLayer) {
+      const isLive = list.some((ri) => this.partOf[ri] !== this.steady[ri]);
+      const lkey = `${L}:${list.join(',')}`;
+      let lm = isLive ? undefined : this.sharedLayer.get(lkey);
+      if (!lm) {
+        lm = new LayerMods(this.geoms[L]!.N);
+        for (const ri of list) {
+          const part = this.partOf[ri]!;
+          for (let q = 0; q < part.touches.length; q++) lm.add(part.touches[q], part.mods[q]);
+        }
+        if (!isLive) this.sharedLayer.set(lkey, lm);
+      }
+      layers.set(L, lm);
+    }
+    if (!live) this.sharedImage.set(key, layers);
+    return layers;
+  }
+}
+
 /** Prepares the per-image mods of every fault over a run of `nImages` inferences. */
 export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], layout: MemoryLayout, faults: readonly ConcreteFault[], nImages: number): RunMods {
   const touches = faults.map(() => 0);
-  const P = plan.inferenceCycles;
   // per fault and array layer: the inference range it may reach
-  const ranges: { f: number; layer: number; lo: number; hi: number }[] = [];
-  const cand = new Set<number>();
+  const ranges: Range[] = [];
+  const cand = new Uint8Array(nImages);
   faults.forEach((f, fi) => {
     for (const run of plan.layers) {
       if (!run.df || !geoms[run.index]) continue;
@@ -153,88 +266,11 @@ export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], 
       const [lo, hi] = inferenceRange(plan, run.index, layout, f, nImages);
       if (lo > hi) continue;
       ranges.push({ f: fi, layer: run.index, lo, hi });
-      for (let i = lo; i <= hi; i++) cand.add(i);
+      cand.fill(1, lo, hi + 1);
     }
   });
-  const candidates = [...cand].sort((a, b) => a - b);
-  const buf: Touch[] = [];
-  // Steady state: once a fault's window has ended before the layer starts (f.end <= layer start),
-  // what it touches there no longer depends on the inference: every value written during the
-  // window's aftermath is rewritten after it (touches nothing), except a word written before the
-  // window and still held (resident weights), which is read the same way in every later
-  // inference; the composition order is then start-based (no stuck-at is active at the access).
-  // Such touches are computed once per range, and images whose layer mods come only from steady
-  // ranges share one LayerMods (so its keys and per-output mods are computed once).
-  // Images all of whose mods come from steady ranges share the whole per-layer map as well.
-  type Part = { touches: Touch[]; mods: Mod[]; count: number };
-  const steady: (Part | null)[] = ranges.map(() => null);
-  const sharedLayer = new Map<string, LayerMods>();
-  const sharedImage = new Map<string, Map<number, LayerMods>>();
-  const hit: number[] = [];
-  const partOf: (Part | null)[] = ranges.map(() => null);
-  const build = (layer: number, list: readonly number[]): LayerMods => {
-    const lm = new LayerMods(geoms[layer]!.N);
-    for (const ri of list) {
-      const part = partOf[ri]!;
-      for (let q = 0; q < part.touches.length; q++) lm.add(part.touches[q], part.mods[q]);
-    }
-    return lm;
-  };
-  const modsFor = (img: number): Map<number, LayerMods> | null => {
-    hit.length = 0;
-    let live = false;
-    let key = '';
-    for (let ri = 0; ri < ranges.length; ri++) {
-      const r = ranges[ri];
-      if (img < r.lo || img > r.hi) continue;
-      const f = faults[r.f];
-      const layerAbs = img * P + plan.layers[r.layer].start;
-      const isSteady = f.end <= layerAbs;
-      let part = isSteady ? steady[ri] : null;
-      if (!part) {
-        buf.length = 0;
-        touchesIn(plan, r.layer, geoms[r.layer]!, layout, layerAbs, f, buf);
-        const touched = buf.slice();
-        part = {
-          touches: touched,
-          mods: touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) })),
-          count: touched.reduce((a, t) => a + (t.count ?? 1), 0),
-        };
-        if (isSteady) steady[ri] = part;
-      }
-      if (part.touches.length === 0) continue;
-      touches[r.f] += part.count;
-      partOf[ri] = part;
-      hit.push(ri);
-      if (isSteady) key += `${ri},`;
-      else live = true;
-    }
-    if (hit.length === 0) return null;
-    if (!live) {
-      const known = sharedImage.get(key);
-      if (known) return known;
-    }
-    // per layer, in range order (the order mods of one term compose in when their order ties)
-    const byLayer = new Map<number, number[]>();
-    for (const ri of hit) {
-      const L = ranges[ri].layer;
-      const list = byLayer.get(L);
-      if (list) list.push(ri);
-      else byLayer.set(L, [ri]);
-    }
-    const layers = new Map<number, LayerMods>();
-    for (const [L, list] of byLayer) {
-      const isLive = list.some((ri) => partOf[ri] !== steady[ri]);
-      const lkey = `${L}:${list.join(',')}`;
-      let lm = isLive ? undefined : sharedLayer.get(lkey);
-      if (!lm) {
-        lm = build(L, list);
-        if (!isLive) sharedLayer.set(lkey, lm);
-      }
-      layers.set(L, lm);
-    }
-    if (!live) sharedImage.set(key, layers);
-    return layers;
-  };
-  return { candidates, modsFor, touches };
+  const candidates: number[] = [];
+  for (let i = 0; i < nImages; i++) if (cand[i]) candidates.push(i);
+  const state = new ModsState(plan, geoms, layout, faults, ranges, touches);
+  return { candidates, modsFor: (img) => state.modsFor(img), touches };
 }
