@@ -180,7 +180,7 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
       if (!concrete.ok) throw new Error(concrete.reason);
       faults = concrete.value.length;
       for (const c of concrete.value) byTarget[c.target] = (byTarget[c.target] ?? 0) + 1;
-      const fr = runFaulty(g.run, g.spec, concrete.value);
+      const fr = runFaulty(g.run, g.spec, concrete.value, { kernel: await getKernel() });
       const last = g.run.layers.length - 1;
       const outSize = g.run.output.length / n;
       const out = g.run.output.slice();
