@@ -135,3 +135,26 @@ describe('images with a direct dense-weight fault and changed dense inputs (batc
     }
   }
 });
+
+describe('images sharing a dense-weight fault, no upstream change (batched, blocks of 4)', () => {
+  for (const df of ['ws', 'os', 'is'] as const) {
+    it(`9 images, resident weights, two dense-weight SEUs from the first inference, fp32 (${df})`, () => {
+      const net = tinyNet(16);
+      const s = spec(4, 3, df, { kind: 'fp32' }, 4);
+      const recs: FaultRecord[] = [
+        { target: 'weightSram', kind: 'seu', location: { kind: 'address', address: 61 }, bits: [27], window: { start: 0 } },
+        { target: 'weightSram', kind: 'seu', location: { kind: 'address', address: 150 }, bits: [29], window: { start: 0 } },
+      ];
+      const nImg = 9;
+      const images = seeded(nImg * 72, 59);
+      const c = runBoth(net, s, images, recs, 1);
+      expect(c.engine.layers[0].corrupted).toBe(0); // only the dense layer is faulty
+      expect(c.engine.layers[3].corrupted).toBeGreaterThanOrEqual(nImg);
+      for (let L = 0; L < net.layers.length; L++) {
+        const size = c.reference[L].length / nImg;
+        for (let img = 0; img < nImg; img++) expect(bitsOf(c.engine.output(L, img))).toEqual(bitsOf(c.reference[L].subarray(img * size, (img + 1) * size)));
+      }
+      expectExactDiffs(c, nImg);
+    });
+  }
+});
