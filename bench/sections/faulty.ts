@@ -89,7 +89,7 @@ async function faultyRow(weightKiB: number, count: number, runs: number): Promis
     tf.push(pair[1]);
     te.push(engineMs);
   }
-  const tEngine = await measure(() => runFaulty(once, spec, concrete.value, { kernel }), runs, 1);
+  const tEngine = await measure(() => runFaulty(once, spec, concrete.value, { kernel }), 2 * runs - 1, 3);
   const ratio = median(tf) / median(tg);
   const target = { kind: 'ratioMax', value: TARGET_RATIO } as const;
   kernel.dispose();
