@@ -67,6 +67,20 @@ export interface FaultyOptions {
   readonly chunk?: number;
 }
 
+/** The diff of `image` in a layer's diffs (sorted by image), or undefined. */
+function findDiff(list: readonly LayerDiff[], image: number): LayerDiff | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const im = list[mid].image;
+    if (im === image) return list[mid];
+    if (im < image) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
 /** States of the chunk that layer L must process: a fault of theirs reaches L, or an input changed. */
 function activeStates(states: readonly ImageState[], L: number, ins: readonly number[]): ImageState[] {
   const out: ImageState[] = [];
@@ -84,7 +98,7 @@ class DiffSink {
   /** Per layer: largest |faulty - golden| and sum of squared differences. */
   readonly maxAbs: Float64Array;
   readonly sqD: Float64Array;
-  constructor(private readonly diffs: LayerDiff[][], private readonly index: Map<number, LayerDiff>, private readonly counts: readonly LayerCounts[], private readonly n: number, layers: number) {
+  constructor(private readonly diffs: LayerDiff[][], private readonly counts: readonly LayerCounts[], layers: number) {
     this.maxAbs = new Float64Array(layers);
     this.sqD = new Float64Array(layers);
   }
@@ -100,7 +114,6 @@ class DiffSink {
     s.changed[L] = idx;
     const d: LayerDiff = { image: s.img, indices: idx, golden, faulty };
     this.diffs[L].push(d);
-    this.index.set(L * this.n + s.img, d);
     this.counts[L].corrupted += idx.length;
   }
 }
@@ -178,11 +191,10 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const mods = collectMods(plan, geoms, layout, faults, n);
   const counts = plan.layers.map((l) => new LayerCounts(l.index));
   const diffs: LayerDiff[][] = plan.layers.map(() => []);
-  const diffIndex = new Map<number, LayerDiff>();
   const touched: number[] = [];
   // statistics: counters in LayerCounts (one stable hidden class for the hot code), floating-point
   // sums apart; the LayerFaultStats objects are built at the end
-  const sink = new DiffSink(diffs, diffIndex, counts, n, plan.layers.length);
+  const sink = new DiffSink(diffs, counts, plan.layers.length);
   const { maxAbs, sqD } = sink;
   const sqG = new Float64Array(plan.layers.length); // sum of squared golden values (touched images)
   const size = plan.layers.map((l) => shapeSize(l.outShape));
@@ -276,7 +288,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
     cycles: { inference: plan.inferenceCycles, total: plan.inferenceCycles * n },
     output(layer, image) {
       const o = gOut(layer, image).slice();
-      const d = diffIndex.get(layer * n + image);
+      const d = findDiff(diffs[layer] ?? [], image);
       if (d) d.indices.forEach((e, q) => (o[e] = d.faulty[q]));
       return o;
     },
