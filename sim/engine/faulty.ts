@@ -19,7 +19,8 @@ import type { GemmKernel } from '../kernels/types';
 import { planRun, type RunPlan } from './faultyPlan';
 import { isArrayKind, prepareLayer, type LayerCompute } from './faultyCompute';
 import { collectMods } from './faultyMods';
-import { arrayStep, Changes, LayerCounts, stepScratch, type ImageState, type LayerFaultStats, type StepScratch } from './faultyLayer';
+import { Changes, LayerCounts, type ImageState, type LayerFaultStats } from './faultyLayer';
+import { arrayStep, stepScratch, type StepScratch } from './faultyStep';
 
 export { sameBits, type LayerFaultStats } from './faultyLayer';
 

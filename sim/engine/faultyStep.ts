@@ -1,0 +1,245 @@
+/**
+ * One array layer of the faulty engine over the active images of a chunk: outputs a fault touches
+ * directly are recomputed in array order (images that share their faults together, four per pass:
+ * sim/engine/faultyBatch.ts; others output by output: recomputeArray), and outputs recomputed only
+ * because their inputs changed go through the kernel, batched over every such image.
+ * Hot per-image work lives in module-level functions (not closures re-created per call), so its
+ * optimized code survives from run to run.
+ */
+import type { GemmKernel } from '../kernels/types';
+import { usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
+import { arrayLayerForward } from './golden-gemm';
+import { applyOutMods, finishValue, preActivation, productsUnchanged, rowOf, type LayerCompute, type Mod } from './faultyCompute';
+import { batchable, faultyColumn, pairs4, pairsInputs4 } from './faultyBatch';
+import type { LayerMods } from './faultyMods';
+import { recomputeArray, sameBits, type Changes, type ImageState, type LayerCounts } from './faultyLayer';
+
+/** Kernel-path settings of arrayStep (FaultyOptions). */
+export interface KernelPath {
+  readonly kernel?: GemmKernel;
+  readonly kernelShare?: number;
+  readonly kernelMinMacs?: number;
+}
+
+/** Reusable per-layer marks (row stamps), sized to the layer's M. */
+export interface StepScratch {
+  readonly rowMark: Int32Array;
+  readonly pixMark: Int32Array;
+  epoch: number;
+}
+
+/** Scratch buffers for an array layer of geometry `g`. */
+export function stepScratch(g: ConvGeom): StepScratch {
+  return { rowMark: new Int32Array(g.M), pixMark: new Int32Array(g.M), epoch: 0 };
+}
+
+const NONE = new Int32Array(0);
+
+/** Every output of the rows `rows` (ascending) except those in `direct` (ascending). */
+function downsOf(rows: readonly number[], N: number, direct: Int32Array): number[] {
+  const out: number[] = [];
+  let di = 0;
+  for (const m of rows) {
+    const base = m * N;
+    while (di < direct.length && direct[di] < base) di++;
+    for (let nn = 0; nn < N; nn++) {
+      if (di < direct.length && direct[di] === base + nn) {
+        di++;
+        continue;
+      }
+      out.push(base + nn);
+    }
+  }
+  return out;
+}
+
+/** Rows (output pixels) of image slot `q` that read a changed input (`chIn`), without softmax
+ * pixels that have a direct fault (those stay whole in array order); stores in `count[q]` how
+ * many of their outputs are not direct. Hot path: a module-level function called per image. */
+function planRows(lc: LayerCompute, chIn: Int32Array, direct: Int32Array, sc: StepScratch, count: Int32Array, q: number): number[] {
+  const g = lc.geom;
+  const N = g.N;
+  const softmax = lc.layer.activation.kind === 'softmax';
+  const ep = ++sc.epoch;
+  if (lc.layer.kind === 'dense') sc.rowMark[0] = ep; // one output row reads every input
+  else {
+    for (let i = 0; i < chIn.length; i++) {
+      const uses = usesOf(g, chIn[i]);
+      for (let u = 0; u < uses.length; u += 2) sc.rowMark[uses[u]] = ep;
+    }
+  }
+  if (softmax) for (let i = 0; i < direct.length; i++) sc.pixMark[Math.floor(direct[i] / N)] = ep;
+  const rows: number[] = [];
+  for (let m = 0; m < g.M; m++) if (sc.rowMark[m] === ep && !(softmax && sc.pixMark[m] === ep)) rows.push(m);
+  let inRows = 0;
+  for (let i = 0; i < direct.length; i++) {
+    const m = Math.floor(direct[i] / N);
+    if (sc.rowMark[m] === ep && !(softmax && sc.pixMark[m] === ep)) inRows++;
+  }
+  count[q] = rows.length * N - inRows;
+  return rows;
+}
+
+/** Kernel results of one image's downstream-only outputs: faulty at `base`, clean at `cOff + base`
+ * of `fo` (`fu` its bit view); changes go to `log`; returns how many are unchanged. */
+function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo: Float32Array, fu: Uint32Array, base: number, cOff: number, log: Changes, q: number): number {
+  let masked = 0;
+  let di = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] * N;
+    while (di < direct.length && direct[di] < row) di++;
+    for (let nn = 0; nn < N; nn++) {
+      const idx = row + nn;
+      if (di < direct.length && direct[di] === idx) {
+        di++;
+        continue;
+      }
+      if (fu[base + idx] === fu[cOff + base + idx]) masked++;
+      else log.push(q, idx, fo[base + idx]);
+    }
+  }
+  return masked;
+}
+
+/**
+ * One array layer for the active images of a chunk. Outputs a fault touches directly are
+ * recomputed in array order (faulty and clean, masking rule); outputs recomputed only because
+ * their inputs changed go through the kernel, batched over every such image, when their share and
+ * work are large enough (an output changes iff the kernel's faulty and clean results differ), else
+ * in array order. Changes go to `log` (image slot = index in `active`).
+ */
+export function arrayStep(
+  lc: LayerCompute, active: readonly ImageState[], ins: readonly number[], inLen: number, outLen: number,
+  goldIn: (s: ImageState, q: number) => Float32Array, faultyIn: (s: ImageState, q: number) => Float32Array,
+  log: Changes, st: LayerCounts, options: KernelPath, sc: StepScratch,
+): void {
+  const g = lc.geom;
+  const N = g.N;
+  const L = st.layer;
+  const softmax = lc.layer.activation.kind === 'softmax';
+  const share = options.kernelShare ?? 0.1;
+  const minMacs = options.kernelMinMacs ?? 100_000;
+  const j0 = ins[0];
+  const directs: Int32Array[] = [];
+  // downstream-only outputs per image: every output of these rows (pixels) except the direct ones
+  const downRows: (number[] | null)[] = [];
+  const downCount = new Int32Array(active.length);
+  let work = 0;
+  for (let q = 0; q < active.length; q++) {
+    const s = active[q];
+    const lm = s.mods.get(L);
+    const direct = lm ? lm.keyList() : NONE;
+    const chIn = j0 >= 0 ? s.changed[j0] : null;
+    directs.push(direct);
+    downRows.push(chIn ? planRows(lc, chIn, direct, sc, downCount, q) : null);
+    if (downCount[q] > share * g.M * N) work += downCount[q] * g.K;
+  }
+  if (options.kernel !== undefined && work >= minMacs) {
+    const sel: number[] = [];
+    for (let q = 0; q < active.length; q++) if (downCount[q] > share * g.M * N) sel.push(q);
+    // one kernel call: the selected images' faulty inputs, then their golden inputs
+    const S = sel.length;
+    const b = new Float32Array(2 * S * inLen);
+    sel.forEach((q, r) => {
+      b.set(faultyIn(active[q], 0), r * inLen);
+      b.set(goldIn(active[q], 0), (S + r) * inLen);
+    });
+    const inShape = { h: g.inH, w: g.inW, c: g.inC };
+    const fo = arrayLayerForward(lc.layer, b, 2 * S, inShape, lc.formats, options.kernel, true).output;
+    const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
+    for (let r = 0; r < S; r++) {
+      const q = sel[r];
+      st.recomputed += downCount[q];
+      st.maskedDownstream += compareDowns(downRows[q]!, N, directs[q], fo, fu, r * outLen, S * outLen, log, q);
+      downRows[q] = null;
+    }
+  }
+  // direct outputs of images without an upstream change, grouped by their (shared) mods: the
+  // array-order pairs of a group's images are computed together (interleaved chains)
+  // (images with an upstream change form their own groups: their faulty inputs differ); what a
+  // group leaves (non-batchable mods) goes to recomputeArray below
+  const todoDirect = directs.slice();
+  const groups = new Map<LayerMods, number[]>();
+  const changedGroups = new Map<LayerMods, number[]>();
+  if (!softmax) {
+    for (let q = 0; q < active.length; q++) {
+      const s = active[q];
+      const lm = s.mods.get(L);
+      if (!lm || directs[q].length === 0) continue;
+      const map = j0 >= 0 && s.faulty[j0] ? changedGroups : groups;
+      const list = map.get(lm);
+      if (list) list.push(q);
+      else map.set(lm, [q]);
+    }
+  }
+  for (const [lm, qs] of groups) {
+    const xg = qs.map((q) => goldIn(active[q], 0));
+    const left = groupDirect(lc, lm, xg, xg, qs, log, st);
+    for (const q of qs) todoDirect[q] = left;
+  }
+  for (const [lm, qs] of changedGroups) {
+    const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs.map((q) => faultyIn(active[q], 0)), qs, log, st);
+    for (const q of qs) todoDirect[q] = left;
+  }
+  for (let q = 0; q < active.length; q++) {
+    const s = active[q];
+    const direct = todoDirect[q];
+    const rows = downRows[q];
+    if (direct.length === 0 && !rows) continue;
+    let todo: ArrayLike<number> = direct;
+    if (rows) todo = [...direct, ...downsOf(rows, N, directs[q])]; // downstream-only: never a direct output
+    const xG = goldIn(s, 0);
+    const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
+    recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st);
+  }
+}
+
+/**
+ * Direct outputs of the images `qs` that share the mods `lm` (golden inputs `xg`, faulty inputs
+ * `xf`: the same array when no upstream change reached them): outputs whose mods are batchable are
+ * settled here (masking rule, stats, changes into `log`); returns the outputs left for
+ * recomputeArray (the same for every image of the group).
+ */
+function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[], xf: Float32Array[], qs: readonly number[], log: Changes, st: LayerCounts): Int32Array {
+  const N = lc.geom.N;
+  const same = xf === xg; // no upstream change: one input per image, shared prefix, masked shortcut
+  const rest: number[] = [];
+  const acc8 = new Float64Array(8);
+  const sel: number[] = [];
+  for (const idx of lm.keyList()) {
+    const mods = lm.get(idx)!;
+    if (!batchable(lc, mods)) {
+      rest.push(idx);
+      continue;
+    }
+    const m = Math.floor(idx / N);
+    const nn = idx - m * N;
+    sel.length = 0;
+    for (let i = 0; i < xg.length; i++) {
+      st.recomputed++;
+      // unchanged products: the accumulation is the clean one (masked in the array)
+      if (same && productsUnchanged(lc, xg[i], xg[i], m, nn, mods)) st.maskedInArray++;
+      else sel.push(i);
+    }
+    if (sel.length === 0) continue;
+    const col = faultyColumn(lc, nn, mods);
+    const row = rowOf(lc, m);
+    const last = sel.length - 1;
+    for (let b = 0; b <= last; b += 4) {
+      const i0 = sel[b], i1 = sel[Math.min(b + 1, last)], i2 = sel[Math.min(b + 2, last)], i3 = sel[Math.min(b + 3, last)];
+      if (same) pairs4(lc, row, nn, col, xg[i0], xg[i1], xg[i2], xg[i3], acc8);
+      else pairsInputs4(lc, row, nn, col, xg[i0], xg[i1], xg[i2], xg[i3], xf[i0], xf[i1], xf[i2], xf[i3], acc8);
+      for (let j = 0; j < 4 && b + j <= last; j++) settle(lc, acc8[j], acc8[4 + j], nn, mods, idx, qs[sel[b + j]], log, st);
+    }
+  }
+  return Int32Array.from(rest);
+}
+
+/** Masking rule for one direct output from its faulty and clean accumulators (array order). */
+function settle(lc: LayerCompute, aF: number, aC: number, nn: number, mods: readonly Mod[], idx: number, q: number, log: Changes, st: LayerCounts): void {
+  const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
+  const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
+  if (!sameBits(vF, vC)) log.push(q, idx, vF);
+  else if (Object.is(aF, aC)) st.maskedInArray++;
+  else st.maskedByActivation++;
+}
