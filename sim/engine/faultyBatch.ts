@@ -6,7 +6,7 @@
  * call. Same arithmetic, term for term, as computeAcc (sim/engine/faultyCompute.ts).
  */
 import { applyOp } from '../faults/ops';
-import { weightOperandOfWord, type LayerCompute, type Mod } from './faultyCompute';
+import { colOf, weightOperandOfWord, wordOf, type LayerCompute, type Mod } from './faultyCompute';
 
 /** Whether `pairs4` applies: floating formats and mods only on the weight word ('w') or
  * the stored output word ('out', applied by the caller after the activation). */
@@ -19,13 +19,13 @@ export function batchable(lc: LayerCompute, mods: readonly Mod[]): boolean {
 /** Faulty weight operands of output column n (K entries): the clean ones with the 'w' mods applied
  * to the stored words in order; also the first modified step (K when none). */
 export function faultyColumn(lc: LayerCompute, n: number, mods: readonly Mod[]): { wF: Float64Array; first: number } {
-  const { K, N } = lc.geom;
-  const wF = lc.wOp.slice(n * K, (n + 1) * K);
+  const { K } = lc.geom;
+  const wF = colOf(lc, n).slice();
   let first = K;
   for (let p = 0; p < mods.length; ) {
     const k = mods[p].k;
     let word = -1;
-    for (; p < mods.length && mods[p].k === k; p++) if (mods[p].operand === 'w') word = applyOp(word < 0 ? lc.wWords[k * N + n] : word, mods[p].op);
+    for (; p < mods.length && mods[p].k === k; p++) if (mods[p].operand === 'w') word = applyOp(word < 0 ? wordOf(lc, k, n) : word, mods[p].op);
     if (word < 0) continue;
     wF[k] = weightOperandOfWord(lc, word);
     first = Math.min(first, k);
@@ -46,22 +46,21 @@ export function pairs4(lc: LayerCompute, row: Int32Array, n: number, col: { wF: 
     return;
   }
   const K = lc.geom.K;
-  const w = lc.wOp;
-  const wb = n * K;
+  const w = colOf(lc, n);
   const { wF, first } = col;
   const fr = Math.fround;
   const z = lc.acc.zero;
   let c0 = z, c1 = z, c2 = z, c3 = z;
   for (let k = 0; k < first; k++) {
     const idx = row[k];
-    const wk = w[wb + k];
+    const wk = w[k];
     const v0 = idx < 0 ? 0 : x0[idx], v1 = idx < 0 ? 0 : x1[idx], v2 = idx < 0 ? 0 : x2[idx], v3 = idx < 0 ? 0 : x3[idx];
     c0 = fr(c0 + fr(wk * v0)); c1 = fr(c1 + fr(wk * v1)); c2 = fr(c2 + fr(wk * v2)); c3 = fr(c3 + fr(wk * v3));
   }
   let f0 = c0, f1 = c1, f2 = c2, f3 = c3;
   for (let k = first; k < K; k++) {
     const idx = row[k];
-    const wk = w[wb + k];
+    const wk = w[k];
     const wf = wF[k];
     const v0 = idx < 0 ? 0 : x0[idx], v1 = idx < 0 ? 0 : x1[idx], v2 = idx < 0 ? 0 : x2[idx], v3 = idx < 0 ? 0 : x3[idx];
     c0 = fr(c0 + fr(wk * v0)); c1 = fr(c1 + fr(wk * v1)); c2 = fr(c2 + fr(wk * v2)); c3 = fr(c3 + fr(wk * v3));
@@ -74,19 +73,18 @@ export function pairs4(lc: LayerCompute, row: Int32Array, n: number, col: { wF: 
 /** pairs4 for a dense layer: term k reads input element k (no im2col row, no padding). */
 function densePairs4(lc: LayerCompute, n: number, col: { wF: Float64Array; first: number }, x0: Float32Array, x1: Float32Array, x2: Float32Array, x3: Float32Array, out: Float64Array): void {
   const K = lc.geom.K;
-  const w = lc.wOp;
-  const wb = n * K;
+  const w = colOf(lc, n);
   const { wF, first } = col;
   const fr = Math.fround;
   const z = lc.acc.zero;
   let c0 = z, c1 = z, c2 = z, c3 = z;
   for (let k = 0; k < first; k++) {
-    const wk = w[wb + k];
+    const wk = w[k];
     c0 = fr(c0 + fr(wk * x0[k])); c1 = fr(c1 + fr(wk * x1[k])); c2 = fr(c2 + fr(wk * x2[k])); c3 = fr(c3 + fr(wk * x3[k]));
   }
   let f0 = c0, f1 = c1, f2 = c2, f3 = c3;
   for (let k = first; k < K; k++) {
-    const wk = w[wb + k];
+    const wk = w[k];
     const wf = wF[k];
     const v0 = x0[k], v1 = x1[k], v2 = x2[k], v3 = x3[k];
     c0 = fr(c0 + fr(wk * v0)); c1 = fr(c1 + fr(wk * v1)); c2 = fr(c2 + fr(wk * v2)); c3 = fr(c3 + fr(wk * v3));
@@ -103,8 +101,7 @@ function densePairs4(lc: LayerCompute, n: number, col: { wF: Float64Array; first
  */
 export function pairsInputs4(lc: LayerCompute, row: Int32Array, n: number, col: { wF: Float64Array; first: number }, xg0: Float32Array, xg1: Float32Array, xg2: Float32Array, xg3: Float32Array, xf0: Float32Array, xf1: Float32Array, xf2: Float32Array, xf3: Float32Array, out: Float64Array): void {
   const K = lc.geom.K;
-  const w = lc.wOp;
-  const wb = n * K;
+  const w = colOf(lc, n);
   const wF = col.wF;
   const fr = Math.fround;
   const z = lc.acc.zero;
@@ -112,7 +109,7 @@ export function pairsInputs4(lc: LayerCompute, row: Int32Array, n: number, col: 
   let f0 = z, f1 = z, f2 = z, f3 = z;
   for (let k = 0; k < K; k++) {
     const idx = row[k];
-    const wk = w[wb + k];
+    const wk = w[k];
     const wf = wF[k];
     if (idx < 0) {
       c0 = fr(c0 + fr(wk * 0)); c1 = fr(c1 + fr(wk * 0)); c2 = fr(c2 + fr(wk * 0)); c3 = fr(c3 + fr(wk * 0));

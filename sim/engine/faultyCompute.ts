@@ -36,11 +36,10 @@ export interface LayerCompute {
   readonly acc: Accumulator;
   /** Operand formats (weights, inputs, outputs) of the layer. */
   readonly formats: OperandFormats;
-  /** Stored weight words (raw weights encoded), index k*N + n. */
-  readonly wWords: Uint32Array;
-  /** MAC-domain weight operands (after the weight transform), transposed: index n*K + k (each
-   * output's weights contiguous). */
-  readonly wOp: Float64Array;
+  /** MAC-domain weight operands (after the weight transform) per output column n (K entries, each
+   * output's weights contiguous), built on first use by colOf: only the columns a direct fault
+   * touches are ever needed. */
+  readonly cols: (Float64Array | undefined)[];
   /** Accumulator-domain biases, or null. */
   readonly biasOp: Float64Array | null;
   /** Cache of im2col index rows per m. */
@@ -64,26 +63,24 @@ export function weightOperandOfWord(lc: Pick<LayerCompute, 'layer' | 'acc' | 'fo
 export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, formats: OperandFormats): LayerCompute {
   const geom = convGeom(layer, run.inShape, run.outShape);
   const acc = makeAccumulator(formats);
-  const n = layer.weights.length;
-  const wWords = new Uint32Array(n);
-  const wOp = new Float64Array(n);
-  const base = { layer, acc, formats };
-  const t = layer.weightTransform;
-  if (formats.weight.kind === 'fp32' && (t === undefined || t === 'none')) {
-    // fp32 without a transform: the word is the fp32 pattern, the operand the fp32 value
-    const f = Float32Array.from(layer.weights);
-    wWords.set(new Uint32Array(f.buffer));
-    for (let k = 0; k < geom.K; k++) for (let j = 0; j < geom.N; j++) wOp[j * geom.K + k] = f[k * geom.N + j];
-    const biasOp = layer.bias ? Float64Array.from(layer.bias, (b) => acc.biasOperand(b)) : null;
-    return { layer, geom, acc, formats, wWords, wOp, biasOp, rows: new Map() };
-  }
-  for (let i = 0; i < n; i++) {
-    wWords[i] = encode(formats.weight, layer.weights[i]);
-    const k = Math.floor(i / geom.N);
-    wOp[(i - k * geom.N) * geom.K + k] = weightOperandOfWord(base, wWords[i]);
-  }
   const biasOp = layer.bias ? Float64Array.from(layer.bias, (b) => acc.biasOperand(b)) : null;
-  return { layer, geom, acc, formats, wWords, wOp, biasOp, rows: new Map() };
+  return { layer, geom, acc, formats, cols: new Array<Float64Array | undefined>(geom.N), biasOp, rows: new Map() };
+}
+
+/** Stored weight word of term k of output column n (the raw weight encoded in the weight format). */
+export function wordOf(lc: Pick<LayerCompute, 'layer' | 'geom' | 'formats'>, k: number, n: number): number {
+  return encode(lc.formats.weight, lc.layer.weights[k * lc.geom.N + n]);
+}
+
+/** MAC-domain weight operands of output column n, k = 0..K-1 (built once per layer and run). */
+export function colOf(lc: LayerCompute, n: number): Float64Array {
+  let c = lc.cols[n];
+  if (!c) {
+    c = new Float64Array(lc.geom.K);
+    for (let k = 0; k < c.length; k++) c[k] = weightOperandOfWord(lc, wordOf(lc, k, n));
+    lc.cols[n] = c;
+  }
+  return c;
 }
 
 /** MAC-domain operands of an input tensor (values already in the format). */
@@ -110,9 +107,8 @@ export function rowOf(lc: LayerCompute, m: number): Int32Array {
  * `from` / `start` / `to`: accumulate terms [from, to) onto partial sum `start` (terms before
  * `from` and their mods are taken as already accumulated). */
 export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array | Float32Array, m: number, n: number, mods: readonly Mod[] | null, from = 0, start: number = lc.acc.zero, to: number = lc.geom.K): number {
-  const { acc, geom, wOp } = lc;
-  const wb = n * geom.K;
-  const N = geom.N;
+  const { acc } = lc;
+  const wOp = colOf(lc, n);
   const row = rowOf(lc, m);
   let a = start;
   if (!mods || mods.length === 0) {
@@ -121,13 +117,13 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array 
       const fr = Math.fround;
       for (let k = from; k < to; k++) {
         const idx = row[k];
-        a = fr(a + fr(wOp[wb + k] * (idx < 0 ? 0 : xOp[idx])));
+        a = fr(a + fr(wOp[k] * (idx < 0 ? 0 : xOp[idx])));
       }
       return a;
     }
     for (let k = from; k < to; k++) {
       const idx = row[k];
-      a = acc.mac(a, wOp[wb + k], idx < 0 ? 0 : xOp[idx]);
+      a = acc.mac(a, wOp[k], idx < 0 ? 0 : xOp[idx]);
     }
     return a;
   }
@@ -145,7 +141,7 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array 
       if (k >= to) break;
     }
     const idx = row[k];
-    let w = wOp[wb + k];
+    let w = wOp[k];
     let xv = idx < 0 ? 0 : xOp[idx];
     if (p < mods.length && mods[p].k === k) {
       let wWord = -1;
@@ -153,7 +149,7 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array 
       const accOps: WordOp[] = [];
       for (; p < mods.length && mods[p].k === k; p++) {
         const md = mods[p];
-        if (md.operand === 'w') wWord = applyOp(wWord < 0 ? lc.wWords[k * N + n] : wWord, md.op);
+        if (md.operand === 'w') wWord = applyOp(wWord < 0 ? wordOf(lc, k, n) : wWord, md.op);
         else if (md.operand === 'x') xWord = applyOp(xWord < 0 ? encode(lc.formats.input, idx < 0 ? 0 : x[idx]) : xWord, md.op);
         else if (md.operand === 'acc') accOps.push(md.op);
       }
@@ -217,13 +213,13 @@ export function productsUnchanged(lc: LayerCompute, x: Float32Array, xOp: Float6
     const k = mods[p].k;
     if (k < 0 || k >= geom.K) return false;
     const idx = row[k];
-    const w = lc.wOp[n * geom.K + k];
+    const w = colOf(lc, n)[k];
     const xv = idx < 0 ? 0 : xOp[idx];
     let wWord = -1;
     let xWord = -1;
     for (; p < mods.length && mods[p].k === k; p++) {
       const md = mods[p];
-      if (md.operand === 'w') wWord = applyOp(wWord < 0 ? lc.wWords[k * geom.N + n] : wWord, md.op);
+      if (md.operand === 'w') wWord = applyOp(wWord < 0 ? wordOf(lc, k, n) : wWord, md.op);
       else if (md.operand === 'x') xWord = applyOp(xWord < 0 ? encode(lc.formats.input, idx < 0 ? 0 : x[idx]) : xWord, md.op);
       else return false;
     }
