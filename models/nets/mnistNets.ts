@@ -28,7 +28,7 @@ export function lenet5Arch(): Arch {
 }
 
 /** Channel widths of the VGG-style MNIST net's three blocks (two 3x3 convs each). */
-export const VGG_MNIST_WIDTHS: readonly number[] = [8, 16, 32];
+export const VGG_MNIST_WIDTHS: readonly number[] = [12, 24, 48];
 
 /**
  * VGG-style MNIST CNN: 3 blocks of [conv3x3 (no bias) -> batchnorm+relu] x2 -> maxpool2, then
