@@ -32,8 +32,8 @@ export const VGG_MNIST_WIDTHS: readonly number[] = [12, 24, 48];
 
 /**
  * VGG-style MNIST CNN: 3 blocks of [conv3x3 (no bias) -> batchnorm+relu] x2 -> maxpool2, then
- * flatten (3x3x32) -> dense64+relu -> dense10. 6 conv layers, 6 batch norms, small widths so it
- * trains on the tfjs CPU backend.
+ * flatten (3x3x48) -> dense64+relu -> dense10 (68,982 params). 6 conv layers, 6 batch norms, small
+ * widths so it trains in JS/wasm in minutes (8/16/32 reached only 98.67%, see docs/README-models.md).
  */
 export function vggMnistArch(): Arch {
   const layers: ArchLayer[] = [];
