@@ -161,7 +161,7 @@ export async function run(req: z.output<typeof RunRequest>, runId: string, progr
   const golden = runGolden(net, batch, spec, kernel);
   if (!golden.ok) throw new Error(`golden run: ${golden.reason}`);
   progress(3, total, `faulty run (${faults.value.length} concrete faults)`);
-  const faulty = runFaulty(golden.value, spec, faults.value);
+  const faulty = runFaulty(golden.value, spec, faults.value, { kernel });
   progress(4, total, 'collecting results');
   const v = req.viewImage;
   const last = net.layers.length - 1;
