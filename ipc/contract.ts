@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { errorReply, jsonBytes, MAX_PAYLOAD_BYTES, type Reply } from './wire';
-import { CyclesRequest, CyclesResponse, ImagesRequest, ImagesResponse, InspectRequest, InspectResponse, RunRequest, RunResponse } from './sim-schemas';
+import { CyclesRequest, CyclesResponse, ImagesRequest, ImagesResponse, InspectRequest, InspectResponse, ProtectionsRequest, ProtectionsResponse, RunRequest, RunResponse } from './sim-schemas';
 import {
   ScenarioListResponse, ScenarioOpenRequest, ScenarioOpenResponse, ScenarioSaveRequest, ScenarioSaveResponse,
   ScenarioValidateRequest, ScenarioValidateResponse,
@@ -108,6 +108,13 @@ export const CHANNELS = {
     cancellable: false,
     pushes: [],
     summary: 'The example scenario files (scenarios/examples), sorted by id.',
+  }),
+  'catalog.protections': channel({
+    request: ProtectionsRequest,
+    response: ProtectionsResponse,
+    cancellable: false,
+    pushes: [],
+    summary: 'Protections sim.run can apply to a model: relu plus those with protected weights in models/weights/protected.',
   }),
   'sim.cycles': channel({
     request: CyclesRequest,

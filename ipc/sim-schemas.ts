@@ -8,6 +8,9 @@ import { z } from 'zod';
 /** Model id as registered in models/registry.ts. */
 const modelId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, 'a model id (lowercase letters, digits, - and _)');
 
+/** Protection id: parts (relu, ranger, clipact, fitact, proact, saf, ...) joined with +. */
+const protectionId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9+-]*$/, 'a protection id such as "relu" or "proact+saf"');
+
 /** The accelerator a request runs on. Sizes are PEs, SRAMs KiB. */
 export const ArrayInput = z.strictObject({
   /** PE rows, 1..256. */
@@ -81,6 +84,8 @@ export const RunRequest = z.strictObject({
   viewImage: z.number().int().min(0).max(15).default(0),
   /** Seed override of the scenario's random draws. */
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  /** Protection id (models/protections/spec.ts), e.g. "ranger", "proact+saf"; default "relu" (none). */
+  protection: protectionId.default('relu'),
 });
 
 /** A [cycle, state] point of the scenario's state trace. */
@@ -132,6 +137,8 @@ export const RunResponse = z.strictObject({
   /** Key to pass to `sim.inspect` (the worker keeps the last runs). */
   runId: z.string(),
   model: z.string(),
+  /** Canonical id of the protection the run used ("relu" = none). */
+  protection: z.string(),
   trained: z.boolean(),
   rows: z.number().int(),
   cols: z.number().int(),
@@ -180,6 +187,17 @@ export const InspectResponse = z.strictObject({
   /** Faults on this PE / word over the run, with their windows (cycles). */
   history: z.array(z.strictObject({ start: z.number(), end: z.number().nullable(), text: z.string(), activeNow: z.boolean() })),
 });
+
+/** Request of `catalog.protections`: the protections `sim.run` can apply to a model. */
+export const ProtectionsRequest = z.strictObject({ model: modelId });
+
+/** Response of `catalog.protections`: `relu` first, then each protection with committed weights for the model. */
+export const ProtectionsResponse = z.array(z.strictObject({
+  /** Canonical protection id, e.g. "proact+saf". */
+  id: z.string(),
+  /** What it does (the catalogue sentences of its parts). */
+  description: z.string(),
+}));
 
 /** Request of `data.images`: test-set images for a model's dataset. */
 export const ImagesRequest = z.strictObject({

@@ -16,6 +16,7 @@ import { launchChromium } from './browser';
 import { planRun } from '../../sim/engine/faultyPlan';
 import { parseArraySpec } from '../../sim/array/spec';
 import { readWeights } from '../../models/io/weights';
+import { protectionsFor } from '../../electron/services/protections';
 
 const root = appRootFrom(new URL('./x', import.meta.url).href);
 const shots = join(root, 'test-results');
@@ -77,13 +78,36 @@ describe('GUI against the real simulator', () => {
     const conv1 = page.locator('[data-testid=layer][data-layer=conv1]');
     expect(Number(await conv1.getAttribute('data-corrupted'))).toBeGreaterThan(0);
     expect(await conv1.locator('canvas').count()).toBeGreaterThan(3);
-    expect(await page.locator('[data-testid=protections-note]').textContent()).toMatch(/issue 5/);
     // Pick another test image: the run repeats for it.
     await expect.poll(() => page.locator('[data-testid=thumb]').count()).toBeGreaterThan(2);
     await page.locator('[data-testid=thumb]').nth(2).click();
     await expect.poll(() => page.locator('[data-testid=prediction]').textContent(), { timeout: 60_000 }).toMatch(/^Image 2/);
     await expect.poll(() => page.locator('[data-testid=progress]').count(), { timeout: 60_000 }).toBe(0);
     await page.screenshot({ path: join(shots, 'gui-propagation.png'), fullPage: false });
+  });
+
+  it('propagation view: switching the protection reruns with the protected network', async () => {
+    const pick = page.locator('[data-testid=protection]');
+    const offered = protectionsFor('lenet5').map((p) => p.id);
+    expect(offered.length).toBeGreaterThan(1);
+    await expect.poll(() => pick.locator('option').count()).toBe(offered.length);
+    expect(await page.locator('[data-testid=run-protection]').textContent()).toBe('relu');
+    const conv2 = page.locator('[data-testid=layer][data-layer=conv2]');
+    const before = Number(await conv2.getAttribute('data-corrupted'));
+    const chosen = offered[1]!;
+    await pick.selectOption(chosen);
+    await expect.poll(() => page.locator('[data-testid=run-protection]').textContent(), { timeout: 60_000 }).toBe(chosen);
+    await expect.poll(() => page.locator('[data-testid=progress]').count(), { timeout: 60_000 }).toBe(0);
+    // The bounded network changes what reaches conv2 (the same faults, other activations).
+    const after = Number(await conv2.getAttribute('data-corrupted'));
+    expect(after).toBeGreaterThan(0);
+    expect(after).not.toBe(before);
+    await page.screenshot({ path: join(shots, 'gui-propagation-protected.png'), fullPage: false });
+    // Back to no protection for the following tests.
+    await pick.selectOption('relu');
+    await expect.poll(() => page.locator('[data-testid=run-protection]').textContent(), { timeout: 60_000 }).toBe('relu');
+    await expect.poll(() => page.locator('[data-testid=progress]').count(), { timeout: 60_000 }).toBe(0);
+    expect(Number(await conv2.getAttribute('data-corrupted'))).toBe(before);
   });
 
   it('designer: builds a scenario, shows a field error, saves it, runs it; the fault appears in conv2, not conv1', async () => {

@@ -24,6 +24,7 @@ import { hasWeights, readWeights } from '../../../models/io/weights';
 import { loadMnistSplit } from '../../../models/data/mnist';
 import type { Split } from '../../../models/data/dataset';
 import { MODELS } from '../../../models/registry';
+import { parseProtection } from '../../../models/protections/spec';
 import { validateScenario } from '../../../scenarios/validate';
 import { runScenario } from '../../../scenarios/driver';
 import { checkMemoryCap, MEMORY_CAP_ENV, parseMemoryCapMb } from '../../../sim/engine/memoryEstimate';
@@ -60,6 +61,30 @@ export function networkOf(id: string): { net: Network; trained: boolean } {
   } else entry = { net: materialize(arch), trained: false };
   networks.set(id, entry);
   return entry;
+}
+
+const protectedNets = new Map<string, Network>();
+
+/**
+ * The network `sim.run` simulates for (model, protection): the model's network for `relu`, else the
+ * committed protected weights via models/protections loadProtected (imported lazily: it pulls in
+ * tfjs). Only network-level protections (bounds, weight transforms) are accepted.
+ */
+export async function protectedNetworkOf(model: string, protection: string): Promise<{ net: Network; trained: boolean; protection: string }> {
+  const base = networkOf(model);
+  const sp = parseProtection(protection);
+  if (!sp.ok) throw new Error(sp.reason);
+  const id = sp.value.id;
+  if (id === 'relu') return { ...base, protection: id };
+  if (sp.value.ecc || sp.value.ptq || sp.value.qat || sp.value.saq) throw new Error(`protection: "${id}" acts on the fault model or int8 formats, which sim.run does not model; expected one of the ids listed by catalog.protections`);
+  const key = `${model}+${id}`;
+  const hit = protectedNets.get(key);
+  if (hit) return { net: hit, trained: base.trained, protection: id };
+  const { loadProtected } = await import('../../../models/protections/io');
+  const r = loadProtected(model, id, base.net);
+  if (!r.ok) throw new Error(r.reason);
+  protectedNets.set(key, r.value.net);
+  return { net: r.value.net, trained: base.trained, protection: id };
 }
 
 function datasetOf(model: string): string {
@@ -135,8 +160,8 @@ export async function run(req: z.output<typeof RunRequest>, runId: string, progr
   const t0 = Date.now();
   const total = 5;
   const spec = specOf(req.array);
-  progress(0, total, 'loading model');
-  const { net, trained } = networkOf(req.model);
+  progress(0, total, req.protection === 'relu' ? 'loading model' : `loading model (${req.protection})`);
+  const { net, trained, protection } = await protectedNetworkOf(req.model, req.protection);
   const cap = parseMemoryCapMb(process.env[MEMORY_CAP_ENV]);
   if (!cap.ok) throw new Error(cap.reason);
   const mem = checkMemoryCap(net, req.images, cap.value, { format: spec.format });
@@ -188,7 +213,7 @@ export async function run(req: z.output<typeof RunRequest>, runId: string, progr
   });
   const inSize = net.input.h * net.input.w * net.input.c;
   const reply: z.input<typeof RunResponse> = {
-    runId, model: req.model, trained, rows: spec.rows, cols: spec.cols, dataflow: spec.dataflow, format: fmtName(spec),
+    runId, model: req.model, protection, trained, rows: spec.rows, cols: spec.cols, dataflow: spec.dataflow, format: fmtName(spec),
     images: req.images, viewImage: v, inferenceCycles: plan.inferenceCycles, totalCycles: faulty.cycles.total, seed: sr.value.seed,
     trace: sr.value.trace.map((t) => ({ cycle: t.cycle, state: t.state })),
     faults: faulty.faults.slice(0, MAX_FAULTS_SHOWN).map((f, i) => ({

@@ -32,6 +32,8 @@ export const session = $state({
   scenarioLabel: '',
   images: 1,
   firstImage: 0,
+  /** Protection id applied by sim.run ("relu" = none; choices from catalog.protections). */
+  protection: 'relu',
   run: null as RunResult | null,
   /** Test-set index of the first image of `run`. */
   runFirstImage: 0,
@@ -75,6 +77,7 @@ export async function runScenario(): Promise<boolean> {
       'sim.run',
       {
         model: session.model, array: { ...session.array }, images: session.images, firstImage: session.firstImage, viewImage: 0,
+        protection: session.protection,
         scenario: { text: session.scenarioText, file: `${session.scenarioLabel || 'scenario'}.json` },
       },
       { id },
