@@ -157,21 +157,28 @@ describe('GUI against the real simulator', () => {
   it('comparison view: runs a small campaign; one accuracy curve per protection; CSV export; cancel', async () => {
     await page.locator('a[data-view=comparison]').click();
     await expect.poll(() => page.locator('[data-testid=campaign-file] option').count()).toBeGreaterThan(0);
-    await page.locator('[data-testid=campaign-file]').selectOption('smoke');
+    await page.locator('[data-testid=campaign-file]').selectOption('gui-protections');
     await page.locator('[data-testid=campaign-trials]').fill('2');
     await page.locator('[data-testid=campaign-images]').fill('8');
     await page.locator('[data-testid=campaign-run]').click();
     await expect.poll(() => page.locator('[data-testid=acc-chart] svg').count(), { timeout: 90_000 }).toBeGreaterThan(0);
-    const campaign = JSON.parse(readFileSync(join(root, 'campaigns', 'smoke.json'), 'utf8')) as { protections: string[] };
+    const campaign = JSON.parse(readFileSync(join(root, 'campaigns', 'gui-protections.json'), 'utf8')) as { protections: string[]; faults: { ber: number[] } };
+    expect(campaign.protections.length).toBeGreaterThan(2);
     const curves = page.locator('[data-testid=acc-chart] g[aria-label=line] path');
     expect(await curves.count()).toBe(campaign.protections.length);
+    // The overhead table has one row per protection and stays inside its card at 1280 px.
+    const rows = page.locator('[data-testid=overhead] tbody tr');
+    expect(await rows.count()).toBe(campaign.protections.length);
+    const card = (await page.locator('[data-testid=overhead]').locator('xpath=ancestor::section[1]').boundingBox())!;
+    const wrap = (await page.locator('[data-testid=overhead]').locator('xpath=..').boundingBox())!;
+    expect(wrap.x + wrap.width).toBeLessThanOrEqual(card.x + card.width + 0.5);
     expect(await page.locator('[data-testid=sdc-chart] g[aria-label=bar] rect').count()).toBeGreaterThan(0);
     const dl = page.waitForEvent('download');
     await page.locator('[data-testid=export-csv]').click();
     const file = await dl;
     const text = readFileSync((await file.path())!, 'utf8');
     expect(text.split('\n')[0]).toMatch(/^model,protection,format,fault/);
-    expect(text.trim().split('\n').length).toBe(1 + 2);
+    expect(text.trim().split('\n').length).toBe(1 + campaign.protections.length * campaign.faults.ber.length);
     await page.screenshot({ path: join(shots, 'gui-comparison.png'), fullPage: true });
     // A long campaign is cancelled from the GUI within a second.
     await page.locator('[data-testid=campaign-trials]').fill('100');
