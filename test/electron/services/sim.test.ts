@@ -68,8 +68,15 @@ describe('sim.* channels (worker thread)', () => {
     const bad = await call('sim.run', { model: 'lenet5', scenario: { text: '{"name":1}' }, array });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.message).toMatch(/scenario/);
-    const p = call('sim.run', { model: 'lenet5', scenario: { text: text('dead-pe-column.json') }, array, images: 16 }, 'long');
-    await new Promise((r) => setTimeout(r, 300));
+    pushes.length = 0;
+    const p = call('sim.run', { model: 'vgg_mnist', scenario: { text: text('dead-pe-column.json') }, array, images: 16 }, 'long');
+    // Cancel while the job is known to be running: at its first progress push (stage 1 of 4),
+    // not after a fixed delay that a fast machine can outrun.
+    const started = Date.now();
+    while (!pushes.some((e) => (e.payload as { id?: string }).id === 'long')) {
+      expect(Date.now() - started, 'no progress push from the running job').toBeLessThan(60_000);
+      await new Promise((r) => setTimeout(r, 2));
+    }
     const t0 = Date.now();
     conn.cancel('long');
     const res = await p;
