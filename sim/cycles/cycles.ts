@@ -40,7 +40,8 @@ export interface LayerCycles {
   readonly mappingEfficiency: number;
   /** Mean over folds of used PE-cycles / (R*C*fold cycles), 0..1 (SCALE-Sim "Compute Util %" / 100). */
   readonly computeUtilization: number;
-  /** macs / (totalCycles * R * C), 0..1 (SCALE-Sim "Overall Util %" / 100). */
+  /** macs / (totalCycles * R * C) (SCALE-Sim "Overall Util %" / 100). Because SCALE-Sim counts Total Cycles
+   * from 0 (duration - 1), a layer of a few cycles can report more than 1; on the duration it is <= 1. */
   readonly overallUtilization: number;
   /** SRAM reads/writes per buffer (words), as SCALE-Sim counts them. */
   readonly sram: SramCounts;

@@ -110,13 +110,23 @@ const arbArray = fc.record({
 });
 
 describe('properties (fast-check)', () => {
-  it('utilizations are in (0, 1]', () => {
+  it('utilizations are in (0, 1]; SCALE-Sim overall utilization only exceeds 1 by its count-from-0 factor', () => {
     fc.assert(
       fc.property(arbGemm, arbArray, (gemm, array) => {
         const c = layerCycles({ name: 'x', gemm }, array);
-        return [c.mappingEfficiency, c.computeUtilization, c.overallUtilization].every((u) => u > 0 && u <= 1);
+        // SCALE-Sim divides by Total Cycles = duration - 1, so a very short layer can report > 100%
+        // (e.g. M=1, K=1, N=2 on a 1x1 os array: 2 MACs over "1" cycle). On the real duration it is <= 1.
+        const onDuration = (c.overallUtilization * Math.max(c.totalCycles, 1)) / c.durationCycles;
+        return [c.mappingEfficiency, c.computeUtilization, onDuration].every((u) => u > 0 && u <= 1 + 1e-12);
       }),
     );
+  });
+  it('reports SCALE-Sim overall utilization above 100% for a 2-cycle layer, as SCALE-Sim does', () => {
+    const c = layerCycles({ name: 'tiny', gemm: { M: 1, K: 1, N: 2 } }, { rows: 1, cols: 1, dataflow: 'os' });
+    // os: Sr=M=1, Sc=N=2, T=K=1 -> 2 folds of R+C+T-2 = 1 cycle; Total Cycles = 2 - 1 = 1; 2 MACs / (1 x 1 PE).
+    expect(c.durationCycles).toBe(2);
+    expect(c.totalCycles).toBe(1);
+    expect(c.overallUtilization).toBe(2);
   });
   it('cycles are monotone in every GEMM dimension', () => {
     fc.assert(
