@@ -183,7 +183,11 @@ export const InspectResponse = z.strictObject({
   /** Where the cycle falls (inference/layer/fold), or a note when idle. */
   where: z.string(),
   /** Values held: label, golden and faulty value (null = not modeled here), and a note. */
-  values: z.array(z.strictObject({ label: z.string(), golden: z.number().nullable(), faulty: z.number().nullable(), note: z.string() })),
+  values: z.array(z.strictObject({
+    label: z.string(), golden: z.number().nullable(), faulty: z.number().nullable(), note: z.string(),
+    /** Register rows: bit positions (0 = LSB) where the faulty register word differs from the golden one. */
+    diffBits: z.array(z.number().int().min(0).max(31)).optional(),
+  })),
   /** Faults on this PE / word over the run, with their windows (cycles). */
   history: z.array(z.strictObject({ start: z.number(), end: z.number().nullable(), text: z.string(), activeNow: z.boolean() })),
 });

@@ -1,8 +1,8 @@
 /**
  * `sim.inspect`: what one PE or one SRAM word of a finished run holds at a cycle, golden and faulty,
  * plus the faults that sit on it over the run. Values come from the kept golden run and the faulty
- * engine's outputs; register contents follow the weight-stationary mapping (PE (i,j) holds
- * W[rowStart+i][colStart+j] during a fold). For os/is the stationary operand is named, not valued.
+ * engine's outputs; PE register contents (input, weight, psum) for every dataflow come from
+ * inspectRegs.ts (the MAC the schedule puts on the PE at that cycle, replayed in array order).
  */
 import type { z } from 'zod';
 import { locateCycle } from '../../../sim/engine/timeline';
@@ -12,6 +12,7 @@ import { decode, encode } from '../../../sim/format/format';
 import type { NumericFormat } from '../../../sim/types';
 import type { InspectRequest, InspectResponse } from '../../../ipc/sim-schemas';
 import type { KeptRun } from './pipeline';
+import { peRegisters } from './inspectRegs';
 
 type Reply = z.input<typeof InspectResponse>;
 type Value = Reply['values'][number];
@@ -47,16 +48,16 @@ export function inspect(kept: KeptRun, req: z.output<typeof InspectRequest>): Re
       const fold = lr.folds[loc.fold];
       const gl = golden.layers[loc.layer];
       const used = t.row < fold.rowsUsed && t.col < fold.colsUsed;
-      if (!used) values.push({ label: 'mapping', golden: null, faulty: null, note: 'PE idle in this fold (outside the mapped rows/cols)' });
-      else if (spec.dataflow === 'ws' && gl.weights && lr.gemm) {
+      const regs = peRegisters(kept, loc, t.row, t.col);
+      if (used && regs[1].golden === null && spec.dataflow === 'ws' && gl.weights && lr.gemm && lr.df && loc.foldCycle >= lr.df.geometry.R) {
+        // idle between MACs, but the stationary weight stays in place for the whole fold
         const k = fold.rowStart + t.row;
         const n = fold.colStart + t.col;
         const g = gl.weights[k * lr.gemm.N + n];
         const regFaults = mine.filter((f) => f.target === 'pe.weight');
-        values.push({ label: `weight register W[${k}][${n}]`, golden: g, faulty: corrupt(gl.formats.weight, g, regFaults, req.cycle), note: regFaults.some((f) => active(f, req.cycle)) ? 'a pe.weight fault is active' : '' });
-      } else {
-        values.push({ label: `stationary operand (${spec.dataflow})`, golden: null, faulty: null, note: `Sr index ${fold.rowStart + t.row}, Sc index ${fold.colStart + t.col}; values are shown for ws only` });
+        regs[1] = { label: `weight register W[${k}][${n}] (stationary)`, golden: g, faulty: corrupt(gl.formats.weight, g, regFaults, req.cycle), note: regFaults.some((f) => active(f, req.cycle)) ? 'no MAC at this cycle; a pe.weight fault is active' : 'no MAC at this cycle' };
       }
+      values.push(...regs);
     }
     return {
       title: `PE (${t.row}, ${t.col})`, where, values,
