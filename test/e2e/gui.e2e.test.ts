@@ -69,6 +69,10 @@ describe('GUI against the real simulator', () => {
     await expect.poll(() => page.locator('[data-testid=inspector] h3').textContent()).toBe('PE (3, 5)');
     await expect.poll(() => page.locator('[data-testid=inspector] li').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=inspector] li').first().textContent()).toMatch(/stuckAt1 on pe\.psum PE \(3, 5\)/);
+    // cycle 200 is a MAC of PE (3, 5) in conv1's first fold: three valued registers, psum bit 30 differs
+    await expect.poll(() => page.locator('[data-testid=inspector] tbody').textContent()).toMatch(/psum register out\(\d+, 5\)/);
+    expect(await page.locator('[data-testid=inspector] tbody').textContent()).toMatch(/input register x\[\d+\]\[3\].*weight register w\[3\]\[5\]/s);
+    expect(await page.locator('[data-testid=inspect-diffbits]').allTextContents()).toContainEqual(expect.stringMatching(/\b30\b/));
     await page.screenshot({ path: join(shots, 'gui-accelerator.png'), fullPage: true });
   });
 
