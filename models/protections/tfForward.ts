@@ -51,7 +51,7 @@ export function tfTransform(t: WeightTransform | undefined, w: tf.Tensor): tf.Te
   }
 }
 
-/** Bound tensor of an activation: scalar or per-channel [C]. */
+/** Bound tensor of an activation: scalar, per-channel [C] or per-element [H*W*C] (flat NHWC). */
 function boundTensor(b: number | Float32Array): tf.Tensor {
   return typeof b === 'number' ? tf.scalar(b) : tf.tensor1d(Float32Array.from(b));
 }
@@ -105,6 +105,17 @@ export class TfNetwork {
     });
   }
 
+  /** Bound of layer i shaped to broadcast over x [n, ...]: a per-element bound [H*W*C] is
+   * reshaped to one image's shape; scalars and per-channel [C] broadcast as they are. */
+  private boundFor(i: number, x: tf.Tensor): tf.Tensor {
+    const b = this.bounds[i]!;
+    const c = x.shape[x.rank - 1]!;
+    if (b.rank === 0 || b.size === c) return b;
+    const per = x.size / x.shape[0]!;
+    if (b.size !== per) throw new Error(`layer ${i}: expected ${c} per-channel or ${per} per-element bounds, found ${b.size}`);
+    return tf.reshape(b, x.shape.slice(1));
+  }
+
   private act(i: number, a: Activation, x: tf.Tensor, mode: BoundMode, last: boolean): tf.Tensor {
     switch (a.kind) {
       case 'linear': return x;
@@ -113,14 +124,14 @@ export class TfNetwork {
       case 'sigmoid': return tf.sigmoid(x);
       case 'softmax': return last ? x : tf.softmax(x);
       case 'clip': {
-        const b = this.bounds[i]!;
+        const b = this.boundFor(i, x);
         const r = tf.relu(x);
         if (mode === 'hard') return tf.minimum(r, b);
         // smooth min(relu(x), b) = b - softplus(k (b - relu(x))) / k
         return tf.sub(b, tf.div(tf.softplus(tf.mul(this.k, tf.sub(b, r))), this.k));
       }
       case 'clipZero': {
-        const b = this.bounds[i]!;
+        const b = this.boundFor(i, x);
         const r = tf.relu(x);
         if (mode === 'hard') return tf.where(tf.greater(x, b), tf.zerosLike(r), r);
         return tf.mul(r, tf.sigmoid(tf.mul(this.k, tf.sub(b, x))));
@@ -199,7 +210,7 @@ export class TfNetwork {
     return b ? Float32Array.from(b.dataSync() as Float32Array) : null;
   }
 
-  /** Current bound of layer i: a number (layer-wise) or per-channel array. */
+  /** Current bound of layer i: a number (layer-wise), per-channel or per-element (NHWC) array. */
   readBound(i: number): number | Float32Array {
     const b = this.bounds[i]!;
     const v = b.dataSync() as Float32Array;

@@ -21,7 +21,7 @@ function tfActivation(a: Activation): TfAct {
 function applyActivation(a: Activation, y: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
   if (a.kind === 'linear') return y;
   if (a.kind === 'clip') {
-    if (typeof a.bound !== 'number') throw new Error(`${name}: per-neuron clip bounds have no tfjs layer here (see models/protections)`);
+    if (typeof a.bound !== 'number') throw new Error(`${name}: per-channel / per-element clip bounds have no tfjs layer here (use models/protections/tfForward.ts)`);
     return tf.layers.reLU({ maxValue: a.bound, name: `${name}__act` }).apply(y) as tf.SymbolicTensor;
   }
   if (a.kind === 'clipZero') throw new Error(`${name}: activation 'clipZero' has no tfjs layer here (see models/protections)`);

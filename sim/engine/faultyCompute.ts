@@ -183,9 +183,10 @@ export function preActivation(lc: LayerCompute, a: number, n: number): number {
   return lc.acc.toOutput(withBias);
 }
 
-/** Activation + rounding to the format of one pre-activation value (not softmax). */
-export function finishValue(lc: LayerCompute, pre: number, n: number): number {
-  return quantize(lc.formats.output, activateValue(lc.layer.activation, pre, n));
+/** Activation + rounding to the format of one pre-activation value (not softmax); `idx` = m*N + n,
+ * the output's element index inside one image (per-element bounds; per-channel read idx % N). */
+export function finishValue(lc: LayerCompute, pre: number, idx: number): number {
+  return quantize(lc.formats.output, activateValue(lc.layer.activation, pre, idx));
 }
 
 /** Applies 'out' mods (stored output word faults) to a final output value. */

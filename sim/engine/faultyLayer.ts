@@ -135,8 +135,8 @@ export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Ar
       continue;
     }
     const [aF, aC] = mods && xF === xG ? computeAccPair(lc, xF, opF, m, nn, mods) : [computeAcc(lc, xF, opF, m, nn, mods), computeAcc(lc, xG, opG, m, nn, null)];
-    const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
-    const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
+    const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), idx), mods);
+    const vC = finishValue(lc, preActivation(lc, aC, nn), idx);
     if (!sameBits(vF, vC)) log.push(q, idx, vF);
     else if (!mods) st.maskedDownstream++;
     else if (Object.is(aF, aC)) st.maskedInArray++;

@@ -237,8 +237,8 @@ function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[], xf: Fl
 
 /** Masking rule for one direct output from its faulty and clean accumulators (array order). */
 function settle(lc: LayerCompute, aF: number, aC: number, nn: number, mods: readonly Mod[], idx: number, q: number, log: Changes, st: LayerCounts): void {
-  const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), nn), mods);
-  const vC = finishValue(lc, preActivation(lc, aC, nn), nn);
+  const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), idx), mods);
+  const vC = finishValue(lc, preActivation(lc, aC, nn), idx);
   if (!sameBits(vF, vC)) log.push(q, idx, vF);
   else if (Object.is(aF, aC)) st.maskedInArray++;
   else st.maskedByActivation++;

@@ -29,8 +29,9 @@ export interface LayerOperands {
   inputIndex(m: number): Int32Array;
   /** Bias + accumulator-to-output conversion of channel `j`: the pre-activation value. */
   finishPre(acc: number, j: number): number;
-  /** finishPre, then the activation and rounding to the output format: the stored value. Throws for softmax. */
-  finish(acc: number, j: number): number;
+  /** finishPre, then the activation and rounding to the output format: the stored value of
+   * channel `j` of output row `m` (default 0; needed for per-element bounds). Throws for softmax. */
+  finish(acc: number, j: number, m?: number): number;
 }
 
 /** Operands of array layer `index` of a golden run (failure for vector-unit layers). */
@@ -58,8 +59,8 @@ export function layerOperands(run: GoldenRun, index: number): Result<LayerOperan
       return Int32Array.from({ length: gemm.K }, (_, k) => k);
     },
     finishPre,
-    finish(acc, j) {
-      return quantize(golden.formats.output, activateValue(layer.activation, finishPre(acc, j), j));
+    finish(acc, j, m = 0) {
+      return quantize(golden.formats.output, activateValue(layer.activation, finishPre(acc, j), m * gemm.N + j));
     },
   });
 }
@@ -75,5 +76,5 @@ export function recomputeOutput(ops: LayerOperands, img: number, m: number, j: n
   const N = ops.gemm.N;
   let acc = a.zero;
   for (let k = 0; k < ops.gemm.K; k++) acc = a.mac(acc, a.weightOperand(w[k * N + j]), a.inputOperand(xs[k]));
-  return ops.finish(acc, j);
+  return ops.finish(acc, j, m);
 }

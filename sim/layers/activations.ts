@@ -1,6 +1,8 @@
 /**
  * Activation functions of the activation unit, evaluated in fp32 (every result Math.fround-ed).
- * Per-channel bounds are indexed by channel = element index % channels (NHWC / dense outputs).
+ * Array bounds are per channel (length c) or per element of one image's output (length h*w*c,
+ * NHWC): both are read at (element index within the batch) % bound.length, which is the channel
+ * for per-channel bounds and the position inside the image for per-element bounds.
  * clip: min(max(x, 0), bound) (Ranger/FitAct/ProAct). clipZero: x > bound -> 0, else relu(x).
  * softmax runs over the channel axis of each pixel (max-subtracted, fp64 sum, fp32 result).
  */
@@ -8,23 +10,28 @@ import type { Activation } from './types';
 
 const fround = Math.fround;
 
-function boundOf(bound: number | Float32Array, channel: number): number {
-  return typeof bound === 'number' ? bound : bound[channel];
+function boundOf(bound: number | Float32Array, index: number): number {
+  return typeof bound === 'number' ? bound : bound[index % bound.length];
 }
 
-/** Activation of one value on `channel` (not softmax, which needs the whole vector: throws RangeError). */
-export function activateValue(act: Activation, v: number, channel: number): number {
+/**
+ * Activation of one value (not softmax, which needs the whole vector: throws RangeError).
+ * `index` locates the value for array bounds: its element index inside one image's NHWC output
+ * (m*N + n for output row m, channel n) or inside the batch; a bare channel index is enough
+ * only for per-channel bounds (index % bound.length is what is read).
+ */
+export function activateValue(act: Activation, v: number, index: number): number {
   switch (act.kind) {
     case 'linear':
       return v;
     case 'relu':
       return v > 0 ? v : 0;
     case 'clip': {
-      const b = boundOf(act.bound, channel);
+      const b = boundOf(act.bound, index);
       return v > 0 ? (v < b ? v : fround(b)) : 0;
     }
     case 'clipZero':
-      return v > boundOf(act.bound, channel) ? 0 : v > 0 ? v : 0;
+      return v > boundOf(act.bound, index) ? 0 : v > 0 ? v : 0;
     case 'tanh':
       return fround(Math.tanh(v));
     case 'sigmoid':
@@ -34,7 +41,8 @@ export function activateValue(act: Activation, v: number, channel: number): numb
   }
 }
 
-/** Applies `act` to NHWC data with `channels` channels into `out` (may be `data`); returns `out`. */
+/** Applies `act` to NHWC data (whole images, batch-major) with `channels` channels into `out`
+ * (may be `data`); returns `out`. Array bounds of length c or h*w*c are read at i % bound.length. */
 export function applyActivation(act: Activation, data: Float32Array, channels: number, out: Float32Array = new Float32Array(data.length)): Float32Array {
   if (act.kind === 'softmax') {
     for (let base = 0; base < data.length; base += channels) softmaxInto(data, base, channels, out);
@@ -48,7 +56,7 @@ export function applyActivation(act: Activation, data: Float32Array, channels: n
     for (let i = 0; i < data.length; i++) out[i] = data[i] > 0 ? data[i] : 0;
     return out;
   }
-  for (let i = 0; i < data.length; i++) out[i] = activateValue(act, data[i], i % channels);
+  for (let i = 0; i < data.length; i++) out[i] = activateValue(act, data[i], i);
   return out;
 }
 

@@ -32,10 +32,16 @@ export function shapeSize(s: Shape3): number {
   return s.h * s.w * s.c;
 }
 
-/** Channels a layer's activation bounds are indexed by (conv: outC; dense: outF; others: c). */
-function checkActivation(act: Activation, channels: number, path: string): Result<null> {
-  if ((act.kind === 'clip' || act.kind === 'clipZero') && typeof act.bound !== 'number' && act.bound.length !== channels) {
-    return fail(`${path}.activation.bound: expected a number or ${channels} per-channel bounds, found ${act.bound.length}`, `${path}.activation.bound`);
+/** Array activation bounds must be per channel (length c) or per element of the layer's output
+ * shape `out` (length h*w*c, NHWC); the two coincide when h*w = 1 (dense). */
+function checkActivation(act: Activation, out: Shape3, path: string): Result<null> {
+  if ((act.kind === 'clip' || act.kind === 'clipZero') && typeof act.bound !== 'number') {
+    const n = act.bound.length;
+    const elems = shapeSize(out);
+    if (n !== out.c && n !== elems) {
+      const alt = elems === out.c ? '' : ` or ${elems} per-element bounds (${out.h}x${out.w}x${out.c})`;
+      return fail(`${path}.activation.bound: expected a number, ${out.c} per-channel bounds${alt}, found ${n}`, `${path}.activation.bound`);
+    }
   }
   return ok(null);
 }
@@ -64,7 +70,7 @@ export function layerOutputShape(layer: Layer, inputs: readonly Shape3[], path: 
       const h = slidingOutputSize(s.h, layer.kh, layer.strideH, p.top, p.bottom);
       const w = slidingOutputSize(s.w, layer.kw, layer.strideW, p.left, p.right);
       if (h < 1 || w < 1) return fail(`${path}: kernel ${layer.kh}x${layer.kw} does not fit the padded ${s.h}x${s.w} input`, path);
-      const a = checkActivation(layer.activation, layer.outC, path);
+      const a = checkActivation(layer.activation, { h, w, c: layer.outC }, path);
       return a.ok ? ok({ h, w, c: layer.outC }) : a;
     }
     case 'dense': {
@@ -73,7 +79,7 @@ export function layerOutputShape(layer: Layer, inputs: readonly Shape3[], path: 
       if (shapeSize(s) !== layer.inF) return fail(`${path}.inF: expected the input's ${shapeSize(s)} features (${s.h}x${s.w}x${s.c}), found ${layer.inF}`, `${path}.inF`);
       if (layer.weights.length !== layer.inF * layer.outF) return fail(`${path}.weights: expected inF*outF = ${layer.inF * layer.outF} values, found ${layer.weights.length}`, `${path}.weights`);
       if (layer.bias && layer.bias.length !== layer.outF) return fail(`${path}.bias: expected ${layer.outF} values, found ${layer.bias.length}`, `${path}.bias`);
-      const a = checkActivation(layer.activation, layer.outF, path);
+      const a = checkActivation(layer.activation, { h: 1, w: 1, c: layer.outF }, path);
       return a.ok ? ok({ h: 1, w: 1, c: layer.outF }) : a;
     }
     case 'maxpool':
@@ -94,19 +100,19 @@ export function layerOutputShape(layer: Layer, inputs: readonly Shape3[], path: 
       if (layer.scale.length !== s.c || layer.shift.length !== s.c) {
         return fail(`${path}.scale: expected ${s.c} per-channel values for scale and shift, found ${layer.scale.length} and ${layer.shift.length}`, `${path}.scale`);
       }
-      const a = checkActivation(layer.activation, s.c, path);
+      const a = checkActivation(layer.activation, s, path);
       return a.ok ? ok(s) : a;
     }
     case 'add': {
       const t = inputs[1];
       if (t.h !== s.h || t.w !== s.w || t.c !== s.c) return fail(`${path}.inputs: expected two inputs of equal shape, found ${s.h}x${s.w}x${s.c} and ${t.h}x${t.w}x${t.c}`, `${path}.inputs`);
-      const a = checkActivation(layer.activation, s.c, path);
+      const a = checkActivation(layer.activation, s, path);
       return a.ok ? ok(s) : a;
     }
     case 'flatten':
       return ok({ h: 1, w: 1, c: shapeSize(s) });
     case 'activation': {
-      const a = checkActivation(layer.activation, s.c, path);
+      const a = checkActivation(layer.activation, s, path);
       return a.ok ? ok(s) : a;
     }
   }

@@ -6,7 +6,8 @@
  */
 
 /** Activation applied in the activation unit after a layer's GEMM (+bias). Bounds are per layer
- * (a single number) or per neuron (one per output channel for conv, per unit for dense). */
+ * (a single number), per channel (a Float32Array of length c: one per output channel for conv, per
+ * unit for dense) or per element (length h*w*c: one per neuron of one image's NHWC output). */
 export type Activation =
   | { readonly kind: 'linear' }
   | { readonly kind: 'relu' }

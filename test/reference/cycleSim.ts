@@ -140,14 +140,15 @@ class LayerSim {
   private xOperand(word: number): number {
     return this.acc.inputOperand(decode(this.spec.format, word));
   }
-  private post(a: number, n: number): number {
+  /** Stored value of output (m, n) from its accumulator; the activation reads bounds at e = m*N + n. */
+  private post(a: number, n: number, e: number): number {
     const b = this.layer.bias ? this.acc.add(a, this.acc.biasOperand(this.layer.bias[n])) : a;
-    return quantize(this.spec.format, activateValue(this.layer.activation, this.acc.toOutput(b), n));
+    return quantize(this.spec.format, activateValue(this.layer.activation, this.acc.toOutput(b), e));
   }
   private drain(m: number, n: number, a: number, abs: number): void {
     const e = m * this.g.N + n;
     const ad = this.addr('ofmapSram', e);
-    this.srams.oS.words[ad] = encode(this.spec.format, this.post(a, n));
+    this.srams.oS.words[ad] = encode(this.spec.format, this.post(a, n, e));
     if (isTiled(this.layout, 'ofmapSram', this.run.index)) this.pending.push(e, ad);
     void abs;
   }

@@ -13,6 +13,17 @@ describe('activations', () => {
     expect(activateValue({ kind: 'clip', bound: 1 }, 3, 0)).toBe(1);
   });
 
+  it('clip and clipZero use per-element bounds (h*w*c of one image) on every image of a batch', () => {
+    // 2 images of 1x2x2 (h*w*c = 4): bounds per element, repeated for each image
+    const data = new Float32Array([-1, 0.7, 3, 0.4, 1.2, 5, 0.2, 9]);
+    const bound = new Float32Array([0.5, 1, 2, 0.3]);
+    expect([...applyActivation({ kind: 'clip', bound }, data, 2)]).toEqual([0, Math.fround(0.7), 2, Math.fround(0.3), Math.fround(0.5), 1, Math.fround(0.2), Math.fround(0.3)]);
+    expect([...applyActivation({ kind: 'clipZero', bound }, data, 2)]).toEqual([0, Math.fround(0.7), 0, 0, 0, 0, Math.fround(0.2), 0]);
+    // activateValue reads the element index modulo the bound length
+    expect(activateValue({ kind: 'clip', bound }, 3, 7)).toBe(Math.fround(0.3));
+    expect(activateValue({ kind: 'clip', bound }, 3, 2)).toBe(2);
+  });
+
   it('softmax sums to 1 per pixel and preserves the argmax', () => {
     fc.assert(
       fc.property(fc.float32Array({ minLength: 12, maxLength: 12, noNaN: true, noDefaultInfinity: true, min: -50, max: 50 }), (d) => {

@@ -44,5 +44,8 @@ describe('shape inference', () => {
     const bound: Network = { name: 'b', input: { h: 4, w: 4, c: 1 }, layers: [conv(r, 'k', 3, 3, 1, 2, 1, pad(1), { kind: 'clip', bound: new Float32Array(3) })] };
     const bres = inferShapes(bound);
     expect(!bres.ok && bres.path).toBe('layers[0].activation.bound');
+    expect(!bres.ok && bres.reason).toMatch(/expected a number, 2 per-channel bounds or 32 per-element bounds \(4x4x2\), found 3/);
+    const perElement: Network = { ...bound, layers: [conv(r, 'k', 3, 3, 1, 2, 1, pad(1), { kind: 'clip', bound: new Float32Array(4 * 4 * 2) })] };
+    expect(inferShapes(perElement).ok).toBe(true);
   });
 });
