@@ -1,8 +1,8 @@
 /**
  * Learned activation bounds with the weights frozen:
- * - FitAct: neuron-wise bounds (one per output channel of a conv, per unit of a dense layer: the
- *   finest granularity the simulator's activation unit stores), all trained at once, starting from
- *   the profiled per-channel max; smooth bounded ReLU while training, hard `clip` at inference;
+ * - FitAct: neuron-wise bounds (one per element of a conv layer's output feature map, h*w*c, and
+ *   one per unit of a dense layer), all trained at once, starting from the profiled per-element
+ *   max; smooth bounded ReLU while training, hard `clip` at inference;
  *   loss = cross-entropy + reg * mean((bound / initial)^2) pushing bounds down.
  * - ProAct: layer-wise bounds everywhere except the last bounded layer (neuron-wise), trained
  *   progressively one layer at a time from the last to the first with distillation from the
@@ -65,9 +65,9 @@ function trainBounds(net: Network, layers: readonly number[], ds: Dataset, o: Bo
   }
 }
 
-/** FitAct: neuron-wise bounds post-trained with weights frozen. Returns the protected network. */
+/** FitAct: neuron-wise (per-element) bounds post-trained with weights frozen. Returns the protected network. */
 export function fitact(net: Network, profile: readonly LayerProfile[], ds: Dataset, o: BoundTrainOptions = DEFAULT_BOUND_TRAIN): Network {
-  const start = new Map<number, Bound>(profile.map((p) => [p.index, p.channelMax.map((v) => Math.max(v, floorOf(p)))]));
+  const start = new Map<number, Bound>(profile.map((p) => [p.index, p.elementMax.map((v) => Math.max(v, floorOf(p)))]));
   const floors = new Map(profile.map((p) => [p.index, floorOf(p)]));
   const trained = trainBounds(withBounds(unbounded(net), start, 'clip'), profile.map((p) => p.index), ds, o,
     (tfn, x, y) => crossEntropy(tfn.forward(x, 'smooth'), y), floors);

@@ -1,6 +1,6 @@
 /**
  * Overhead report of a protection on a modeled accelerator:
- * - extra parameters: stored bounds (a layer-wise bound is 1, a neuron-wise bound one per channel/unit);
+ * - extra parameters: stored bounds (a layer-wise bound is 1, an array bound one per channel, unit or element);
  * - extra bytes: bounds in the weight word format, plus SEC-DED check bits over every weight and
  *   bound word when `ecc` is on;
  * - extra cycles per inference (modeled, the array's compute cycles are unchanged):

@@ -18,6 +18,8 @@ export interface LayerProfile {
   readonly max: number;
   /** Largest activation per output channel (conv) or unit (dense). */
   readonly channelMax: Float32Array;
+  /** Largest activation per element of one image's output (h*w*c, NHWC; dense: = channelMax). */
+  readonly elementMax: Float32Array;
 }
 
 /** True when the layer's activation is relu-like (a candidate for bounding). */
@@ -36,7 +38,8 @@ export function unbounded(net: Network): Network {
 export function profileActivations(net: Network, ds: Dataset, batch = 200): LayerProfile[] {
   const base = unbounded(net);
   const idx = base.layers.map((l, i) => (isBoundable(l) ? i : -1)).filter((i) => i >= 0);
-  const maxes = idx.map(() => null as Float32Array | null);
+  const chans = idx.map(() => 1);
+  const elems = idx.map(() => null as Float32Array | null);
   const tfn = new TfNetwork(base);
   const sz = imageSize(ds.shape);
   try {
@@ -44,11 +47,15 @@ export function profileActivations(net: Network, ds: Dataset, batch = 200): Laye
       const n = Math.min(batch, ds.n - s);
       const ch = tf.tidy(() => {
         const outs = tfn.forwardLayers(tf.tensor4d(ds.images.subarray(s * sz, (s + n) * sz), [n, ds.shape.h, ds.shape.w, ds.shape.c]));
-        return idx.map((i) => { const o = outs[i]!; return tf.max(tf.reshape(o, [-1, o.shape[o.rank - 1]!]), 0); });
+        return idx.map((i, k) => {
+          const o = outs[i]!;
+          chans[k] = o.shape[o.rank - 1]!;
+          return tf.max(tf.reshape(o, [o.shape[0]!, -1]), 0);
+        });
       });
       ch.forEach((t, k) => {
         const v = t.dataSync() as Float32Array;
-        const m = maxes[k] ?? (maxes[k] = new Float32Array(v.length));
+        const m = elems[k] ?? (elems[k] = new Float32Array(v.length));
         for (let j = 0; j < v.length; j++) if (v[j]! > m[j]!) m[j] = v[j]!;
         t.dispose();
       });
@@ -57,7 +64,10 @@ export function profileActivations(net: Network, ds: Dataset, batch = 200): Laye
     tfn.dispose();
   }
   return idx.map((i, k) => {
-    const channelMax = maxes[k]!;
-    return { index: i, name: base.layers[i]!.name, max: channelMax.reduce((a, b) => (b > a ? b : a), 0), channelMax };
+    const elementMax = elems[k]!;
+    const c = chans[k]!;
+    const channelMax = new Float32Array(c);
+    for (let j = 0; j < elementMax.length; j++) if (elementMax[j]! > channelMax[j % c]!) channelMax[j % c] = elementMax[j]!;
+    return { index: i, name: base.layers[i]!.name, max: channelMax.reduce((a, b) => (b > a ? b : a), 0), channelMax, elementMax };
   });
 }

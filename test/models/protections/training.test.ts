@@ -63,23 +63,36 @@ describe('tf forward of protections agrees with the simulator', () => {
     if (!sim.ok) throw new Error(sim.reason);
     sim.value.output.forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
   });
+  it('per-element clip bounds (h*w*c of the conv output) in hard mode', () => {
+    const p = profileActivations(net, ds);
+    expect(p[0]!.elementMax.length).toBe(6 * 6 * 4);
+    // channelMax is the max of elementMax over positions
+    for (let c = 0; c < 4; c++) expect(p[0]!.channelMax[c]).toBe(Math.max(...p[0]!.elementMax.filter((_, e) => e % 4 === c)));
+    const bounded: Network = { ...net, layers: net.layers.map((l, i) => (i === 0 ? { ...l, activation: { kind: 'clip', bound: p[0]!.elementMax.map((v, e) => v * (0.4 + 0.5 * ((e * 7) % 5) / 4)) } } : l)) as Network['layers'] };
+    const t = new TfNetwork(bounded);
+    const logits = logitsOf(t, ds);
+    t.dispose();
+    const sim = runGolden({ ...bounded, layers: bounded.layers.map((l, i) => (i === 4 && l.kind === 'dense' ? { ...l, activation: { kind: 'linear' } } : l)) }, ds.images, { format: FP32 }, createJsKernel());
+    if (!sim.ok) throw new Error(sim.reason);
+    sim.value.output.forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
+  });
 });
 
 describe('bound training', () => {
   const profile = (): ReturnType<typeof profileActivations> => profileActivations(net, ds);
   const o = { steps: 30, batch: 32, relLr: 0.05, reg: 0.5, seed: 3 };
-  it('fitact learns one bound per neuron, below the profiled max under the regulariser', () => {
+  it('fitact learns one bound per neuron (conv: per output element), below the profiled max under the regulariser', () => {
     const p = profile();
     const f = fitact(net, p, ds, o);
     const b = boundsOf(f);
     expect([...b.keys()]).toEqual([0, 3]);
     const b0 = b.get(0) as Float32Array;
     expect(b0).toBeInstanceOf(Float32Array);
-    expect(b0.length).toBe(4);
+    expect(b0.length).toBe(6 * 6 * 4);
     expect((b.get(3) as Float32Array).length).toBe(8);
-    expect(boundCount(f)).toBe(12);
+    expect(boundCount(f)).toBe(6 * 6 * 4 + 8);
     const sumTrained = b0.reduce((a, v) => a + v, 0);
-    const sumProfiled = p[0]!.channelMax.reduce((a, v) => a + v, 0);
+    const sumProfiled = p[0]!.elementMax.reduce((a, v) => a + Math.max(v, Math.max(1e-3, p[0]!.max * 1e-3)), 0);
     expect(sumTrained).toBeLessThan(sumProfiled);
   });
   it('proact: layer-wise bounds except neuron-wise in the last bounded layer, each step logged and gated by the tolerance', () => {
@@ -97,10 +110,10 @@ describe('bound training', () => {
     const p = profile();
     const fa = overheadOf(fitact(net, p, ds, { ...o, steps: 1 }), prot('fitact'), spec.value);
     const pa = overheadOf(proact(net, p, ds, val, { ...o, steps: 1 }).net, prot('proact'), spec.value);
-    expect(fa.extraParams).toBe(12);
+    expect(fa.extraParams).toBe(6 * 6 * 4 + 8);
     expect(pa.extraParams).toBe(9);
-    expect(fa.extraBytes).toBe(48);
-    expect(fa.extraCycles).toBe(Math.ceil(4 / 4) + Math.ceil(8 / 4));
+    expect(fa.extraBytes).toBe((6 * 6 * 4 + 8) * 4);
+    expect(fa.extraCycles).toBe(Math.ceil(144 / 4) + Math.ceil(8 / 4));
     const e = overheadOf(net, prot('ecc'), spec.value);
     expect(e.extraParams).toBe(0);
     expect(e.extraBytes).toBe(Math.ceil((36 + 288 + 24) * 7 / 8));
