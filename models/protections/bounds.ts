@@ -5,7 +5,7 @@
 import type { Activation, Layer, Network } from '../../sim/layers/types';
 import type { LayerProfile } from './profile';
 
-/** Bound of one layer: layer-wise number or per-channel array. */
+/** Bound of one layer: layer-wise number, per-channel or per-element (h*w*c, NHWC) array. */
 export type Bound = number | Float32Array;
 
 /** Returns a copy of `net` where each layer index in `bounds` gets `kind` with that bound. */

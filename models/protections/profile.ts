@@ -1,5 +1,5 @@
 /**
- * Activation profiling: per layer, the largest activation value (and per channel) seen on
+ * Activation profiling: per layer, the largest activation value (per channel and per output element) seen on
  * profiling data, for every layer whose activation is ReLU-like (relu, clip, clipZero). These are
  * the layers the activation protections bound. Values are post-activation of the unbounded
  * (relu) network, i.e. max(0, pre-activation).

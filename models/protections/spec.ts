@@ -84,7 +84,7 @@ export const PROTECTION_CATALOGUE: readonly ProtectionInfo[] = [
   { id: 'relu', offline: false, description: 'No protection (plain ReLU).' },
   { id: 'ranger', offline: false, description: 'Ranger: per-layer activation bound = max seen on profiling data, values saturate at it.' },
   { id: 'clipact', offline: true, description: 'Clip-Act: per-layer threshold from a fault-injection search (accuracy-vs-BER area), values above it set to 0.' },
-  { id: 'fitact', offline: true, description: 'FitAct: neuron-wise (per channel / unit) bounds post-trained with weights frozen.' },
+  { id: 'fitact', offline: true, description: 'FitAct: neuron-wise bounds (conv: per output element h*w*c, dense: per unit) post-trained with weights frozen.' },
   { id: 'proact', offline: true, description: 'ProAct: layer-wise bounds, neuron-wise in the last layer, trained progressively last to first with distillation.' },
   { id: 'saf', offline: true, description: 'Saturated weights: raw weights stored, tanh applied when read (saf-arctan, saf-softsign: other functions); fine-tuned.' },
   { id: 'ptq', offline: false, description: 'int8 with per-layer Qm.n from post-training quantization (int8 points only).' },
