@@ -10,16 +10,7 @@ import { tfjsWasmDir } from '../../cli/wasm-path';
 import { measure } from '../measure';
 import type { BenchRow, BenchSection } from '../types';
 import { loadLenet } from './_lenet';
-
-function seeded(len: number, seed: number): Float32Array {
-  const a = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 4294967296 - 0.5;
-  }
-  return a;
-}
+import { seeded } from '../../sim/kernels/select';
 
 /** Rows of section (d). `batch` images for the batched shapes. */
 export async function kernelRows(batch = 1000, runs = 5): Promise<BenchRow[]> {

@@ -57,7 +57,8 @@ export async function createKernel(name: KernelBackendName, opts: KernelOptions 
   }
 }
 
-function seeded(len: number, seed: number): Float32Array {
+/** Deterministic operand of `len` values in [-0.5, 0.5) from a 32-bit LCG (kernel checks and benchmarks). */
+export function seeded(len: number, seed: number): Float32Array {
   const a = new Float32Array(len);
   let s = seed >>> 0;
   for (let i = 0; i < len; i++) {
