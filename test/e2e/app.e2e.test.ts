@@ -12,7 +12,7 @@ import { startWebShell, type WebShell } from '../../electron/web/server';
 import { appRootFrom, rendererDirOf, scenariosDirOf } from '../../electron/services/paths';
 import { listModels } from '../../models/registry';
 import { listScenarios } from '../../scenarios/io/catalog';
-import { launchChromium } from './browser';
+import { launchChromium, watchedPage } from './browser';
 
 const root = appRootFrom(new URL('./x', import.meta.url).href);
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -29,12 +29,7 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   shell = await startWebShell({ rendererDir: rendererDirOf(root), scenariosDir: scenariosDirOf(root), appVersion: version });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page = await watchedPage(browser, problems, true);
 });
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startWebShell, type WebShell } from '../../electron/web/server';
 import { connectServices, closeSimWorkers } from '../../electron/services';
 import { appRootFrom, rendererDirOf, scenariosDirOf } from '../../electron/services/paths';
-import { launchChromium } from './browser';
+import { launchChromium, watchedPage } from './browser';
 import { planRun } from '../../sim/engine/faultyPlan';
 import { parseArraySpec } from '../../sim/array/spec';
 import { readWeights } from '../../models/io/weights';
@@ -33,11 +33,7 @@ beforeAll(async () => {
   const config = { shell: 'web' as const, appVersion: '0.0.0-e2e', scenariosDir: scenariosDirOf(root), electronVersion: null, nodeVersion: process.versions.node, userScenariosDir: userDir };
   shell = await startWebShell({ rendererDir: rendererDirOf(root), scenariosDir: scenariosDirOf(root), appVersion: config.appVersion, connect: (send) => connectServices(config, send) });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page = await watchedPage(browser, problems);
   await page.goto(shell.url);
 });
 
