@@ -66,6 +66,11 @@ export interface FaultyOptions {
   /** Images processed together, layer by layer (default: up to 256, about 16 Mi activation values):
    * bounds memory and batches kernel calls. */
   readonly chunk?: number;
+  /** Take the golden outputs as the kernel's clean results when the kernel is batch invariant and
+   * computed the golden run (default true; false: always recompute them, for comparison). */
+  readonly reuseGolden?: boolean;
+  /** Array-order chains of direct outputs in WebAssembly (default true; false: JavaScript). */
+  readonly useWasm?: boolean;
 }
 
 /** The diff of `image` in a layer's diffs (sorted by image), or undefined. */
@@ -203,6 +208,11 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   // images per chunk: at most 256, and about 16 Mi activation values held at once
   const perImage = size.reduce((a, b) => a + b, 0);
   const chunk = Math.max(1, options.chunk ?? Math.min(256, Math.floor(2 ** 24 / Math.max(1, perImage))));
+  // the golden run's array-layer calls, repeated by the kernel path; its clean half is skipped when
+  // the golden rows are that call's results (the same batch-invariant kernel)
+  const path = golden.layerPath ?? { useConv2d: true, keepPreActivation: false };
+  const k = options.kernel;
+  const reusable = options.reuseGolden !== false && k?.batchInvariant === true && golden.kernel === k.name && golden.layerPath !== undefined;
   const scratches = new Map<number, StepScratch>();
   const scratch = (L: number, g: ConvGeom): StepScratch => {
     let sc = scratches.get(L);
@@ -235,7 +245,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       // changed outputs (image slot, index, faulty value) of the active images
       const log = new Changes(active.length);
       const lc = computeOf(L);
-      if (lc) arrayStep(lc, active, ins, inLen, outLen, goldIn, faultyIn, log, st, options, scratch(L, lc.geom));
+      if (lc) arrayStep(lc, active, ins, inLen, outLen, goldIn, faultyIn, log, st, options, scratch(L, lc.geom), { output: gl.output, useConv2d: path.useConv2d, keepPreActivation: path.keepPreActivation, reusable });
       else {
         // vector-unit layer: the whole layer for the active images, faulty and clean inputs
         const layer = network.layers[L];

@@ -9,16 +9,30 @@
 import type { GemmKernel } from '../kernels/types';
 import { usesOf, type ConvGeom } from '../dataflow/scheduleGeom';
 import { arrayLayerForward } from './golden-gemm';
-import { applyOutMods, finishValue, preActivation, productsUnchanged, rowOf, type LayerCompute, type Mod } from './faultyCompute';
-import { batchable, faultyColumn, pairs4, pairsInputs4 } from './faultyBatch';
+import type { LayerCompute } from './faultyCompute';
+import { groupDirect } from './faultyGroup';
 import type { LayerMods } from './faultyMods';
-import { recomputeArray, sameBits, type Changes, type ImageState, type LayerCounts } from './faultyLayer';
+import { recomputeArray, type Changes, type ImageState, type LayerCounts } from './faultyLayer';
 
 /** Kernel-path settings of arrayStep (FaultyOptions). */
 export interface KernelPath {
   readonly kernel?: GemmKernel;
   readonly kernelShare?: number;
   readonly kernelMinMacs?: number;
+  /** Direct outputs' array-order chains in WebAssembly (default true; false: JavaScript). */
+  readonly useWasm?: boolean;
+}
+
+/** How the golden run computed one array layer: the kernel path repeats that call. */
+export interface GoldenLayerCall {
+  /** Golden stored outputs of the layer, whole batch (image-major). */
+  readonly output: Float32Array;
+  /** arrayLayerForward flags of the golden run. */
+  readonly useConv2d: boolean;
+  readonly keepPreActivation: boolean;
+  /** True when the golden output rows are the kernel's clean results bit for bit (the same
+   * batch-invariant kernel computed them): the clean half of the kernel call is skipped. */
+  readonly reusable: boolean;
 }
 
 /** Reusable per-layer marks (row stamps), sized to the layer's M. */
@@ -80,9 +94,9 @@ function planRows(lc: LayerCompute, chIn: Int32Array, direct: Int32Array, sc: St
   return rows;
 }
 
-/** Kernel results of one image's downstream-only outputs: faulty at `base`, clean at `cOff + base`
- * of `fo` (`fu` its bit view); changes go to `log`; returns how many are unchanged. */
-function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo: Float32Array, fu: Uint32Array, base: number, cOff: number, log: Changes, q: number): number {
+/** Kernel results of one image's downstream-only outputs: faulty at `base` of `fo` (`fu` its bit
+ * view), clean at `cBase` of the bits `cu`; changes go to `log`; returns how many are unchanged. */
+function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo: Float32Array, fu: Uint32Array, base: number, cu: Uint32Array, cBase: number, log: Changes, q: number): number {
   let masked = 0;
   let di = 0;
   for (let r = 0; r < rows.length; r++) {
@@ -94,7 +108,7 @@ function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo
         di++;
         continue;
       }
-      if (fu[base + idx] === fu[cOff + base + idx]) masked++;
+      if (fu[base + idx] === cu[cBase + idx]) masked++;
       else log.push(q, idx, fo[base + idx]);
     }
   }
@@ -111,7 +125,7 @@ function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo
 export function arrayStep(
   lc: LayerCompute, active: readonly ImageState[], ins: readonly number[], inLen: number, outLen: number,
   goldIn: (s: ImageState, q: number) => Float32Array, faultyIn: (s: ImageState, q: number) => Float32Array,
-  log: Changes, st: LayerCounts, options: KernelPath, sc: StepScratch,
+  log: Changes, st: LayerCounts, options: KernelPath, sc: StepScratch, call: GoldenLayerCall,
 ): void {
   const g = lc.geom;
   const N = g.N;
@@ -137,20 +151,24 @@ export function arrayStep(
   if (options.kernel !== undefined && work >= minMacs) {
     const sel: number[] = [];
     for (let q = 0; q < active.length; q++) if (downCount[q] > share * g.M * N) sel.push(q);
-    // one kernel call: the selected images' faulty inputs, then their golden inputs
+    // one kernel call: the selected images' faulty inputs, then (unless the golden rows are the
+    // clean results) their golden inputs
     const S = sel.length;
-    const b = new Float32Array(2 * S * inLen);
+    const rowsIn = call.reusable ? S : 2 * S;
+    const b = new Float32Array(rowsIn * inLen);
     sel.forEach((q, r) => {
       b.set(faultyIn(active[q], 0), r * inLen);
-      b.set(goldIn(active[q], 0), (S + r) * inLen);
+      if (!call.reusable) b.set(goldIn(active[q], 0), (S + r) * inLen);
     });
     const inShape = { h: g.inH, w: g.inW, c: g.inC };
-    const fo = arrayLayerForward(lc.layer, b, 2 * S, inShape, lc.formats, options.kernel, true).output;
+    const fo = arrayLayerForward(lc.layer, b, rowsIn, inShape, lc.formats, options.kernel, call.useConv2d, call.keepPreActivation).output;
     const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
+    const cu = call.reusable ? new Uint32Array(call.output.buffer, call.output.byteOffset, call.output.length) : fu;
     for (let r = 0; r < S; r++) {
       const q = sel[r];
       st.recomputed += downCount[q];
-      st.maskedDownstream += compareDowns(downRows[q]!, N, directs[q], fo, fu, r * outLen, S * outLen, log, q);
+      const cBase = call.reusable ? active[q].img * outLen : (S + r) * outLen;
+      st.maskedDownstream += compareDowns(downRows[q]!, N, directs[q], fo, fu, r * outLen, cu, cBase, log, q);
       downRows[q] = null;
     }
   }
@@ -174,11 +192,11 @@ export function arrayStep(
   }
   for (const [lm, qs] of groups) {
     const xg = qs.map((q) => goldIn(active[q], 0));
-    const left = groupDirect(lc, lm, xg, xg, qs, log, st);
+    const left = groupDirect(lc, lm, xg, xg, qs, log, st, options.useWasm ?? true);
     for (const q of qs) todoDirect[q] = left;
   }
   for (const [lm, qs] of changedGroups) {
-    const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs.map((q) => faultyIn(active[q], 0)), qs, log, st);
+    const left = groupDirect(lc, lm, qs.map((q) => goldIn(active[q], 0)), qs.map((q) => faultyIn(active[q], 0)), qs, log, st, options.useWasm ?? true);
     for (const q of qs) todoDirect[q] = left;
   }
   for (let q = 0; q < active.length; q++) {
@@ -192,54 +210,4 @@ export function arrayStep(
     const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
     recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st);
   }
-}
-
-/**
- * Direct outputs of the images `qs` that share the mods `lm` (golden inputs `xg`, faulty inputs
- * `xf`: the same array when no upstream change reached them): outputs whose mods are batchable are
- * settled here (masking rule, stats, changes into `log`); returns the outputs left for
- * recomputeArray (the same for every image of the group).
- */
-function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[], xf: Float32Array[], qs: readonly number[], log: Changes, st: LayerCounts): Int32Array {
-  const N = lc.geom.N;
-  const same = xf === xg; // no upstream change: one input per image, shared prefix, masked shortcut
-  const rest: number[] = [];
-  const acc8 = new Float64Array(8);
-  const sel: number[] = [];
-  for (const idx of lm.keyList()) {
-    const mods = lm.get(idx)!;
-    if (!batchable(lc, mods)) {
-      rest.push(idx);
-      continue;
-    }
-    const m = Math.floor(idx / N);
-    const nn = idx - m * N;
-    sel.length = 0;
-    for (let i = 0; i < xg.length; i++) {
-      st.recomputed++;
-      // unchanged products: the accumulation is the clean one (masked in the array)
-      if (same && productsUnchanged(lc, xg[i], xg[i], m, nn, mods)) st.maskedInArray++;
-      else sel.push(i);
-    }
-    if (sel.length === 0) continue;
-    const col = faultyColumn(lc, nn, mods);
-    const row = rowOf(lc, m);
-    const last = sel.length - 1;
-    for (let b = 0; b <= last; b += 4) {
-      const i0 = sel[b], i1 = sel[Math.min(b + 1, last)], i2 = sel[Math.min(b + 2, last)], i3 = sel[Math.min(b + 3, last)];
-      if (same) pairs4(lc, row, nn, col, xg[i0], xg[i1], xg[i2], xg[i3], acc8);
-      else pairsInputs4(lc, row, nn, col, xg[i0], xg[i1], xg[i2], xg[i3], xf[i0], xf[i1], xf[i2], xf[i3], acc8);
-      for (let j = 0; j < 4 && b + j <= last; j++) settle(lc, acc8[j], acc8[4 + j], nn, mods, idx, qs[sel[b + j]], log, st);
-    }
-  }
-  return Int32Array.from(rest);
-}
-
-/** Masking rule for one direct output from its faulty and clean accumulators (array order). */
-function settle(lc: LayerCompute, aF: number, aC: number, nn: number, mods: readonly Mod[], idx: number, q: number, log: Changes, st: LayerCounts): void {
-  const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), idx), mods);
-  const vC = finishValue(lc, preActivation(lc, aC, nn), idx);
-  if (!sameBits(vF, vC)) log.push(q, idx, vF);
-  else if (Object.is(aF, aC)) st.maskedInArray++;
-  else st.maskedByActivation++;
 }

@@ -1,0 +1,93 @@
+/**
+ * The faulty engine's array-order fp32 MAC chains in WebAssembly (macPairs.wat): f32.add and
+ * f32.mul are exactly Math.fround(a + Math.fround(w * x)) on binary32 values, without the
+ * conversions to and from double that the JavaScript chain pays on every step. Loaded
+ * synchronously from base64 (the module is under 1 KiB: no file I/O, works in Node, the browser
+ * and workers). Memory is a bump allocator reset by the caller for each batch of jobs.
+ */
+import { WASM_BASE64 } from './macPairs.wasm';
+
+/** The parts of the WebAssembly API used here (sim/ compiles without DOM typings). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object) => WasmInstance;
+}
+
+type PairsFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number) => void;
+
+/** Bytes of one WebAssembly page. */
+const PAGE = 65536;
+
+/** One instance of the module: its memory, typed views on it and the `pairs` export. */
+export class MacPairs {
+  private readonly memory: WasmMemory;
+  private readonly fn: PairsFn;
+  private top = 16;
+  /** Views of the whole memory (replaced when it grows: re-read after alloc). */
+  f32: Float32Array;
+  i32: Int32Array;
+
+  constructor(instance: WasmInstance) {
+    this.memory = instance.exports.memory as WasmMemory;
+    this.fn = instance.exports.pairs as PairsFn;
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Frees every allocation (addresses handed out before are reused). */
+  reset(): void {
+    this.top = 16;
+  }
+
+  /** Allocates `words` 4-byte words (16-byte aligned); returns the byte address. */
+  alloc(words: number): number {
+    const at = this.top;
+    this.top += (words * 4 + 15) & ~15;
+    if (this.top > this.memory.buffer.byteLength) {
+      this.memory.grow(Math.ceil((this.top - this.memory.buffer.byteLength) / PAGE));
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+    return at;
+  }
+
+  /**
+   * Faulty and clean accumulators of one output for `count` jobs (see macPairs.wat): `row` K byte
+   * offsets into an input, `w` / `wf` K clean / faulty weight operands (f32), `first` the first
+   * term where they differ (0 when the jobs' faulty inputs differ from their golden ones), `zero`
+   * the initial partial sum, `jobs` count (golden, faulty) input address pairs; `out` receives
+   * per block of four jobs faulty x4 then clean x4 (room for count rounded up to 4 jobs).
+   */
+  pairs(row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number): void {
+    if (count > 0) this.fn(row, K, w, wf, first, zero, jobs, count, out);
+  }
+}
+
+function decodeBase64(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+let shared: MacPairs | null | undefined;
+
+/** The process-wide instance, or null where WebAssembly is unavailable (callers fall back to JS). */
+export function macPairs(): MacPairs | null {
+  if (shared === undefined) {
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    try {
+      shared = wasm ? new MacPairs(new wasm.Instance(new wasm.Module(decodeBase64(WASM_BASE64)))) : null;
+    } catch {
+      shared = null;
+    }
+  }
+  return shared;
+}

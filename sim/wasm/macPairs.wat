@@ -1,0 +1,94 @@
+;; Array-order fp32 MAC chains of the faulty engine (sim/wasm/macPairs.ts loads this module;
+;; scripts/build-wasm.mjs compiles it into macPairs.wasm.ts).
+;;
+;; One output (m, n) of an array layer for several jobs (images): the clean chain
+;;   c = zero; for k in 0..K-1: c = f32(c + f32(w[k] * g[row[k]]))
+;; and the faulty chain, equal to the clean one before `first`, then
+;;   f = f32(f + f32(wf[k] * x[row[k]]))  for k in first..K-1.
+;; f32.add / f32.mul are single IEEE-754 binary32 operations with round-to-nearest-even: the same
+;; numbers as Math.fround(a + Math.fround(w * x)) on values that are already binary32 (double
+;; rounding is innocuous for + and * since 53 >= 2 * 24 + 2).
+;; Addresses are byte addresses into the exported memory. row[k] is a byte offset into an input
+;; (padding points at a zero word after the input). Four jobs run interleaved: each chain waits
+;; on its previous add, the eight chains of four jobs do not wait on one another.
+(module
+  (memory (export "memory") 1)
+
+  ;; Four jobs; jobs j read golden inputs at g_j and faulty inputs at x_j (x_j = g_j when no
+  ;; upstream change reached the image). Writes f0..f3 then c0..c3 (8 x f32) at `out`.
+  (func $four
+    (param $row i32) (param $K i32) (param $w i32) (param $wf i32) (param $first i32) (param $zero f32)
+    (param $g0 i32) (param $g1 i32) (param $g2 i32) (param $g3 i32)
+    (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $out i32)
+    (local $k i32) (local $o i32) (local $wk f32) (local $wfk f32)
+    (local $c0 f32) (local $c1 f32) (local $c2 f32) (local $c3 f32)
+    (local $f0 f32) (local $f1 f32) (local $f2 f32) (local $f3 f32)
+    (local.set $c0 (local.get $zero))
+    (local.set $c1 (local.get $zero))
+    (local.set $c2 (local.get $zero))
+    (local.set $c3 (local.get $zero))
+    ;; shared prefix: k < first (clean weights, golden inputs)
+    (block $prefixDone
+      (loop $prefix
+        (br_if $prefixDone (i32.ge_s (local.get $k) (local.get $first)))
+        (local.set $o (i32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $wk (f32.load (i32.add (local.get $w) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $c0 (f32.add (local.get $c0) (f32.mul (local.get $wk) (f32.load (i32.add (local.get $g0) (local.get $o))))))
+        (local.set $c1 (f32.add (local.get $c1) (f32.mul (local.get $wk) (f32.load (i32.add (local.get $g1) (local.get $o))))))
+        (local.set $c2 (f32.add (local.get $c2) (f32.mul (local.get $wk) (f32.load (i32.add (local.get $g2) (local.get $o))))))
+        (local.set $c3 (f32.add (local.get $c3) (f32.mul (local.get $wk) (f32.load (i32.add (local.get $g3) (local.get $o))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $prefix)))
+    (local.set $f0 (local.get $c0))
+    (local.set $f1 (local.get $c1))
+    (local.set $f2 (local.get $c2))
+    (local.set $f3 (local.get $c3))
+    ;; k >= first: clean and faulty chains apart
+    (block $restDone
+      (loop $rest
+        (br_if $restDone (i32.ge_s (local.get $k) (local.get $K)))
+        (local.set $o (i32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $wk (f32.load (i32.add (local.get $w) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $wfk (f32.load (i32.add (local.get $wf) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $c0 (f32.add (local.get $c0) (f32.mul (local.get $wk) (f32.load (i32.add (local.get $g0) (local.get $o))))))
+        (local.set $c1 (f32.add (local.get $c1) (f32.mul (local.get $wk) (f32.load (i32.add (local.get $g1) (local.get $o))))))
+        (local.set $c2 (f32.add (local.get $c2) (f32.mul (local.get $wk) (f32.load (i32.add (local.get $g2) (local.get $o))))))
+        (local.set $c3 (f32.add (local.get $c3) (f32.mul (local.get $wk) (f32.load (i32.add (local.get $g3) (local.get $o))))))
+        (local.set $f0 (f32.add (local.get $f0) (f32.mul (local.get $wfk) (f32.load (i32.add (local.get $x0) (local.get $o))))))
+        (local.set $f1 (f32.add (local.get $f1) (f32.mul (local.get $wfk) (f32.load (i32.add (local.get $x1) (local.get $o))))))
+        (local.set $f2 (f32.add (local.get $f2) (f32.mul (local.get $wfk) (f32.load (i32.add (local.get $x2) (local.get $o))))))
+        (local.set $f3 (f32.add (local.get $f3) (f32.mul (local.get $wfk) (f32.load (i32.add (local.get $x3) (local.get $o))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rest)))
+    (f32.store offset=0 (local.get $out) (local.get $f0))
+    (f32.store offset=4 (local.get $out) (local.get $f1))
+    (f32.store offset=8 (local.get $out) (local.get $f2))
+    (f32.store offset=12 (local.get $out) (local.get $f3))
+    (f32.store offset=16 (local.get $out) (local.get $c0))
+    (f32.store offset=20 (local.get $out) (local.get $c1))
+    (f32.store offset=24 (local.get $out) (local.get $c2))
+    (f32.store offset=28 (local.get $out) (local.get $c3)))
+
+  ;; `count` jobs, four at a time: job j's golden and faulty input addresses are the i32 pair at
+  ;; jobs + 8j. Block b (jobs 4b..4b+3; the last block repeats the last job) writes its 8 results
+  ;; at out + 32b (faulty x4, clean x4).
+  (func (export "pairs")
+    (param $row i32) (param $K i32) (param $w i32) (param $wf i32) (param $first i32) (param $zero f32)
+    (param $jobs i32) (param $count i32) (param $out i32)
+    (local $b i32) (local $last i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local.set $last (i32.sub (local.get $count) (i32.const 1)))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_s (local.get $b) (local.get $count)))
+        ;; byte addresses of the job pairs of this block (clamped to the last job)
+        (local.set $a0 (i32.add (local.get $jobs) (i32.shl (local.get $b) (i32.const 3))))
+        (local.set $a1 (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 1)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 1)) (local.get $last))) (i32.const 3))))
+        (local.set $a2 (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 2)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 2)) (local.get $last))) (i32.const 3))))
+        (local.set $a3 (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 3)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 3)) (local.get $last))) (i32.const 3))))
+        (call $four
+          (local.get $row) (local.get $K) (local.get $w) (local.get $wf) (local.get $first) (local.get $zero)
+          (i32.load (local.get $a0)) (i32.load (local.get $a1)) (i32.load (local.get $a2)) (i32.load (local.get $a3))
+          (i32.load offset=4 (local.get $a0)) (i32.load offset=4 (local.get $a1)) (i32.load offset=4 (local.get $a2)) (i32.load offset=4 (local.get $a3))
+          (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 3))))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $block)))))
