@@ -14,7 +14,7 @@
 import type { Conv2dLayer, DenseLayer, Shape3 } from '../layers/types';
 import { convGeometry, type ConvGeometry } from '../layers/lowering';
 import { im2colRow } from '../layers/im2col';
-import { applyActivation } from '../layers/activations';
+import { applyActivation, reluInPlace } from '../layers/activations';
 import { transformWeights } from '../layers/weights';
 import { convViaIm2col } from '../kernels/js';
 import type { GemmKernel } from '../kernels/types';
@@ -101,6 +101,16 @@ export function requantizeGeneric(sums: ArrayLike<number>, bias: Float64Array, N
   }
 }
 
+/** pre[i] = fround(pre[i] + bias[i % N]) in place, then relu when `relu` (branch-free on the bits:
+ * reluInPlace; fround(acc + bias) > 0 exactly when acc + bias > 0). */
+function addBias(pre: Float32Array, bias: Float64Array, N: number, relu: boolean): void {
+  for (let i = 0, j = 0; i < pre.length; i++) {
+    pre[i] += bias[j]; // one fp32 rounding on store
+    if (++j === N) j = 0;
+  }
+  if (relu) reluInPlace(pre);
+}
+
 function runGemm(kernel: GemmKernel, x: Float32Array, n: number, g: ConvGeometry | null, w: Float32Array, K: number, N: number, useConv2d: boolean): Float32Array {
   if (!g) return kernel.matmul(x, w, n, K, N);
   if (useConv2d && kernel.conv2d) return kernel.conv2d(x, n, g, w);
@@ -157,19 +167,9 @@ export function arrayLayerForward(
       pre = kernel.conv2d(x, n, g, weights.effective, { bias: b, relu: act === 'relu' });
       fusedRelu = true;
     } else if (((pre = runGemm(kernel, x, n, g, weights.effective, K, N, useConv2d)), act === 'relu') && !keepPreActivation) {
-      // fused bias + relu: fround(acc + bias) > 0 exactly when acc + bias > 0
-      for (let i = 0, j = 0; i < pre.length; i++) {
-        const v = pre[i] + bias[j];
-        pre[i] = v > 0 ? v : 0;
-        if (++j === N) j = 0;
-      }
+      addBias(pre, bias, N, true);
       fusedRelu = true;
-    } else {
-      for (let i = 0, j = 0; i < pre.length; i++) {
-        pre[i] += bias[j]; // one fp32 rounding on store: fround(acc + bias)
-        if (++j === N) j = 0;
-      }
-    }
+    } else addBias(pre, bias, N, false);
   }
   const keepPre = keepPreActivation || layer.activation.kind === 'softmax';
   const output = fusedRelu ? pre : applyActivation(layer.activation, pre, N, keepPre ? new Float32Array(pre.length) : pre);

@@ -77,6 +77,9 @@ export interface GoldenRun {
   readonly output: Float32Array;
   /** Top-1 class per image. */
   readonly predictions: Int32Array;
+  /** How array layers were called (arrayLayerForward's useConv2d / keepPreActivation): the faulty
+   * engine repeats the call for a subset of images (absent: unknown, so never reused). */
+  readonly layerPath?: { readonly useConv2d: boolean; readonly keepPreActivation: boolean };
 }
 
 const defaultNow = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -149,5 +152,5 @@ export function runGolden(
   const last = layers[layers.length - 1];
   const output = last ? last.output : quantizeArray(spec.format, batch);
   const classes = last ? shapeSize(last.outShape) : size;
-  return ok({ network, n, shapes: shapes.value, kernel: kernel.name, input: batch, layers, output, predictions: predictions(output, n, classes) });
+  return ok({ network, n, shapes: shapes.value, kernel: kernel.name, input: batch, layers, output, predictions: predictions(output, n, classes), layerPath: { useConv2d, keepPreActivation: options.keepPreActivation ?? false } });
 }

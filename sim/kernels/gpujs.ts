@@ -91,6 +91,8 @@ export function createGpujsKernel(opts: GpujsOptions = {}): GemmKernel & { reado
   return {
     name: 'gpujs',
     mode,
+    // one thread per output, summing its own row (webasm/cpu); unverified on a GL context
+    batchInvariant: mode !== 'gpu',
     matmul(a, b, M, K, N) {
       return run(`mm|${M}|${K}|${N}`, matmulBody, M, N, { K, N }, a, b);
     },

@@ -58,6 +58,7 @@ export function applyEpilogue(out: Float32Array, outC: number, epilogue?: ConvEp
 export function createJsKernel(): GemmKernel {
   return {
     name: 'js',
+    batchInvariant: true, // row i of jsMatmul reads only row i of a
     matmul: jsMatmul,
     conv2d: (input, n, g, weights, epilogue) => applyEpilogue(convViaIm2col(jsMatmul, input, n, g, weights), g.outC, epilogue),
     maxPool: (input, n, s, ph, pw, strideH, strideW) =>

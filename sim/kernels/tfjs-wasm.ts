@@ -43,6 +43,9 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
   if (!active) return fail(`tfjs-wasm: backend 'wasm' could not be initialised from wasmDir ${opts.wasmDir}`, 'wasmDir');
   const kernel: GemmKernel = {
     name: 'tfjs-wasm',
+    // XNNPACK's GEMM and convolution tile over output rows, each row with the same K order
+    // (measured for LeNet's and VGG-MNIST's shapes: test/sim/kernels/batchInvariance.test.ts)
+    batchInvariant: true,
     matmul(a, b, M, K, N) {
       return readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N]))));
     },

@@ -33,6 +33,13 @@ export interface GemmKernel {
    * Backends without it (gpujs) leave pooling to the JS vector unit.
    */
   maxPool?(input: Float32Array, n: number, inShape: Shape3, ph: number, pw: number, strideH: number, strideW: number): Float32Array;
+  /**
+   * Added: true when every output row (matmul) or image (conv2d, maxPool) depends only on its own
+   * input row or image: the same bits whatever the batch it is computed in (no batch-dependent
+   * blocking or reduction order). Lets the faulty engine take golden outputs as the kernel's clean
+   * results instead of recomputing them (test/sim/kernels/batchInvariance.test.ts checks it).
+   */
+  readonly batchInvariant?: boolean;
   /** Release resources held by the backend. */
   dispose(): void;
 }
