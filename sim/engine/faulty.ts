@@ -20,17 +20,12 @@ import { planRun, type RunPlan } from './faultyPlan';
 import { isArrayKind, prepareLayer, type LayerCompute } from './faultyCompute';
 import { collectMods } from './faultyMods';
 import { Changes, LayerCounts, type ImageState, type LayerFaultStats } from './faultyLayer';
+import { DiffStore, type LayerDiff } from './faultyDiffs';
 import { arrayStep, stepScratch, type StepScratch } from './faultyStep';
 
 export { sameBits, type LayerFaultStats } from './faultyLayer';
 
-/** Sparse difference of one layer's output for one image (indices into the image's tensor). */
-export interface LayerDiff {
-  readonly image: number;
-  readonly indices: Int32Array;
-  readonly golden: Float32Array;
-  readonly faulty: Float32Array;
-}
+export type { LayerDiff } from './faultyDiffs';
 
 /** Result of a faulty run. */
 export interface FaultyRun {
@@ -73,20 +68,6 @@ export interface FaultyOptions {
   readonly useWasm?: boolean;
 }
 
-/** The diff of `image` in a layer's diffs (sorted by image), or undefined. */
-function findDiff(list: readonly LayerDiff[], image: number): LayerDiff | undefined {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const im = list[mid].image;
-    if (im === image) return list[mid];
-    if (im < image) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
-}
-
 /** States of the chunk that layer L must process: a fault of theirs reaches L, or an input changed. */
 function activeStates(states: readonly ImageState[], L: number, ins: readonly number[]): ImageState[] {
   const out: ImageState[] = [];
@@ -96,76 +77,6 @@ function activeStates(states: readonly ImageState[], L: number, ins: readonly nu
     if (on) out.push(s);
   }
   return out;
-}
-
-/** Collects the per-image diffs of a run and the layers' difference statistics (a class: its
- * methods keep their optimized code from run to run). */
-class DiffSink {
-  /** Per layer: largest |faulty - golden| and sum of squared differences. */
-  readonly maxAbs: Float64Array;
-  readonly sqD: Float64Array;
-  constructor(private readonly diffs: LayerDiff[][], private readonly counts: readonly LayerCounts[], layers: number) {
-    this.maxAbs = new Float64Array(layers);
-    this.sqD = new Float64Array(layers);
-  }
-
-  /** Records image `s`'s changes of layer L: pool entries a0..a1-1 (indices and values in log
-   * order), `out` its faulty tensor (filled here from golden `gO`). */
-  add(L: number, s: ImageState, gO: Float32Array, out: Float32Array, a0: number, a1: number, idxPool: Int32Array, valPool: Float32Array, gPool: Float32Array, fPool: Float32Array): void {
-    const idx = idxPool.subarray(a0, a1);
-    const golden = gPool.subarray(a0, a1);
-    const faulty = fPool.subarray(a0, a1);
-    this.maxAbs[L] = imageDiff(gO, out, idx, valPool.subarray(a0, a1), golden, faulty, this.maxAbs[L], this.sqD, L);
-    s.faulty[L] = out;
-    s.changed[L] = idx;
-    const d: LayerDiff = { image: s.img, indices: idx, golden, faulty };
-    this.diffs[L].push(d);
-    this.counts[L].corrupted += idx.length;
-  }
-}
-
-/** Bucketing of a change log by image slot into `idx` / `val` (slot q at start[q]..start[q+1]-1,
- * in log order); returns the number of slots with a change. */
-function bucket(log: Changes, start: Int32Array, idx: Int32Array, val: Float32Array): number {
-  const slots = start.length - 1;
-  let nCh = 0;
-  for (let q = 0; q < slots; q++) {
-    start[q + 1] = start[q] + log.counts[q];
-    if (log.counts[q] > 0) nCh++;
-  }
-  const fill = start.slice(0, slots);
-  for (let i = 0; i < log.size; i++) {
-    const at = fill[log.q[i]]++;
-    idx[at] = log.idx[i];
-    val[at] = log.val[i];
-  }
-  return nCh;
-}
-
-/**
- * One image's changes of one layer: `out` = golden `gO` with the faulty values `val` at `idx`;
- * `idx` sorted ascending (with `golden` / `faulty` read from gO / out in that order); adds the
- * squared differences to sqD[L]; returns the new largest |difference| (NaN when one is NaN).
- */
-function imageDiff(gO: Float32Array, out: Float32Array, idx: Int32Array, val: Float32Array, golden: Float32Array, faulty: Float32Array, maxAbs: number, sqD: Float64Array, L: number): number {
-  out.set(gO);
-  for (let i = 0; i < idx.length; i++) out[idx[i]] = val[i];
-  for (let i = 1; i < idx.length; i++) {
-    if (idx[i] < idx[i - 1]) {
-      idx.sort();
-      break;
-    }
-  }
-  let maxD = maxAbs;
-  for (let i = 0; i < idx.length; i++) {
-    const e = idx[i];
-    golden[i] = gO[e];
-    faulty[i] = out[e];
-    const delta = Math.abs(faulty[i] - golden[i]);
-    maxD = Number.isNaN(delta) || Number.isNaN(maxD) ? NaN : Math.max(maxD, delta);
-    sqD[L] += delta * delta;
-  }
-  return maxD;
 }
 
 /** Every output of one image whose faulty (`fu`, bits of `fo`) and clean (`cu`) words differ, from `base`. */
@@ -196,12 +107,11 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   };
   const mods = collectMods(plan, geoms, layout, faults, n);
   const counts = plan.layers.map((l) => new LayerCounts(l.index));
-  const diffs: LayerDiff[][] = plan.layers.map(() => []);
   const touched: number[] = [];
   // statistics: counters in LayerCounts (one stable hidden class for the hot code), floating-point
   // sums apart; the LayerFaultStats objects are built at the end
-  const sink = new DiffSink(diffs, counts, plan.layers.length);
-  const { maxAbs, sqD } = sink;
+  const store = new DiffStore(plan.layers.length, counts);
+  const { maxAbs, sqD } = store;
   const sqG = new Float64Array(plan.layers.length); // sum of squared golden values (touched images)
   const size = plan.layers.map((l) => shapeSize(l.outShape));
   const gOut = (layer: number, img: number): Float32Array => golden.layers[layer].output.subarray(img * size[layer], (img + 1) * size[layer]);
@@ -264,21 +174,8 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
           if (log.counts[q] === 0) st.maskedDownstream += inChanged;
         });
       }
-      // changed images' faulty tensors and diffs: subarrays of one buffer each per layer and chunk
-      const tot = log.size;
-      if (tot === 0) continue;
-      // bucket the log by image slot (stable: each image's changes keep their order)
-      const start = new Int32Array(active.length + 1);
-      const idxPool = new Int32Array(tot);
-      const valPool = new Float32Array(tot);
-      const nCh = bucket(log, start, idxPool, valPool);
-      const gPool = new Float32Array(tot);
-      const fPool = new Float32Array(tot);
-      const outPool = new Float32Array(nCh * outLen);
-      for (let q = 0, slot = 0; q < active.length; q++) {
-        if (start[q + 1] === start[q]) continue;
-        sink.add(L, active[q], gOut(L, active[q].img), outPool.subarray(slot * outLen, ++slot * outLen), start[q], start[q + 1], idxPool, valPool, gPool, fPool);
-      }
+      // changed images' faulty tensors and diffs (one block of typed arrays per layer and chunk)
+      store.addChunk(L, active, log, gl.output, outLen);
     }
   }
   // golden norms only where something changed, over the touched images
@@ -286,7 +183,6 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
     if (sqD[L] === 0) continue;
     sqG[L] = sumSquares(golden.layers[L].output, size[L], touched);
   }
-  for (const d of diffs) d.sort((a, b) => a.image - b.image);
   const stats: LayerFaultStats[] = plan.layers.map((l, L) => ({
     layer: l.index, name: l.name, corrupted: counts[L].corrupted, total: n * size[L],
     maxAbsDelta: maxAbs[L], relL2: sqD[L] === 0 ? 0 : Math.sqrt(sqD[L]) / Math.sqrt(sqG[L]),
@@ -295,12 +191,14 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
     masker: ((ly) => ('activation' in ly ? ly.activation.kind : ly.kind))(network.layers[l.index]),
   }));
   return {
-    plan, layout, faults, nImages: n, touchedImages: touched, faultTouches: mods.touches, layers: stats, diffs,
+    plan, layout, faults, nImages: n, touchedImages: touched, faultTouches: mods.touches, layers: stats,
+    get diffs() {
+      return store.diffs();
+    },
     cycles: { inference: plan.inferenceCycles, total: plan.inferenceCycles * n },
     output(layer, image) {
       const o = gOut(layer, image).slice();
-      const d = findDiff(diffs[layer] ?? [], image);
-      if (d) d.indices.forEach((e, q) => (o[e] = d.faulty[q]));
+      store.applyTo(layer, image, o);
       return o;
     },
   };
