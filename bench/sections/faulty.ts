@@ -106,7 +106,7 @@ async function faultyRow(weightKiB: number, count: number, runs: number): Promis
 }
 
 /** Rows of section (c): the default 64 KiB weight SRAM, and a 256 KiB one holding all weights. */
-export async function faultyRows(count = 1000, runs = 5): Promise<BenchRow[]> {
+export async function faultyRows(count = 1000, runs = 11): Promise<BenchRow[]> {
   await useWasm();
   return [await faultyRow(64, count, runs), await faultyRow(256, count, runs)];
 }

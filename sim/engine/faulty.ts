@@ -21,7 +21,7 @@ import { isArrayKind, prepareLayer, type LayerCompute } from './faultyCompute';
 import { collectMods } from './faultyMods';
 import { Changes, LayerCounts, type ImageState, type LayerFaultStats } from './faultyLayer';
 import { DiffStore, type LayerDiff } from './faultyDiffs';
-import { arrayStep, stepScratch, type StepScratch } from './faultyStep';
+import { arrayStep, stepScratch, type KernelRows, type StepScratch } from './faultyStep';
 
 export { sameBits, type LayerFaultStats } from './faultyLayer';
 
@@ -155,7 +155,8 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       // changed outputs (image slot, index, faulty value) of the active images
       const log = new Changes(active.length);
       const lc = computeOf(L);
-      if (lc) arrayStep(lc, active, ins, inLen, outLen, goldIn, faultyIn, log, st, options, scratch(L, lc.geom), { output: gl.output, useConv2d: path.useConv2d, keepPreActivation: path.keepPreActivation, reusable });
+      let kernelRows: KernelRows | null = null;
+      if (lc) kernelRows = arrayStep(lc, active, ins, inLen, outLen, goldIn, faultyIn, log, st, options, scratch(L, lc.geom), { output: gl.output, useConv2d: path.useConv2d, keepPreActivation: path.keepPreActivation, reusable });
       else {
         // vector-unit layer: the whole layer for the active images, faulty and clean inputs
         const layer = network.layers[L];
@@ -175,7 +176,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         });
       }
       // changed images' faulty tensors and diffs (one block of typed arrays per layer and chunk)
-      store.addChunk(L, active, log, gl.output, outLen);
+      store.addChunk(L, active, log, gl.output, outLen, kernelRows);
     }
   }
   // golden norms only where something changed, over the touched images

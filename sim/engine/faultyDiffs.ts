@@ -6,6 +6,7 @@
  * LayerDiff objects are built only when `diffs()` is asked for.
  */
 import type { Changes, ImageState, LayerCounts } from './faultyLayer';
+import type { KernelRows } from './faultyStep';
 
 /** Sparse difference of one layer's output for one image (indices into the image's tensor). */
 export interface LayerDiff {
@@ -27,6 +28,121 @@ interface DiffBlock {
   readonly faulty: Float32Array;
 }
 
+/** Sorts idx[a0..a1) ascending. An image's changes arrive as a
+ * few ascending runs (per producer), so short ranges take an insertion sort (no allocation,
+ * linear when nearly sorted); long unsorted ones the typed-array sort. */
+function sortRange(idx: Int32Array, a0: number, a1: number): void {
+  let sorted = true;
+  for (let i = a0 + 1; i < a1 && sorted; i++) sorted = idx[i] >= idx[i - 1];
+  if (sorted) return;
+  if (a1 - a0 > 256) {
+    idx.subarray(a0, a1).sort();
+    return;
+  }
+  for (let i = a0 + 1; i < a1; i++) {
+    const v = idx[i];
+    let j = i - 1;
+    while (j >= a0 && idx[j] > v) {
+      idx[j + 1] = idx[j];
+      j--;
+    }
+    idx[j + 1] = v;
+  }
+}
+
+/** start[q+1] = start[q] + counts[q]; returns the number of slots with a count. */
+function slotStarts(counts: Int32Array, start: Int32Array): number {
+  let nCh = 0;
+  for (let q = 0; q < counts.length; q++) {
+    start[q + 1] = start[q] + counts[q];
+    if (counts[q] > 0) nCh++;
+  }
+  return nCh;
+}
+
+/** Copies the log's (index, value) pairs into `idx` / `val`, slot q from start[q] on, in log order. */
+function scatterLog(log: Changes, start: Int32Array, idx: Int32Array, val: Float32Array): void {
+  const fill = start.slice(0, start.length - 1);
+  const lq = log.q;
+  const li = log.idx;
+  const lv = log.val;
+  for (let i = 0; i < log.size; i++) {
+    const at = fill[lq[i]]++;
+    idx[at] = li[i];
+    val[at] = lv[i];
+  }
+}
+
+/**
+ * One changed image of a layer (log entries idx/val[a0..a1)): its faulty tensor at
+ * outPool[o0..o0+outLen) = the golden one (golden[g0..]) with the logged values applied; the
+ * indices go to fIdx[p..] sorted, with golden and faulty values in gPool / fPool; acc[0] = largest
+ * |difference| (NaN sticks), acc[1] += squared differences. Called per image (it stays optimized
+ * on its own).
+ */
+function recordImage(golden: Float32Array, g0: number, outLen: number, outPool: Float32Array, o0: number, idx: Int32Array, val: Float32Array, a0: number, a1: number, fIdx: Int32Array, p: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
+  for (let e = 0; e < outLen; e++) outPool[o0 + e] = golden[g0 + e];
+  for (let i = a0; i < a1; i++) outPool[o0 + idx[i]] = val[i];
+  const n = a1 - a0;
+  for (let i = 0; i < n; i++) fIdx[p + i] = idx[a0 + i];
+  sortRange(fIdx, p, p + n);
+  diffValues(golden, g0, outPool, o0, fIdx, p, p + n, gPool, fPool, acc);
+}
+
+/** gPool / fPool[p0..p1) = golden / faulty values at the indices fIdx[p0..p1); updates acc. */
+function diffValues(golden: Float32Array, g0: number, out: Float32Array, o0: number, fIdx: Int32Array, p0: number, p1: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
+  let maxD = acc[0];
+  let sq = acc[1];
+  for (let i = p0; i < p1; i++) {
+    const e = fIdx[i];
+    const gv = golden[g0 + e];
+    const fv = out[o0 + e];
+    gPool[i] = gv;
+    fPool[i] = fv;
+    const delta = Math.abs(fv - gv);
+    maxD = Number.isNaN(delta) || Number.isNaN(maxD) ? NaN : Math.max(maxD, delta);
+    sq += delta * delta;
+  }
+  acc[0] = maxD;
+  acc[1] = sq;
+}
+
+/** A kernel row (faulty tensor at kb[k0..k0+outLen), bits ku): applies its log entries
+ * idx/val[a0..a1) and returns its changes: outputs whose bits differ from golden (gu at g0), plus
+ * logged outputs whose value happens to equal golden (they changed against the array-order clean
+ * value, so they count as changed, as in the logged path). */
+function kernelRowCount(kb: Float32Array, ku: Uint32Array, k0: number, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, val: Float32Array, a0: number, a1: number): number {
+  for (let i = a0; i < a1; i++) kb[k0 + idx[i]] = val[i];
+  // branch-free counting: changed outputs come in no predictable pattern
+  let n = 0;
+  for (let e = 0; e < outLen; e++) n += +(ku[k0 + e] !== gu[g0 + e]);
+  for (let i = a0; i < a1; i++) n += +(ku[k0 + idx[i]] === gu[g0 + idx[i]]);
+  return n;
+}
+
+/** Records a kernel row's changes (kernelRowCount, after it) into fIdx / gPool / fPool from p. */
+function kernelRowRecord(kb: Float32Array, ku: Uint32Array, k0: number, golden: Float32Array, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, a0: number, a1: number, fIdx: Int32Array, p: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
+  let at = p;
+  // branch-free: every index is written, the cursor advances past the changed ones (fIdx has room:
+  // the last write lands at most on the slot of this row's final change, or past p + count when
+  // there is none; the extra write is guarded)
+  const end = fIdx.length;
+  for (let e = 0; e < outLen; e++) {
+    const c = +(ku[k0 + e] !== gu[g0 + e]);
+    if (at < end) fIdx[at] = e;
+    at += c;
+  }
+  let extra = false;
+  for (let i = a0; i < a1; i++) {
+    if (ku[k0 + idx[i]] === gu[g0 + idx[i]]) {
+      fIdx[at++] = idx[i];
+      extra = true;
+    }
+  }
+  if (extra) sortRange(fIdx, p, at);
+  diffValues(golden, g0, kb, k0, fIdx, p, at, gPool, fPool, acc);
+}
+
 /** Differences and difference statistics of a run (a class: its methods keep their optimized
  * code from run to run). */
 export class DiffStore {
@@ -35,6 +151,8 @@ export class DiffStore {
   readonly sqD: Float64Array;
   private readonly blocks: DiffBlock[][];
   private built: LayerDiff[][] | null = null;
+  /** Running largest |difference| and sum of squares of the layer being recorded. */
+  private readonly acc = new Float64Array(2);
 
   constructor(layers: number, private readonly counts: readonly LayerCounts[]) {
     this.maxAbs = new Float64Array(layers);
@@ -44,72 +162,70 @@ export class DiffStore {
 
   /**
    * Records layer L's changes for the active images of a chunk (`log`, image slot = index in
-   * `active`): each changed image gets its faulty tensor (`golden` output of the layer, `outLen`
-   * values per image, with the changes applied) as `faulty[L]` and its changed indices
-   * (ascending) as `changed[L]`.
+   * `active`; `kernelRows`: slots whose faulty tensor is a kernel row, see KernelRows): each
+   * changed image gets its faulty tensor (`golden` output of the layer, `outLen` values per
+   * image, with the changes applied) as `faulty[L]` and its changed indices (ascending) as
+   * `changed[L]`.
    */
-  addChunk(L: number, active: readonly ImageState[], log: Changes, golden: Float32Array, outLen: number): void {
+  addChunk(L: number, active: readonly ImageState[], log: Changes, golden: Float32Array, outLen: number, kernelRows: KernelRows | null = null): void {
     const tot = log.size;
-    if (tot === 0) return;
+    if (tot === 0 && kernelRows === null) return;
     const slots = active.length;
     // bucket the log by image slot (stable: each image's changes keep their order)
     const start = new Int32Array(slots + 1);
-    let nCh = 0;
-    for (let q = 0; q < slots; q++) {
-      start[q + 1] = start[q] + log.counts[q];
-      if (log.counts[q] > 0) nCh++;
-    }
+    slotStarts(log.counts, start);
     const idx = new Int32Array(tot);
     const val = new Float32Array(tot);
-    const fill = start.slice(0, slots);
-    for (let i = 0; i < tot; i++) {
-      const at = fill[log.q[i]]++;
-      idx[at] = log.idx[i];
-      val[at] = log.val[i];
+    scatterLog(log, start, idx, val);
+    // changes per slot: its log entries, or for a kernel row (the log applied to it) the outputs
+    // that differ from golden plus log entries that happen to equal golden
+    const gu = new Uint32Array(golden.buffer, golden.byteOffset, golden.length);
+    const kb = kernelRows?.buf ?? null;
+    const ku = kb ? new Uint32Array(kb.buffer, kb.byteOffset, kb.length) : null;
+    const cnt = new Int32Array(slots);
+    let total = 0;
+    let nCh = 0;
+    let nOut = 0;
+    for (let q = 0; q < slots; q++) {
+      const r = kernelRows ? kernelRows.rowOf[q] : -1;
+      if (r >= 0) cnt[q] = kernelRowCount(kb!, ku!, r * outLen, gu, active[q].img * outLen, outLen, idx, val, start[q], start[q + 1]);
+      else if ((cnt[q] = start[q + 1] - start[q]) > 0) nOut++;
+      if (cnt[q] > 0) {
+        nCh++;
+        total += cnt[q];
+      }
     }
+    if (total === 0) return;
     const images = new Int32Array(nCh);
     const starts = new Int32Array(nCh + 1);
-    const gPool = new Float32Array(tot);
-    const fPool = new Float32Array(tot);
-    const outPool = new Float32Array(nCh * outLen);
-    let maxD = this.maxAbs[L];
-    let sq = this.sqD[L];
-    for (let q = 0, j = 0; q < slots; q++) {
-      const a0 = start[q];
-      const a1 = start[q + 1];
-      if (a1 === a0) continue;
+    const fIdx = new Int32Array(total);
+    const gPool = new Float32Array(total);
+    const fPool = new Float32Array(total);
+    const outPool = new Float32Array(nOut * outLen);
+    const acc = this.acc;
+    acc[0] = this.maxAbs[L];
+    acc[1] = this.sqD[L];
+    for (let q = 0, j = 0, o = 0, p = 0; q < slots; q++) {
+      if (cnt[q] === 0) continue;
       const s = active[q];
-      const g0 = s.img * outLen;
-      const o0 = j * outLen;
-      outPool.set(golden.subarray(g0, g0 + outLen), o0);
-      for (let i = a0; i < a1; i++) outPool[o0 + idx[i]] = val[i];
-      const ids = idx.subarray(a0, a1);
-      for (let i = a0 + 1; i < a1; i++) {
-        if (idx[i] < idx[i - 1]) {
-          ids.sort();
-          break;
-        }
+      const r = kernelRows ? kernelRows.rowOf[q] : -1;
+      if (r >= 0) {
+        kernelRowRecord(kb!, ku!, r * outLen, golden, gu, s.img * outLen, outLen, idx, start[q], start[q + 1], fIdx, p, gPool, fPool, acc);
+        s.faulty[L] = kb!.subarray(r * outLen, (r + 1) * outLen);
+      } else {
+        recordImage(golden, s.img * outLen, outLen, outPool, o * outLen, idx, val, start[q], start[q + 1], fIdx, p, gPool, fPool, acc);
+        s.faulty[L] = outPool.subarray(o * outLen, (o + 1) * outLen);
+        o++;
       }
-      for (let i = a0; i < a1; i++) {
-        const e = idx[i];
-        const gv = golden[g0 + e];
-        const fv = outPool[o0 + e];
-        gPool[i] = gv;
-        fPool[i] = fv;
-        const delta = Math.abs(fv - gv);
-        maxD = Number.isNaN(delta) || Number.isNaN(maxD) ? NaN : Math.max(maxD, delta);
-        sq += delta * delta;
-      }
-      s.faulty[L] = outPool.subarray(o0, o0 + outLen);
-      s.changed[L] = ids;
+      s.changed[L] = fIdx.subarray(p, p + cnt[q]);
+      p += cnt[q];
       images[j] = s.img;
-      starts[j + 1] = starts[j] + (a1 - a0);
-      j++;
+      starts[++j] = p;
     }
-    this.maxAbs[L] = maxD;
-    this.sqD[L] = sq;
-    this.counts[L].corrupted += tot;
-    this.blocks[L].push({ images, starts, indices: idx, golden: gPool, faulty: fPool });
+    this.maxAbs[L] = acc[0];
+    this.sqD[L] = acc[1];
+    this.counts[L].corrupted += total;
+    this.blocks[L].push({ images, starts, indices: fIdx, golden: gPool, faulty: fPool });
     this.built = null;
   }
 

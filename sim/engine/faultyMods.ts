@@ -106,6 +106,9 @@ export interface RunMods {
 
 const STAGE = 2 ** 45;
 
+/** The touches of a range in an inference it does not reach. */
+const NO_TOUCH: Part = { touches: [], mods: [], count: 0 };
+
 /** Composition order of a fault's op on a term accessed at `cycle`: SRAM faults before register
  * faults; by start cycle; a stuck-at still active at the access goes last (it wins). */
 function orderOf(f: ConcreteFault, cycle: number): number {
@@ -168,7 +171,9 @@ class ModsState {
   private readonly steady: (Part | null)[];
   private readonly partOf: (Part | null)[];
   private readonly sharedLayer = new Map<string, LayerMods>();
-  private readonly sharedImage = new Map<string, Map<number, LayerMods>>();
+  private readonly sharedImage = new Map<string | number, Map<number, LayerMods>>();
+  /** Whether the last part() was the steady one (returned apart: no object per call). */
+  private lastSteady = false;
   private readonly hit: number[] = [];
   private readonly buf: Touch[] = [];
 
@@ -180,8 +185,8 @@ class ModsState {
     this.partOf = ranges.map(() => null);
   }
 
-  /** Touches of range `ri` in inference `img` (cached in the steady state). */
-  private part(ri: number, img: number): { part: Part; isSteady: boolean } {
+  /** Touches of range `ri` in inference `img` (cached in the steady state); sets lastSteady. */
+  private part(ri: number, img: number): Part {
     const r = this.ranges[ri];
     const f = this.faults[r.f];
     const layerAbs = img * this.plan.inferenceCycles + this.plan.layers[r.layer].start;
@@ -191,6 +196,8 @@ class ModsState {
       const buf = this.buf;
       buf.length = 0;
       touchesIn(this.plan, r.layer, this.geoms[r.layer]!, this.layout, layerAbs, f, buf);
+      this.lastSteady = isSteady;
+      if (buf.length === 0 && !isSteady) return NO_TOUCH; // e.g. an SEU that has not happened yet
       const touched = buf.slice();
       part = {
         touches: touched,
@@ -199,7 +206,8 @@ class ModsState {
       };
       if (isSteady) this.steady[ri] = part;
     }
-    return { part, isSteady };
+    this.lastSteady = isSteady;
+    return part;
   }
 
   /** Mods of image `img` per array layer, or null when no fault touches it. */
@@ -207,18 +215,23 @@ class ModsState {
     const hit = this.hit;
     hit.length = 0;
     let live = false;
-    let key = '';
+    // key of the steady ranges hit: a bit mask while there are at most 30 ranges, else a string
+    const small = this.ranges.length <= 30;
+    let mask = 0;
+    let text = '';
     for (let ri = 0; ri < this.ranges.length; ri++) {
       const r = this.ranges[ri];
       if (img < r.lo || img > r.hi) continue;
-      const { part, isSteady } = this.part(ri, img);
+      const part = this.part(ri, img);
       if (part.touches.length === 0) continue;
       this.touches[r.f] += part.count;
       this.partOf[ri] = part;
       hit.push(ri);
-      if (isSteady) key += `${ri},`;
-      else live = true;
+      if (!this.lastSteady) live = true;
+      else if (small) mask |= 1 << ri;
+      else text += `${ri},`;
     }
+    const key: string | number = small ? mask : text;
     if (hit.length === 0) return null;
     if (!live) {
       const known = this.sharedImage.get(key);

@@ -48,6 +48,8 @@ export function stepScratch(g: ConvGeom): StepScratch {
 }
 
 const NONE = new Int32Array(0);
+/** The rows of a dense layer (M = 1); shared, never modified. */
+const DENSE_ROWS: readonly number[] = [0];
 
 /** Every output of the rows `rows` (ascending) except those in `direct` (ascending). */
 function downsOf(rows: readonly number[], N: number, direct: Int32Array): number[] {
@@ -70,10 +72,15 @@ function downsOf(rows: readonly number[], N: number, direct: Int32Array): number
 /** Rows (output pixels) of image slot `q` that read a changed input (`chIn`), without softmax
  * pixels that have a direct fault (those stay whole in array order); stores in `count[q]` how
  * many of their outputs are not direct. Hot path: a module-level function called per image. */
-function planRows(lc: LayerCompute, chIn: Int32Array, direct: Int32Array, sc: StepScratch, count: Int32Array, q: number): number[] {
+function planRows(lc: LayerCompute, chIn: Int32Array, direct: Int32Array, sc: StepScratch, count: Int32Array, q: number): readonly number[] {
   const g = lc.geom;
   const N = g.N;
   const softmax = lc.layer.activation.kind === 'softmax';
+  if (lc.layer.kind === 'dense' && !softmax) {
+    // one output row, read by every input: all of it, less the direct outputs
+    count[q] = N - direct.length;
+    return DENSE_ROWS;
+  }
   const ep = ++sc.epoch;
   if (lc.layer.kind === 'dense') sc.rowMark[0] = ep; // one output row reads every input
   else {
@@ -95,8 +102,10 @@ function planRows(lc: LayerCompute, chIn: Int32Array, direct: Int32Array, sc: St
 }
 
 /** Kernel results of one image's downstream-only outputs: faulty at `base` of `fo` (`fu` its bit
- * view), clean at `cBase` of the bits `cu`; changes go to `log`; returns how many are unchanged. */
-function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo: Float32Array, fu: Uint32Array, base: number, cu: Uint32Array, cBase: number, log: Changes, q: number): number {
+ * view), clean at `cBase` of the bits `cu`; changes go to `log` (null: only counted); returns how
+ * many are unchanged. */
+function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo: Float32Array, fu: Uint32Array, base: number, cu: Uint32Array, cBase: number, log: Changes | null, q: number): number {
+  if (!log) return countUnchanged(rows, N, direct, fu, base, cu, cBase);
   let masked = 0;
   let di = 0;
   for (let r = 0; r < rows.length; r++) {
@@ -109,10 +118,45 @@ function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo
         continue;
       }
       if (fu[base + idx] === cu[cBase + idx]) masked++;
-      else log.push(q, idx, fo[base + idx]);
+      else if (log) log.push(q, idx, fo[base + idx]);
     }
   }
   return masked;
+}
+
+/** compareDowns without a log: how many downstream-only outputs are unchanged (branch-free count;
+ * the direct outputs of a row are subtracted afterwards). */
+function countUnchanged(rows: readonly number[], N: number, direct: Int32Array, fu: Uint32Array, base: number, cu: Uint32Array, cBase: number): number {
+  let same = 0;
+  let di = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] * N;
+    for (let e = row; e < row + N; e++) same += +(fu[base + e] === cu[cBase + e]);
+    for (; di < direct.length && direct[di] < row + N; di++) if (direct[di] >= row) same -= +(fu[base + direct[di]] === cu[cBase + direct[di]]);
+  }
+  return same;
+}
+
+/** Kernel results that are images' faulty output tensors (golden reuse): image slot q's is row
+ * rowOf[q] of `buf` (-1: none), `outLen` values per row. Downstream changes are not logged for
+ * them: the row is the faulty tensor, except the outputs the array-order paths own (direct outputs;
+ * with softmax their whole pixel), which hold golden values until the log's values are applied. */
+export interface KernelRows {
+  readonly buf: Float32Array;
+  readonly rowOf: Int32Array;
+}
+
+/** Golden values into the outputs of a kernel row that the array-order paths own: the direct
+ * outputs, and with softmax every output of their pixel. */
+function resetOwned(fo: Float32Array, base: number, golden: Float32Array, gBase: number, direct: Int32Array, N: number, softmax: boolean): void {
+  for (let i = 0; i < direct.length; i++) {
+    const d = direct[i];
+    if (!softmax) fo[base + d] = golden[gBase + d];
+    else {
+      const p0 = d - (d % N);
+      for (let e = p0; e < p0 + N; e++) fo[base + e] = golden[gBase + e];
+    }
+  }
 }
 
 /**
@@ -120,13 +164,14 @@ function compareDowns(rows: readonly number[], N: number, direct: Int32Array, fo
  * recomputed in array order (faulty and clean, masking rule); outputs recomputed only because
  * their inputs changed go through the kernel, batched over every such image, when their share and
  * work are large enough (an output changes iff the kernel's faulty and clean results differ), else
- * in array order. Changes go to `log` (image slot = index in `active`).
+ * in array order. Changes go to `log` (image slot = index in `active`); with golden reuse the
+ * kernel rows are returned instead of logging their downstream changes (see KernelRows).
  */
 export function arrayStep(
   lc: LayerCompute, active: readonly ImageState[], ins: readonly number[], inLen: number, outLen: number,
   goldIn: (s: ImageState, q: number) => Float32Array, faultyIn: (s: ImageState, q: number) => Float32Array,
   log: Changes, st: LayerCounts, options: KernelPath, sc: StepScratch, call: GoldenLayerCall,
-): void {
+): KernelRows | null {
   const g = lc.geom;
   const N = g.N;
   const L = st.layer;
@@ -136,7 +181,7 @@ export function arrayStep(
   const j0 = ins[0];
   const directs: Int32Array[] = [];
   // downstream-only outputs per image: every output of these rows (pixels) except the direct ones
-  const downRows: (number[] | null)[] = [];
+  const downRows: (readonly number[] | null)[] = [];
   const downCount = new Int32Array(active.length);
   let work = 0;
   for (let q = 0; q < active.length; q++) {
@@ -148,6 +193,7 @@ export function arrayStep(
     downRows.push(chIn ? planRows(lc, chIn, direct, sc, downCount, q) : null);
     if (downCount[q] > share * g.M * N) work += downCount[q] * g.K;
   }
+  let kernelRows: KernelRows | null = null;
   if (options.kernel !== undefined && work >= minMacs) {
     const sel: number[] = [];
     for (let q = 0; q < active.length; q++) if (downCount[q] > share * g.M * N) sel.push(q);
@@ -164,13 +210,19 @@ export function arrayStep(
     const fo = arrayLayerForward(lc.layer, b, rowsIn, inShape, lc.formats, options.kernel, call.useConv2d, call.keepPreActivation).output;
     const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
     const cu = call.reusable ? new Uint32Array(call.output.buffer, call.output.byteOffset, call.output.length) : fu;
+    const rowOf = call.reusable ? new Int32Array(active.length).fill(-1) : null;
     for (let r = 0; r < S; r++) {
       const q = sel[r];
       st.recomputed += downCount[q];
       const cBase = call.reusable ? active[q].img * outLen : (S + r) * outLen;
-      st.maskedDownstream += compareDowns(downRows[q]!, N, directs[q], fo, fu, r * outLen, cu, cBase, log, q);
+      if (rowOf) {
+        resetOwned(fo, r * outLen, call.output, cBase, directs[q], N, softmax);
+        rowOf[q] = r;
+      }
+      st.maskedDownstream += compareDowns(downRows[q]!, N, directs[q], fo, fu, r * outLen, cu, cBase, rowOf ? null : log, q);
       downRows[q] = null;
     }
+    if (rowOf) kernelRows = { buf: fo, rowOf };
   }
   // direct outputs of images without an upstream change, grouped by their (shared) mods: the
   // array-order pairs of a group's images are computed together (interleaved chains)
@@ -210,4 +262,5 @@ export function arrayStep(
     const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
     recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st);
   }
+  return kernelRows;
 }
