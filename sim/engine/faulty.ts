@@ -103,7 +103,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const computeOf = (i: number): LayerCompute | null => {
     const l = network.layers[i];
     if (!isArrayKind(l)) return null;
-    return (prepared[i] ??= prepareLayer(l, plan.layers[i], golden.layers[i].formats));
+    return (prepared[i] ??= prepareLayer(l, plan.layers[i], golden.layers[i].formats, golden.layers[i].weights));
   };
   const mods = collectMods(plan, geoms, layout, faults, n);
   const counts = plan.layers.map((l) => new LayerCounts(l.index));

@@ -44,6 +44,9 @@ export interface LayerCompute {
   readonly biasOp: Float64Array | null;
   /** Cache of im2col index rows per m. */
   readonly rows: Map<number, Int32Array>;
+  /** The golden run's effective weights (K x N: the weight format, transform applied), from which
+   * columns are read without re-encoding every weight; null: derived from the raw weights. */
+  readonly effective: Float32Array | null;
 }
 
 /** Whether a layer runs on the array. */
@@ -59,12 +62,13 @@ export function weightOperandOfWord(lc: Pick<LayerCompute, 'layer' | 'acc' | 'fo
   return lc.acc.weightOperand(t === undefined || t === 'none' ? v : quantize(f, transformWeight(t, v)));
 }
 
-/** Prepares an array layer for recomputes under its operand formats (weights, operands, biases). */
-export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, formats: OperandFormats): LayerCompute {
+/** Prepares an array layer for recomputes under its operand formats (weights, operands, biases);
+ * `effective`: the golden run's effective weights of the layer (GoldenLayer.weights), if known. */
+export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, formats: OperandFormats, effective: Float32Array | null = null): LayerCompute {
   const geom = convGeom(layer, run.inShape, run.outShape);
   const acc = makeAccumulator(formats);
   const biasOp = layer.bias ? Float64Array.from(layer.bias, (b) => acc.biasOperand(b)) : null;
-  return { layer, geom, acc, formats, cols: new Array<Float64Array | undefined>(geom.N), biasOp, rows: new Map() };
+  return { layer, geom, acc, formats, cols: new Array<Float64Array | undefined>(geom.N), biasOp, rows: new Map(), effective: effective && effective.length === geom.K * geom.N ? effective : null };
 }
 
 /** Stored weight word of term k of output column n (the raw weight encoded in the weight format). */
@@ -77,7 +81,11 @@ export function colOf(lc: LayerCompute, n: number): Float64Array {
   let c = lc.cols[n];
   if (!c) {
     c = new Float64Array(lc.geom.K);
-    for (let k = 0; k < c.length; k++) c[k] = weightOperandOfWord(lc, wordOf(lc, k, n));
+    const eff = lc.effective;
+    const N = lc.geom.N;
+    // the golden effective weight is quantize(format, transform(stored)): its operand is the same
+    if (eff) for (let k = 0; k < c.length; k++) c[k] = lc.acc.weightOperand(eff[k * N + n]);
+    else for (let k = 0; k < c.length; k++) c[k] = weightOperandOfWord(lc, wordOf(lc, k, n));
     lc.cols[n] = c;
   }
   return c;

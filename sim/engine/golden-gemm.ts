@@ -101,14 +101,14 @@ export function requantizeGeneric(sums: ArrayLike<number>, bias: Float64Array, N
   }
 }
 
-/** pre[i] = fround(pre[i] + bias[i % N]) in place, then relu when `relu` (branch-free on the bits:
- * reluInPlace; fround(acc + bias) > 0 exactly when acc + bias > 0). */
-function addBias(pre: Float32Array, bias: Float64Array, N: number, relu: boolean): void {
+/** pre[i] = fround(pre[i] + bias[i % N]) in place (one fp32 rounding on store). Only the loop: a
+ * call after it would be reached without type feedback whenever the loop gets optimized on
+ * stack, and deoptimize the function every time. */
+function addBias(pre: Float32Array, bias: Float64Array, N: number): void {
   for (let i = 0, j = 0; i < pre.length; i++) {
-    pre[i] += bias[j]; // one fp32 rounding on store
+    pre[i] += bias[j];
     if (++j === N) j = 0;
   }
-  if (relu) reluInPlace(pre);
 }
 
 function runGemm(kernel: GemmKernel, x: Float32Array, n: number, g: ConvGeometry | null, w: Float32Array, K: number, N: number, useConv2d: boolean): Float32Array {
@@ -167,9 +167,11 @@ export function arrayLayerForward(
       pre = kernel.conv2d(x, n, g, weights.effective, { bias: b, relu: act === 'relu' });
       fusedRelu = true;
     } else if (((pre = runGemm(kernel, x, n, g, weights.effective, K, N, useConv2d)), act === 'relu') && !keepPreActivation) {
-      addBias(pre, bias, N, true);
+      // relu after the bias (branch-free on the bits): fround(acc + bias) > 0 exactly when acc + bias > 0
+      addBias(pre, bias, N);
+      reluInPlace(pre);
       fusedRelu = true;
-    } else addBias(pre, bias, N, false);
+    } else addBias(pre, bias, N);
   }
   const keepPre = keepPreActivation || layer.activation.kind === 'softmax';
   const output = fusedRelu ? pre : applyActivation(layer.activation, pre, N, keepPre ? new Float32Array(pre.length) : pre);
