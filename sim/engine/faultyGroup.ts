@@ -100,7 +100,8 @@ function wasmSlab(wp: MacPairs, lc: LayerCompute, outs: readonly DirectOutput[],
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);
   const jobsAt = wp.alloc(2 * count);
-  const outAt = wp.alloc(2 * (count + 3));
+  const pad = (count + 7) & ~7;
+  const outAt = wp.alloc(2 * pad);
   const { f32 } = wp;
   const i32 = wp.i32;
   for (let i = 0; i < count; i++) {
@@ -132,7 +133,9 @@ function wasmSlab(wp: MacPairs, lc: LayerCompute, outs: readonly DirectOutput[],
       i32[(jobsAt >> 2) + 2 * j] = gAt + 4 * i * (inLen + 1);
       i32[(jobsAt >> 2) + 2 * j + 1] = xAt + 4 * i * (inLen + 1);
     }
-    wp.pairs(rowAt, K, wAt, wfAt, same ? o.col.first : 0, lc.acc.zero, jobsAt, sel.length, outAt);
+    // four jobs or more: 4-lane vectors (eight jobs per pass); fewer: the scalar chains
+    if (sel.length >= 4) wp.pairsV(rowAt, K, wAt, wfAt, same ? o.col.first : 0, lc.acc.zero, jobsAt, sel.length, outAt, same);
+    else wp.pairs(rowAt, K, wAt, wfAt, same ? o.col.first : 0, lc.acc.zero, jobsAt, sel.length, outAt);
     const out = outAt >> 2;
     for (let j = 0; j < sel.length; j++) {
       const blk = out + 8 * (j >> 2) + (j & 3);

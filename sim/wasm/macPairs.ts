@@ -21,6 +21,7 @@ interface WasmApi {
 }
 
 type PairsFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number) => void;
+type PairsVFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number) => void;
 
 /** Bytes of one WebAssembly page. */
 const PAGE = 65536;
@@ -29,6 +30,7 @@ const PAGE = 65536;
 export class MacPairs {
   private readonly memory: WasmMemory;
   private readonly fn: PairsFn;
+  private readonly vfn: PairsVFn;
   private top = 16;
   /** Views of the whole memory (replaced when it grows: re-read after alloc). */
   f32: Float32Array;
@@ -37,6 +39,7 @@ export class MacPairs {
   constructor(instance: WasmInstance) {
     this.memory = instance.exports.memory as WasmMemory;
     this.fn = instance.exports.pairs as PairsFn;
+    this.vfn = instance.exports.pairsV as PairsVFn;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -67,6 +70,15 @@ export class MacPairs {
    */
   pairs(row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number): void {
     if (count > 0) this.fn(row, K, w, wf, first, zero, jobs, count, out);
+  }
+
+  /**
+   * `pairs` four jobs per 128-bit vector, eight per pass (the four jobs' input words of a term
+   * gathered into one vector): the same results and output layout, the output area holding
+   * 2 * (count rounded up to 8) words. `same`: every job's faulty input is its golden one.
+   */
+  pairsV(row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: boolean): void {
+    if (count > 0) this.vfn(row, K, w, wf, first, zero, jobs, count, out, same ? 1 : 0);
   }
 }
 

@@ -91,4 +91,89 @@
           (i32.load offset=4 (local.get $a0)) (i32.load offset=4 (local.get $a1)) (i32.load offset=4 (local.get $a2)) (i32.load offset=4 (local.get $a3))
           (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 3))))
         (local.set $b (i32.add (local.get $b) (i32.const 4)))
-        (br $block)))))
+        (br $block))))
+
+  ;; ---- 128-bit lanes ----------------------------------------------------------------------------
+  ;; The same chains, four jobs per vector (f32x4.add / f32x4.mul are the same binary32 operations
+  ;; lane by lane): the four jobs' input words of a term are gathered into one vector (four loads
+  ;; and lane inserts, written out in place: V8 does not inline WebAssembly calls),
+  ;; and two vectors (eight jobs) run per pass so that the four dependent chains overlap.
+
+  ;; Address of job j's golden (off 0) or faulty (off 4) input, j clamped to the last job.
+  (func $jobAddr (param $jobs i32) (param $j i32) (param $last i32) (param $off i32) (result i32)
+    (i32.load (i32.add (i32.add (local.get $jobs) (i32.shl (select (local.get $j) (local.get $last) (i32.lt_s (local.get $j) (local.get $last))) (i32.const 3))) (local.get $off))))
+
+  ;; `pairs` with vectors: same parameters and output layout (per block of four jobs faulty x4 then
+  ;; clean x4 at out + 32b; the last blocks repeat the last job), plus $same = 1 when every job's
+  ;; faulty input is its golden one (the gathered words then serve both chains).
+  (func (export "pairsV")
+    (param $row i32) (param $K i32) (param $w i32) (param $wf i32) (param $first i32) (param $zero f32)
+    (param $jobs i32) (param $count i32) (param $out i32) (param $same i32)
+    (local $b i32) (local $last i32) (local $k i32) (local $o i32)
+    (local $g0 i32) (local $g1 i32) (local $g2 i32) (local $g3 i32) (local $g4 i32) (local $g5 i32) (local $g6 i32) (local $g7 i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $x4 i32) (local $x5 i32) (local $x6 i32) (local $x7 i32)
+    (local $wk v128) (local $wfk v128) (local $va v128) (local $vb v128) (local $xa v128) (local $xb v128)
+    (local $c0 v128) (local $c1 v128) (local $f0 v128) (local $f1 v128)
+    (local.set $last (i32.sub (local.get $count) (i32.const 1)))
+    (block $done
+      (loop $pass
+        (br_if $done (i32.ge_s (local.get $b) (local.get $count)))
+        (local.set $g0 (call $jobAddr (local.get $jobs) (local.get $b) (local.get $last) (i32.const 0)))
+        (local.set $g1 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 1)) (local.get $last) (i32.const 0)))
+        (local.set $g2 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 2)) (local.get $last) (i32.const 0)))
+        (local.set $g3 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 3)) (local.get $last) (i32.const 0)))
+        (local.set $g4 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 4)) (local.get $last) (i32.const 0)))
+        (local.set $g5 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 5)) (local.get $last) (i32.const 0)))
+        (local.set $g6 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 6)) (local.get $last) (i32.const 0)))
+        (local.set $g7 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 7)) (local.get $last) (i32.const 0)))
+        (local.set $x0 (call $jobAddr (local.get $jobs) (local.get $b) (local.get $last) (i32.const 4)))
+        (local.set $x1 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 1)) (local.get $last) (i32.const 4)))
+        (local.set $x2 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 2)) (local.get $last) (i32.const 4)))
+        (local.set $x3 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 3)) (local.get $last) (i32.const 4)))
+        (local.set $x4 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 4)) (local.get $last) (i32.const 4)))
+        (local.set $x5 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 5)) (local.get $last) (i32.const 4)))
+        (local.set $x6 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 6)) (local.get $last) (i32.const 4)))
+        (local.set $x7 (call $jobAddr (local.get $jobs) (i32.add (local.get $b) (i32.const 7)) (local.get $last) (i32.const 4)))
+        (local.set $c0 (f32x4.splat (local.get $zero)))
+        (local.set $c1 (f32x4.splat (local.get $zero)))
+        (local.set $k (i32.const 0))
+        (block $prefixDone
+          (loop $prefix
+            (br_if $prefixDone (i32.ge_s (local.get $k) (local.get $first)))
+            (local.set $o (i32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $wk (f32x4.splat (f32.load (i32.add (local.get $w) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $wk) (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $g0) (local.get $o)))) (f32.load (i32.add (local.get $g1) (local.get $o)))) (f32.load (i32.add (local.get $g2) (local.get $o)))) (f32.load (i32.add (local.get $g3) (local.get $o)))))))
+            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $wk) (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $g4) (local.get $o)))) (f32.load (i32.add (local.get $g5) (local.get $o)))) (f32.load (i32.add (local.get $g6) (local.get $o)))) (f32.load (i32.add (local.get $g7) (local.get $o)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $prefix)))
+        (local.set $f0 (local.get $c0))
+        (local.set $f1 (local.get $c1))
+        (block $restDone
+          (loop $rest
+            (br_if $restDone (i32.ge_s (local.get $k) (local.get $K)))
+            (local.set $o (i32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $wk (f32x4.splat (f32.load (i32.add (local.get $w) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $wfk (f32x4.splat (f32.load (i32.add (local.get $wf) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $va (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $g0) (local.get $o)))) (f32.load (i32.add (local.get $g1) (local.get $o)))) (f32.load (i32.add (local.get $g2) (local.get $o)))) (f32.load (i32.add (local.get $g3) (local.get $o)))))
+            (local.set $vb (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $g4) (local.get $o)))) (f32.load (i32.add (local.get $g5) (local.get $o)))) (f32.load (i32.add (local.get $g6) (local.get $o)))) (f32.load (i32.add (local.get $g7) (local.get $o)))))
+            (if (local.get $same)
+              (then
+                (local.set $xa (local.get $va))
+                (local.set $xb (local.get $vb)))
+              (else
+                (local.set $xa (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $x0) (local.get $o)))) (f32.load (i32.add (local.get $x1) (local.get $o)))) (f32.load (i32.add (local.get $x2) (local.get $o)))) (f32.load (i32.add (local.get $x3) (local.get $o)))))
+                (local.set $xb (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $x4) (local.get $o)))) (f32.load (i32.add (local.get $x5) (local.get $o)))) (f32.load (i32.add (local.get $x6) (local.get $o)))) (f32.load (i32.add (local.get $x7) (local.get $o)))))))
+            (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $wk) (local.get $va))))
+            (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $wk) (local.get $vb))))
+            (local.set $f0 (f32x4.add (local.get $f0) (f32x4.mul (local.get $wfk) (local.get $xa))))
+            (local.set $f1 (f32x4.add (local.get $f1) (f32x4.mul (local.get $wfk) (local.get $xb))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rest)))
+        ;; jobs b..b+3 then b+4..b+7: faulty x4, clean x4 each
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 3))))
+        (v128.store offset=0 (local.get $o) (local.get $f0))
+        (v128.store offset=16 (local.get $o) (local.get $c0))
+        (v128.store offset=32 (local.get $o) (local.get $f1))
+        (v128.store offset=48 (local.get $o) (local.get $c1))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (br $pass)))))

@@ -82,16 +82,25 @@ function counting(k: GemmKernel, c: Counter): GemmKernel {
   };
 }
 
-/** Calls of the WebAssembly chains: how many, the most jobs in one, how many read differing
- * faulty inputs (golden and faulty addresses of a job apart). */
-const wasmCalls = { calls: 0, maxJobs: 0, differing: 0 };
+/** Calls of the WebAssembly chains (scalar `pairs` and 4-lane `pairsV`): how many, the most jobs
+ * in one, how many read differing faulty inputs (golden and faulty addresses of a job apart), and
+ * how many were vector calls. */
+const wasmCalls = { calls: 0, maxJobs: 0, differing: 0, vector: 0 };
 const original = MacPairs.prototype.pairs;
+const originalV = MacPairs.prototype.pairsV;
 beforeAll(() => {
   MacPairs.prototype.pairs = function (this: MacPairs, row, K, w, wf, first, zero, jobs, count, out) {
     wasmCalls.calls++;
     wasmCalls.maxJobs = Math.max(wasmCalls.maxJobs, count);
     if (count > 0 && this.i32[jobs >> 2] !== this.i32[(jobs >> 2) + 1]) wasmCalls.differing++;
     original.call(this, row, K, w, wf, first, zero, jobs, count, out);
+  };
+  MacPairs.prototype.pairsV = function (this: MacPairs, row, K, w, wf, first, zero, jobs, count, out, same) {
+    wasmCalls.calls++;
+    wasmCalls.vector++;
+    wasmCalls.maxJobs = Math.max(wasmCalls.maxJobs, count);
+    if (count > 0 && this.i32[jobs >> 2] !== this.i32[(jobs >> 2) + 1]) wasmCalls.differing++;
+    originalV.call(this, row, K, w, wf, first, zero, jobs, count, out, same);
   };
 });
 
@@ -105,6 +114,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   MacPairs.prototype.pairs = original;
+  MacPairs.prototype.pairsV = originalV;
   kernels.forEach((k) => k.dispose());
 });
 
@@ -254,6 +264,7 @@ describe('faulty engine paths: WebAssembly == JavaScript chains, golden reuse ==
         expect(wasmCalls.calls).toBeGreaterThan(before.calls);
         expect(wasmCalls.differing).toBeGreaterThan(before.differing);
         expect(wasmCalls.maxJobs).toBeGreaterThan(4);
+        expect(wasmCalls.vector).toBeGreaterThan(before.vector);
       });
 
       it(`${net.name} on ${kname}: random faults`, () => {

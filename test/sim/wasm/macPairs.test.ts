@@ -69,7 +69,7 @@ interface Results {
  * output blocks. Also checks that the call writes nothing but its output blocks (inputs and a
  * canary after the outputs unchanged) and that the padding of the last block repeats the last job.
  */
-function runWasm(wp: MacPairs, call: Call): Results {
+function runWasm(wp: MacPairs, call: Call, vector = false): Results {
   const { K, inLen } = call;
   const count = call.g.length;
   const same = call.x === null;
@@ -80,7 +80,7 @@ function runWasm(wp: MacPairs, call: Call): Results {
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);
   const jobsAt = wp.alloc(2 * count);
-  const outAt = wp.alloc(2 * (count + 3));
+  const outAt = wp.alloc(2 * ((count + 7) & ~7));
   const canaryAt = wp.alloc(4);
   const u32 = new Uint32Array(wp.f32.buffer);
   const i32 = wp.i32;
@@ -103,7 +103,8 @@ function runWasm(wp: MacPairs, call: Call): Results {
   }
   for (let i = 0; i < 4; i++) u32[(canaryAt >> 2) + i] = 0xdeadbeef;
   const inputsBefore = u32.slice(gAt >> 2, rowAt >> 2);
-  wp.pairs(rowAt, K, wAt, wfAt, call.first, fromBits(call.zero), jobsAt, count, outAt);
+  if (vector) wp.pairsV(rowAt, K, wAt, wfAt, call.first, fromBits(call.zero), jobsAt, count, outAt, same);
+  else wp.pairs(rowAt, K, wAt, wfAt, call.first, fromBits(call.zero), jobsAt, count, outAt);
   const after = new Uint32Array(wp.f32.buffer);
   expect(after.slice(gAt >> 2, rowAt >> 2)).toEqual(inputsBefore);
   expect(Array.from(after.subarray(canaryAt >> 2, (canaryAt >> 2) + 4))).toEqual([0xdeadbeef, 0xdeadbeef, 0xdeadbeef, 0xdeadbeef]);
@@ -115,8 +116,8 @@ function runWasm(wp: MacPairs, call: Call): Results {
     f.push(after[slot(j)]);
     c.push(after[slot(j) + 4]);
   }
-  // the last block is padded with the last job: its unused slots hold that job's results
-  for (let j = count; j % 4 !== 0; j++) {
+  // the last block (vectors: blocks) is padded with the last job: its unused slots hold that job's results
+  for (let j = count; j % (vector ? 8 : 4) !== 0; j++) {
     expect(after[slot(j)]).toBe(f[count - 1]);
     expect(after[slot(j) + 4]).toBe(c[count - 1]);
   }
@@ -164,11 +165,11 @@ function wordArb(nan: boolean): fc.Arbitrary<number> {
   return fc.oneof(...arms);
 }
 
-/** A random call: K 1..64, an input of 1..40 elements, an im2col-like row with padding, 1..9 jobs. */
+/** A random call: K 1..64, an input of 1..40 elements, an im2col-like row with padding, 1..17 jobs. */
 function callArb(nan: boolean, differing: 'never' | 'always' | 'sometimes'): fc.Arbitrary<Call> {
   const word = wordArb(nan);
   return fc
-    .record({ K: fc.integer({ min: 1, max: 64 }), inLen: fc.integer({ min: 1, max: 40 }), count: fc.integer({ min: 1, max: 9 }), differ: differing === 'sometimes' ? fc.boolean() : fc.constant(differing === 'always') })
+    .record({ K: fc.integer({ min: 1, max: 64 }), inLen: fc.integer({ min: 1, max: 40 }), count: fc.integer({ min: 1, max: 17 }), differ: differing === 'sometimes' ? fc.boolean() : fc.constant(differing === 'always') })
     .chain(({ K, inLen, count, differ }) =>
       fc.record({
         K: fc.constant(K),
@@ -250,14 +251,29 @@ describe('macPairs chains == Math.fround reference', () => {
     );
   });
 
+  it('4-lane vectors (pairsV): bit for bit on random chains, same and differing faulty inputs', () => {
+    fc.assert(
+      fc.property(callArb(false, 'sometimes'), (call) => {
+        expect(runWasm(wp!, call, true)).toEqual(reference(call));
+      }),
+      { numRuns: 200, seed: 14 },
+    );
+    fc.assert(
+      fc.property(callArb(false, 'always'), (call) => {
+        expect(runWasm(wp!, call, true)).toEqual(reference(call));
+      }),
+      { numRuns: 100, seed: 15 },
+    );
+  });
+
   it('with NaN operands of random payloads: non-NaN results bit for bit, NaN results NaN in both', () => {
     // Where two NaNs of different payloads meet (NaN partial sum + NaN product), which payload
     // survives is not fixed by IEEE 754 nor by JavaScript / WebAssembly: V8's JavaScript and its
     // WebAssembly keep different operands' payloads there, so NaN-ness is compared, not payloads.
     let nanResults = 0;
     fc.assert(
-      fc.property(callArb(true, 'sometimes'), (call) => {
-        const got = runWasm(wp!, call);
+      fc.property(callArb(true, 'sometimes'), fc.boolean(), (call, vector) => {
+        const got = runWasm(wp!, call, vector);
         const want = reference(call);
         for (const key of ['f', 'c'] as const) {
           for (let j = 0; j < call.g.length; j++) {
