@@ -10,12 +10,12 @@
  * floor(bits * ber) distinct bits, uniform). An epoch's flips are SEUs lasting until the next epoch
  * (the memory is reloaded for the next inference), a scrub of that SRAM, or the process's end.
  */
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { ArraySpec } from '../sim/types';
 import type { FaultLocation, FaultRecord, FaultTarget } from '../sim/faults/types';
 import { fail, ok, type Result } from '../sim/result';
+import { drawBitPositions } from '../sim/faults/campaign';
 import { isSramTarget, targetBits, targetUnits, targetWordBits } from './geometry';
 import type { DeclaredFault, RateProcess, ScenarioContext, ScrubRecord } from './types';
 
@@ -40,27 +40,10 @@ function unitLocation(spec: ArraySpec, target: FaultTarget, unit: number): Fault
   return isSramTarget(target) ? { kind: 'address', address: unit } : { kind: 'pe', row: Math.floor(unit / spec.cols), col: unit % spec.cols };
 }
 
-/** Bit indices (0..total-1, ascending) flipped by one epoch of a rate process. */
+/** Bit indices (0..total-1, ascending) flipped by one epoch of a rate process: the one BER draw
+ * of the project (sim/faults/campaign.ts drawBitPositions), under the scenario's model names. */
 export function drawFlips(rng: Rng, total: number, ber: number, model: 'per-bit' | 'count'): number[] {
-  if (model === 'count') {
-    const k = Math.min(total, Math.floor(total * ber));
-    const chosen = new Set<number>();
-    // Floyd's algorithm: k distinct values of 0..total-1.
-    for (let j = total - k; j < total; j++) {
-      const t = uniformInt(rng, 0, j);
-      chosen.add(chosen.has(t) ? j : t);
-    }
-    return [...chosen].sort((a, b) => a - b);
-  }
-  // per-bit: Bernoulli(ber) for every bit, by geometric skips between flips.
-  const out: number[] = [];
-  if (ber >= 1) return Array.from({ length: total }, (_, i) => i);
-  const logq = Math.log1p(-ber);
-  for (let pos = 0; ; pos++) {
-    pos += Math.floor(Math.log1p(-uniformFloat64(rng)) / logq);
-    if (pos >= total) return out;
-    out.push(pos);
-  }
+  return drawBitPositions(rng, total, { kind: 'ber', ber, definition: model === 'count' ? 'count' : 'perBit' });
 }
 
 /** Epoch start cycles of a rate process: its start, then each inference start inside it. */
