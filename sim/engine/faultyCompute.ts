@@ -16,7 +16,8 @@ import { makeAccumulator, type Accumulator } from '../format/accumulator';
 import { decode, encode, quantize } from '../format/format';
 import { applyOp, type WordOp } from '../faults/ops';
 import type { TouchOperand } from '../dataflow/schedule';
-import { convGeom, im2colIndex, type ConvGeom } from '../dataflow/scheduleGeom';
+import { convGeom, type ConvGeom } from '../dataflow/scheduleGeom';
+import { inputsRead } from '../layers/receptive';
 import type { LayerRun } from './faultyPlan';
 
 /** One modification of one GEMM term of one output. `order` sorts several mods of the same term. */
@@ -104,8 +105,7 @@ export function inputOperands(lc: LayerCompute, x: Float32Array): Float64Array |
 export function rowOf(lc: LayerCompute, m: number): Int32Array {
   let r = lc.rows.get(m);
   if (!r) {
-    r = new Int32Array(lc.geom.K);
-    for (let k = 0; k < lc.geom.K; k++) r[k] = im2colIndex(lc.geom, m, k);
+    r = inputsRead(lc.geom, m);
     lc.rows.set(m, r);
   }
   return r;

@@ -15,7 +15,15 @@ export interface InputUse {
 
 /** Every (output pixel, K index) that reads input element (y, x, c); each output pixel feeds all outC channels. */
 export function outputsReading(g: ConvGeometry, y: number, x: number, c: number): InputUse[] {
+  const flat = usesFlat(g, y, x, c, []);
   const uses: InputUse[] = [];
+  for (let i = 0; i < flat.length; i += 2) uses.push({ m: flat[i], k: flat[i + 1] });
+  return uses;
+}
+
+/** outputsReading as flat pairs pushed onto `out` ([m0, k0, m1, k1, ...]; no object per use:
+ * the faulty engine calls it for every changed input). Returns `out`. */
+export function usesFlat(g: Pick<ConvGeometry, 'kh' | 'kw' | 'strideH' | 'strideW' | 'padTop' | 'padLeft' | 'outH' | 'outW' | 'inC'>, y: number, x: number, c: number, out: number[]): number[] {
   for (let ky = 0; ky < g.kh; ky++) {
     const ty = y + g.padTop - ky;
     if (ty < 0 || ty % g.strideH !== 0) continue;
@@ -26,10 +34,10 @@ export function outputsReading(g: ConvGeometry, y: number, x: number, c: number)
       if (tx < 0 || tx % g.strideW !== 0) continue;
       const ox = tx / g.strideW;
       if (ox >= g.outW) continue;
-      uses.push({ m: oy * g.outW + ox, k: (ky * g.kw + kx) * g.inC + c });
+      out.push(oy * g.outW + ox, (ky * g.kw + kx) * g.inC + c);
     }
   }
-  return uses;
+  return out;
 }
 
 /**
