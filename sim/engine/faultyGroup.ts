@@ -94,8 +94,8 @@ function wasmSlab(wp: MacPairs, lc: LayerCompute, outs: readonly DirectOutput[],
   const inLen = xg[s0].length;
   const count = s1 - s0;
   wp.reset();
-  const gAt = wp.alloc(count * (inLen + 1));
-  const xAt = same ? gAt : wp.alloc(count * (inLen + 1));
+  const gAt = wp.stageRows(xg, s0, count, inLen);
+  const xAt = same ? gAt : wp.stageRows(xf, s0, count, inLen);
   const rowAt = wp.alloc(K);
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);
@@ -104,16 +104,6 @@ function wasmSlab(wp: MacPairs, lc: LayerCompute, outs: readonly DirectOutput[],
   const outAt = wp.alloc(2 * pad);
   const { f32 } = wp;
   const i32 = wp.i32;
-  for (let i = 0; i < count; i++) {
-    const g = (gAt >> 2) + i * (inLen + 1);
-    f32.set(xg[s0 + i], g);
-    f32[g + inLen] = 0;
-    if (!same) {
-      const x = (xAt >> 2) + i * (inLen + 1);
-      f32.set(xf[s0 + i], x);
-      f32[x + inLen] = 0;
-    }
-  }
   const dense = lc.layer.kind === 'dense';
   const sel: number[] = [];
   let rowFor = -1;

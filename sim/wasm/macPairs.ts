@@ -62,6 +62,24 @@ export class MacPairs {
   }
 
   /**
+   * Allocates `count` input rows of `inLen` words, each followed by a zero word (the word padding
+   * terms read), and copies rows[s0..s0+count) in, bit patterns kept; returns the byte address
+   * (row i at address + 4 * i * (inLen + 1)).
+   */
+  stageRows(rows: readonly (Float32Array | Uint32Array)[], s0: number, count: number, inLen: number): number {
+    const at = this.alloc(count * (inLen + 1));
+    const u32 = new Uint32Array(this.f32.buffer);
+    for (let i = 0; i < count; i++) {
+      const base = (at >> 2) + i * (inLen + 1);
+      const r = rows[s0 + i];
+      if (r instanceof Float32Array) this.f32.set(r, base);
+      else u32.set(r, base);
+      u32[base + inLen] = 0;
+    }
+    return at;
+  }
+
+  /**
    * Faulty and clean accumulators of one output for `count` jobs (see macPairs.wat): `row` K byte
    * offsets into an input, `w` / `wf` K clean / faulty weight operands (f32), `first` the first
    * term where they differ (0 when the jobs' faulty inputs differ from their golden ones), `zero`

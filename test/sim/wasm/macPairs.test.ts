@@ -74,8 +74,8 @@ function runWasm(wp: MacPairs, call: Call, vector = false): Results {
   const count = call.g.length;
   const same = call.x === null;
   wp.reset();
-  const gAt = wp.alloc(count * (inLen + 1));
-  const xAt = same ? gAt : wp.alloc(count * (inLen + 1));
+  const gAt = wp.stageRows(call.g, 0, count, inLen);
+  const xAt = same ? gAt : wp.stageRows(call.x!, 0, count, inLen);
   const rowAt = wp.alloc(K);
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);
@@ -84,14 +84,11 @@ function runWasm(wp: MacPairs, call: Call, vector = false): Results {
   const canaryAt = wp.alloc(4);
   const u32 = new Uint32Array(wp.f32.buffer);
   const i32 = wp.i32;
+  // the staged rows: each input, bit for bit, then a zero word
   for (let i = 0; i < count; i++) {
-    const g = (gAt >> 2) + i * (inLen + 1);
-    u32.set(call.g[i], g);
-    u32[g + inLen] = 0;
-    if (!same) {
-      const x = (xAt >> 2) + i * (inLen + 1);
-      u32.set(call.x![i], x);
-      u32[x + inLen] = 0;
+    for (const [rows, at] of (same ? [[call.g, gAt]] : [[call.g, gAt], [call.x!, xAt]]) as [Uint32Array[], number][]) {
+      const base = (at >> 2) + i * (inLen + 1);
+      expect(Array.from(u32.subarray(base, base + inLen + 1))).toEqual([...rows[i], 0]);
     }
   }
   for (let k = 0; k < K; k++) i32[(rowAt >> 2) + k] = call.row[k] < 0 ? 4 * inLen : 4 * call.row[k];
