@@ -8,12 +8,12 @@
  */
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { decode, encode, wordBits } from '../../sim/format/format';
 import type { FaultKind } from '../../sim/faults/types';
 import type { Activation, Layer, Network } from '../../sim/layers/types';
 import type { NumericFormat } from '../../sim/types';
 import { decodeWord, encodeWord, secDed, type SecDed } from './ecc';
+import { drawBitPositions } from '../../sim/faults/campaign';
 
 type Rng = ReturnType<typeof xoroshiro128plus>;
 
@@ -48,24 +48,10 @@ export function seededRng(seed: number): Rng {
   return rng;
 }
 
-/** Draws distinct bit indices in [0, total) for BER p (per-bit: geometric gaps; count: floor(total p)). */
+/** Draws distinct bit indices in [0, total) for BER p (per-bit: geometric gaps; count: floor(total p)):
+ * the project's one BER draw, sim/faults/campaign.ts `drawBitPositions`. */
 export function drawBits(rng: Rng, total: number, p: number, def: 'per-bit' | 'count'): number[] {
-  if (p <= 0 || total <= 0) return [];
-  if (def === 'count') {
-    const m = Math.min(total, Math.floor(total * p));
-    const set = new Set<number>();
-    while (set.size < m) set.add(uniformInt(rng, 0, total - 1));
-    return [...set].sort((a, b) => a - b);
-  }
-  if (p >= 1) return Array.from({ length: total }, (_, i) => i);
-  const out: number[] = [];
-  const l = Math.log1p(-p);
-  for (let i = -1; ;) {
-    const u = 1 - uniformFloat64(rng); // (0, 1]
-    i += 1 + Math.floor(Math.log(u) / l);
-    if (i >= total) return out;
-    out.push(i);
-  }
+  return drawBitPositions(rng, total, { kind: 'ber', ber: p, definition: def === 'count' ? 'count' : 'perBit' });
 }
 
 function applyKind(bit: number, kind: FaultKind, width: number, w: number): number {
