@@ -43,6 +43,13 @@ afterAll(async () => {
   await closeSimWorkers();
 });
 
+/** The parts of a canvas element the tests read (the Node typings have no DOM). */
+interface Canvas {
+  readonly width: number;
+  readonly height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { readonly data: ArrayLike<number> } };
+}
+
 /** Waits until no job runs and the run result is present. */
 async function runAndWait(p: Page): Promise<void> {
   await p.locator('[data-testid=run]').click();
@@ -210,6 +217,44 @@ describe('GUI against the real simulator', () => {
     await page.screenshot({ path: join(shots, 'gui-demo.png') });
     await page.keyboard.press('Escape');
     expect(await page.locator('.demo.full').count()).toBe(0);
+  });
+
+  it('accelerator view on a 128x128 array: runs, draws every PE, shows the faulty one, inspects it', async () => {
+    await page.goto(`${shell.origin}/#/accelerator`);
+    await page.locator('[data-testid=rows]').fill('128');
+    await page.locator('[data-testid=cols]').fill('128');
+    await page.locator('[data-testid=scenario-pick]').selectOption('example:psum-msb-stuck-at-1');
+    const t0 = Date.now();
+    await runAndWait(page);
+    const runMs = Date.now() - t0;
+    const grid = page.locator('[data-testid=pe-grid]');
+    expect(await grid.getAttribute('aria-label')).toMatch(/128 by 128/);
+    // one cell per PE: the canvas is 128 cells wide and high (4 px per PE at the default 520 px)
+    const [w, h] = await grid.evaluate((c) => [(c as unknown as Canvas).width, (c as unknown as Canvas).height]);
+    expect(w).toBe(h);
+    expect(w % 128).toBe(0);
+    const cell = w / 128;
+    expect(cell).toBeGreaterThanOrEqual(4);
+    // PE (3, 5) carries the stuck-at: drawn red; a PE far away is not
+    // one readback of the whole canvas (several make Chromium warn on the console)
+    const [faultyPx, otherPx] = await grid.evaluate((c, at) => {
+      const cv = c as unknown as Canvas;
+      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      return at.map(([x, y]) => [0, 1, 2, 3].map((i) => d[(y * cv.width + x) * 4 + i]));
+    }, [[5 * cell + 1, 3 * cell + 1], [100 * cell + 1, 90 * cell + 1]]);
+    expect(faultyPx[0]).toBeGreaterThan(120); // red channel of #ff4d4d / #8a2b35
+    expect(faultyPx[0]).toBeGreaterThan(2 * faultyPx[2]);
+    expect(otherPx).not.toEqual(faultyPx);
+    const box = (await grid.boundingBox())!;
+    await grid.click({ position: { x: ((5 + 0.5) / 128) * box.width, y: ((3 + 0.5) / 128) * box.height } });
+    await expect.poll(() => page.locator('[data-testid=inspector] h3').textContent()).toBe('PE (3, 5)');
+    await expect.poll(() => page.locator('[data-testid=inspector] li').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=inspector] li').first().textContent()).toMatch(/stuckAt1 on pe\.psum PE \(3, 5\)/);
+    await page.screenshot({ path: join(shots, 'gui-accelerator-128.png'), fullPage: true });
+    console.log(`128x128 run through the GUI: ${runMs} ms`);
+    // back to the 16x16 array
+    await page.locator('[data-testid=rows]').fill('16');
+    await page.locator('[data-testid=cols]').fill('16');
   });
 
   it('logged no console errors', () => {
