@@ -9,7 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { ArraySpec } from '../../../sim/types';
+import type { ArraySpec, NumericFormat } from '../../../sim/types';
+import { formatLabel, wordBits } from '../../../sim/format/format';
 import type { FaultRecord, FaultTarget } from '../../../sim/faults/types';
 import type { Network, Padding } from '../../../sim/layers/types';
 import { createKernel, type GemmKernel, type KernelBackendName } from '../../../sim/kernels';
@@ -53,8 +54,10 @@ const NETS: { net: Network; inSize: number }[] = [
 ];
 /** 11 images: groups of up to 11 images sharing mods (blocks of 4, 4 and 3). */
 const N_IMAGES = 11;
-/** 4x3 weight-stationary array, 8 KiB SRAMs: every network's weights resident (written once). */
-const S: ArraySpec = spec(4, 3, 'ws', { kind: 'fp32' }, 8);
+/** 4x3 weight-stationary array, 8 KiB SRAMs: every network's weights resident (written once).
+ * fp32 unless a describe block below switches the format for its tests. */
+const specOf = (format: NumericFormat): ArraySpec => spec(4, 3, 'ws', format, 8);
+let S: ArraySpec = specOf({ kind: 'fp32' });
 
 // --- instrumentation -----------------------------------------------------------------------
 
@@ -237,10 +240,12 @@ function fixedFaults(net: Network): FaultRecord[] {
   const arrayLayers = net.layers.map((l, i) => (l.kind === 'dense' || l.kind === 'conv2d' ? i : -1)).filter((i) => i >= 0);
   const l0 = weightWords(net, arrayLayers[0]);
   const l1 = weightWords(net, arrayLayers[1]);
+  // the same high bits of narrower words (fp16: exponent bits 13..11; int8: value bits 5..3)
+  const hi = (b: number): number => b - (32 - wordBits(S.format));
   return [
-    { target: 'weightSram', kind: 'seu', bits: [29], location: { kind: 'address', address: l0.base + 5 }, window: { start: 0 } },
-    { target: 'weightSram', kind: 'stuckAt1', bits: [28], location: { kind: 'address', address: l1.base + 7 }, window: { start: 0 } },
-    { target: 'pe.weight', kind: 'stuckAt1', bits: [27], location: { kind: 'pe', row: 1, col: 2 }, window: { start: 3 * P, end: 5 * P } },
+    { target: 'weightSram', kind: 'seu', bits: [hi(29)], location: { kind: 'address', address: l0.base + 5 }, window: { start: 0 } },
+    { target: 'weightSram', kind: 'stuckAt1', bits: [hi(28)], location: { kind: 'address', address: l1.base + 7 }, window: { start: 0 } },
+    { target: 'pe.weight', kind: 'stuckAt1', bits: [hi(27)], location: { kind: 'pe', row: 1, col: 2 }, window: { start: 3 * P, end: 5 * P } },
     { target: 'pe.psum', kind: 'seu', bits: [30], location: { kind: 'pe', row: 0, col: 1 }, window: { start: 7 * P + 10 } },
   ];
 }
@@ -312,4 +317,26 @@ describe('faulty engine paths: WebAssembly == JavaScript chains, golden reuse ==
     expect(() => expectSameRun(reuse, fresh, 'lying kernel')).toThrow();
     expect(reuse.layers.reduce((a, l) => a + l.corrupted, 0)).toBeGreaterThan(fresh.layers.reduce((a, l) => a + l.corrupted, 0));
   });
+});
+
+describe('the same paths agree in fp16 and int8 (output rounding and requantization on the kernel rows)', () => {
+  const formats: NumericFormat[] = [{ kind: 'fp16' }, { kind: 'int8', intBits: 3, fracBits: 4 }];
+  for (const format of formats) {
+    for (const kname of ['js', 'tfjs-wasm'] as const) {
+      for (const { net, inSize } of NETS) {
+        it(`${net.name} on ${kname}, ${formatLabel(format)}: fixed faults`, () => {
+          S = specOf(format);
+          try {
+            const o = scenario(net, inSize, kernels.get(kname)!, fixedFaults(net));
+            expect(o.corrupted).toBeGreaterThan(0);
+            expect(o.masked).toBeGreaterThan(0);
+            expect(o.rowsReuse).toBeGreaterThan(0);
+            expect(o.rowsFresh).toBe(2 * o.rowsReuse);
+          } finally {
+            S = specOf({ kind: 'fp32' });
+          }
+        });
+      }
+    }
+  }
 });
