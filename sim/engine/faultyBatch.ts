@@ -37,14 +37,11 @@ export function faultyColumn(lc: LayerCompute, n: number, mods: readonly Mod[]):
  * Faulty and clean accumulators of output (m, n) for four images whose inputs are x0..x3
  * (unchanged, golden: the same input feeds both), for the faulty weight column `col` of n
  * (faultyColumn). Writes out[0..3] = faulty, out[4..7] = clean. `row` is the im2col index row of m
- * (-1 = padding zero). Fewer images: repeat one (its results are simply not read). Called once per
- * block, so it is optimized as a whole (no per-run on-stack replacement).
+ * (-1 = padding zero; a dense layer's row is 0..K-1). Fewer images: repeat one (its results are
+ * simply not read). Called once per block, so it is optimized as a whole (no per-run on-stack
+ * replacement).
  */
 export function pairs4(lc: LayerCompute, row: Int32Array, n: number, col: { wF: Float64Array; first: number }, x0: Float32Array, x1: Float32Array, x2: Float32Array, x3: Float32Array, out: Float64Array): void {
-  if (lc.layer.kind === 'dense') {
-    densePairs4(lc, n, col, x0, x1, x2, x3, out);
-    return;
-  }
   const K = lc.geom.K;
   const w = colOf(lc, n);
   const { wF, first } = col;
@@ -63,30 +60,6 @@ export function pairs4(lc: LayerCompute, row: Int32Array, n: number, col: { wF: 
     const wk = w[k];
     const wf = wF[k];
     const v0 = idx < 0 ? 0 : x0[idx], v1 = idx < 0 ? 0 : x1[idx], v2 = idx < 0 ? 0 : x2[idx], v3 = idx < 0 ? 0 : x3[idx];
-    c0 = fr(c0 + fr(wk * v0)); c1 = fr(c1 + fr(wk * v1)); c2 = fr(c2 + fr(wk * v2)); c3 = fr(c3 + fr(wk * v3));
-    f0 = fr(f0 + fr(wf * v0)); f1 = fr(f1 + fr(wf * v1)); f2 = fr(f2 + fr(wf * v2)); f3 = fr(f3 + fr(wf * v3));
-  }
-  out[0] = f0; out[1] = f1; out[2] = f2; out[3] = f3;
-  out[4] = c0; out[5] = c1; out[6] = c2; out[7] = c3;
-}
-
-/** pairs4 for a dense layer: term k reads input element k (no im2col row, no padding). */
-function densePairs4(lc: LayerCompute, n: number, col: { wF: Float64Array; first: number }, x0: Float32Array, x1: Float32Array, x2: Float32Array, x3: Float32Array, out: Float64Array): void {
-  const K = lc.geom.K;
-  const w = colOf(lc, n);
-  const { wF, first } = col;
-  const fr = Math.fround;
-  const z = lc.acc.zero;
-  let c0 = z, c1 = z, c2 = z, c3 = z;
-  for (let k = 0; k < first; k++) {
-    const wk = w[k];
-    c0 = fr(c0 + fr(wk * x0[k])); c1 = fr(c1 + fr(wk * x1[k])); c2 = fr(c2 + fr(wk * x2[k])); c3 = fr(c3 + fr(wk * x3[k]));
-  }
-  let f0 = c0, f1 = c1, f2 = c2, f3 = c3;
-  for (let k = first; k < K; k++) {
-    const wk = w[k];
-    const wf = wF[k];
-    const v0 = x0[k], v1 = x1[k], v2 = x2[k], v3 = x3[k];
     c0 = fr(c0 + fr(wk * v0)); c1 = fr(c1 + fr(wk * v1)); c2 = fr(c2 + fr(wk * v2)); c3 = fr(c3 + fr(wk * v3));
     f0 = fr(f0 + fr(wf * v0)); f1 = fr(f1 + fr(wf * v1)); f2 = fr(f2 + fr(wf * v2)); f3 = fr(f3 + fr(wf * v3));
   }

@@ -104,17 +104,16 @@ function wasmSlab(wp: MacPairs, lc: LayerCompute, outs: readonly DirectOutput[],
   const outAt = wp.alloc(2 * pad);
   const { f32 } = wp;
   const i32 = wp.i32;
-  const dense = lc.layer.kind === 'dense';
   const sel: number[] = [];
   let rowFor = -1;
   for (const o of outs) {
     selectImages(lc, o, xg, same, s0, s1, st, sel);
     if (sel.length === 0) continue;
-    if (rowFor !== (dense ? 0 : o.m)) {
+    if (rowFor !== o.m) {
       // byte offsets of the inputs each term reads; padding reads the zero word after the input
-      rowFor = dense ? 0 : o.m;
-      const row = dense ? null : rowOf(lc, o.m);
-      for (let k = 0; k < K; k++) i32[(rowAt >> 2) + k] = row === null ? 4 * k : row[k] < 0 ? 4 * inLen : 4 * row[k];
+      rowFor = o.m;
+      const row = rowOf(lc, o.m);
+      for (let k = 0; k < K; k++) i32[(rowAt >> 2) + k] = row[k] < 0 ? 4 * inLen : 4 * row[k];
     }
     f32.set(lc.cols[o.nn]!, wAt >> 2);
     f32.set(o.col.wF, wfAt >> 2);
