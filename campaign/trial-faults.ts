@@ -18,7 +18,7 @@ import { targetBits, targetWords } from '../sim/faults/resolve';
 import type { FaultKind, FaultRecord, FaultTarget } from '../sim/faults/types';
 import type { Conv2dLayer, DenseLayer, Layer, Network } from '../sim/layers/types';
 import type { ArraySpec } from '../sim/types';
-import { drawFlips } from '../scenarios/resolve';
+import { drawFlips } from '../sim/faults/campaign';
 import type { BerDefinition } from './types';
 
 /** Most faults one trial may draw (a guard against BERs that would exhaust memory). */

@@ -15,7 +15,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { ArraySpec } from '../sim/types';
 import type { FaultLocation, FaultRecord, FaultTarget } from '../sim/faults/types';
 import { fail, ok, type Result } from '../sim/result';
-import { drawBitPositions } from '../sim/faults/campaign';
+import { drawFlips } from '../sim/faults/campaign';
 import { isSramTarget, targetBits, targetUnits, targetWordBits } from './geometry';
 import type { DeclaredFault, RateProcess, ScenarioContext, ScrubRecord } from './types';
 
@@ -38,12 +38,6 @@ function drawLocation(rng: Rng, spec: ArraySpec, f: DeclaredFault): FaultLocatio
 /** Location of the unit (word or PE register) with linear index `unit`. */
 function unitLocation(spec: ArraySpec, target: FaultTarget, unit: number): FaultLocation {
   return isSramTarget(target) ? { kind: 'address', address: unit } : { kind: 'pe', row: Math.floor(unit / spec.cols), col: unit % spec.cols };
-}
-
-/** Bit indices (0..total-1, ascending) flipped by one epoch of a rate process: the one BER draw
- * of the project (sim/faults/campaign.ts drawBitPositions), under the scenario's model names. */
-export function drawFlips(rng: Rng, total: number, ber: number, model: 'per-bit' | 'count'): number[] {
-  return drawBitPositions(rng, total, { kind: 'ber', ber, definition: model === 'count' ? 'count' : 'perBit' });
 }
 
 /** Epoch start cycles of a rate process: its start, then each inference start inside it. */

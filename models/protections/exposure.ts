@@ -13,7 +13,7 @@ import type { FaultKind } from '../../sim/faults/types';
 import type { Activation, Layer, Network } from '../../sim/layers/types';
 import type { NumericFormat } from '../../sim/types';
 import { decodeWord, encodeWord, secDed, type SecDed } from './ecc';
-import { drawBitPositions } from '../../sim/faults/campaign';
+import { drawFlips } from '../../sim/faults/campaign';
 
 type Rng = ReturnType<typeof xoroshiro128plus>;
 
@@ -48,12 +48,6 @@ export function seededRng(seed: number): Rng {
   return rng;
 }
 
-/** Draws distinct bit indices in [0, total) for BER p (per-bit: geometric gaps; count: floor(total p)):
- * the project's one BER draw, sim/faults/campaign.ts `drawBitPositions`. */
-export function drawBits(rng: Rng, total: number, p: number, def: 'per-bit' | 'count'): number[] {
-  return drawBitPositions(rng, total, { kind: 'ber', ber: p, definition: def === 'count' ? 'count' : 'perBit' });
-}
-
 function applyKind(bit: number, kind: FaultKind, width: number, w: number): number {
   const m = 2 ** bit;
   const set = Math.floor(w / m) % 2 === 1;
@@ -71,7 +65,7 @@ function corruptArray(values: Float32Array, format: NumericFormat, code: SecDed 
   kind: FaultKind, onDetected: 'zero' | 'keep', c: Counters): Float32Array {
   const k = wordBits(format);
   const width = code ? code.n : k;
-  const flips = drawBits(rng, values.length * width, ber, def);
+  const flips = drawFlips(rng, values.length * width, ber, def);
   if (flips.length === 0) return values;
   c.faults += flips.length;
   const out = Float32Array.from(values);

@@ -45,6 +45,12 @@ export function drawBitPositions(rng: Rng, total: number, how: FaultCount): numb
   return [...chosen].sort((a, b) => a - b);
 }
 
+/** drawBitPositions for a BER under the names campaign and scenario files use ('per-bit',
+ * 'count'): the bit indices (0..total-1, ascending) one draw flips. */
+export function drawFlips(rng: Rng, total: number, ber: number, model: 'per-bit' | 'count'): number[] {
+  return drawBitPositions(rng, total, { kind: 'ber', ber, definition: model === 'count' ? 'count' : 'perBit' });
+}
+
 /** Options of a random campaign on one target. */
 export interface CampaignOptions {
   readonly target: FaultTarget;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { corruptStored, drawBits, seededRng } from '../../../models/protections/exposure';
+import { corruptStored, seededRng } from '../../../models/protections/exposure';
+import { drawFlips as drawBits } from '../../../sim/faults/campaign';
 import type { Network } from '../../../sim/layers/types';
 import { FP32 } from '../../../sim/format/format';
 
