@@ -13,20 +13,9 @@ import { loadCampaignFile } from '../../campaign/load';
 import { runCampaign } from '../../campaign/run';
 import { fakeRunner } from '../../campaign/fake';
 import { berDoc, tmp, writeCampaign } from '../campaign/helpers';
+import { rng } from '../sim/layers/fixtures';
 
 const BIN = join(process.cwd(), 'bin/faultline.mjs');
-
-/** mulberry32: the kill points are reproducible from the seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const lineCount = (f: string): number => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').length - 1 : 0);
 

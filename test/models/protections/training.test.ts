@@ -52,16 +52,21 @@ function data(n: number, seed: number): Dataset {
 const ds = data(120, 1);
 const val = data(60, 2);
 
+/** The tf forward's logits of `bounded` equal the simulator's golden pre-softmax outputs (js kernel, fp32). */
+function expectTfMatchesSimulator(bounded: Network): void {
+  const t = new TfNetwork(bounded);
+  const logits = logitsOf(t, ds);
+  t.dispose();
+  const sim = runGolden({ ...bounded, layers: bounded.layers.map((l, i) => (i === 4 && l.kind === 'dense' ? { ...l, activation: { kind: 'linear' } } : l)) }, ds.images, { format: FP32 }, createJsKernel());
+  if (!sim.ok) throw new Error(sim.reason);
+  sim.value.output.forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
+}
+
 describe('tf forward of protections agrees with the simulator', () => {
   it('clip bounds (layer- and channel-wise) and a tanh weight transform', () => {
     const p = profileActivations(net, ds);
     const bounded: Network = { ...net, layers: net.layers.map((l, i) => (i === 0 ? { ...l, activation: { kind: 'clip', bound: p[0]!.channelMax.map((v) => v * 0.7) }, weightTransform: 'tanh' } : i === 3 ? { ...l, activation: { kind: 'clipZero', bound: p[1]!.max * 0.8 } } : l)) as Network['layers'] };
-    const t = new TfNetwork(bounded);
-    const logits = logitsOf(t, ds);
-    t.dispose();
-    const sim = runGolden({ ...bounded, layers: bounded.layers.map((l, i) => (i === 4 && l.kind === 'dense' ? { ...l, activation: { kind: 'linear' } } : l)) }, ds.images, { format: FP32 }, createJsKernel());
-    if (!sim.ok) throw new Error(sim.reason);
-    sim.value.output.forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
+    expectTfMatchesSimulator(bounded);
   });
   it('per-element clip bounds (h*w*c of the conv output) in hard mode', () => {
     const p = profileActivations(net, ds);
@@ -69,12 +74,7 @@ describe('tf forward of protections agrees with the simulator', () => {
     // channelMax is the max of elementMax over positions
     for (let c = 0; c < 4; c++) expect(p[0]!.channelMax[c]).toBe(Math.max(...p[0]!.elementMax.filter((_, e) => e % 4 === c)));
     const bounded: Network = { ...net, layers: net.layers.map((l, i) => (i === 0 ? { ...l, activation: { kind: 'clip', bound: p[0]!.elementMax.map((v, e) => v * (0.4 + 0.5 * ((e * 7) % 5) / 4)) } } : l)) as Network['layers'] };
-    const t = new TfNetwork(bounded);
-    const logits = logitsOf(t, ds);
-    t.dispose();
-    const sim = runGolden({ ...bounded, layers: bounded.layers.map((l, i) => (i === 4 && l.kind === 'dense' ? { ...l, activation: { kind: 'linear' } } : l)) }, ds.images, { format: FP32 }, createJsKernel());
-    if (!sim.ok) throw new Error(sim.reason);
-    sim.value.output.forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
+    expectTfMatchesSimulator(bounded);
   });
 });
 
