@@ -39,7 +39,7 @@ const run = require(PKG);
 // The Electron version the app ships with (devDependency range in package.json, e.g. "^38.8.6"):
 // the checks judge defaults (nodeIntegration, contextIsolation, sandbox) by that version.
 const rootPkg = require(resolve('package.json'));
-const electronVersion = String(rootPkg.devDependencies?.electron ?? rootPkg.dependencies?.electron ?? '').replace(/^[^0-9]*/, '') || undefined;
+const electronVersion = String(rootPkg.optionalDependencies?.electron ?? rootPkg.devDependencies?.electron ?? rootPkg.dependencies?.electron ?? '').replace(/^[^0-9]*/, '') || undefined;
 
 const input = resolve(values.dir);
 // The package prints "could not retrieve translations" on the offline path: keep the output clean.
