@@ -1,7 +1,8 @@
 /**
  * Statistics for campaign summaries. Accuracy intervals: Student t over per-trial accuracies
- * (mean +- t_{0.975, n-1} * s / sqrt(n)). Rates pooled over images (SDC, critical SDC,
- * vulnerability): Wilson score interval at 95% (z = 1.959964).
+ * (mean +- t_{0.975, n-1} * s / sqrt(n)). Proportions (SDC, critical SDC, DUE, outcome classes,
+ * AVF): Wilson score interval (95%: z = 1.959964; other levels via `wilsonInterval`), which keeps
+ * its bounds in [0, 1] and is not degenerate at k = 0 or k = n.
  */
 
 /** A point estimate with a two-sided interval [lo, hi]. */
@@ -112,5 +113,83 @@ export function wilson95(k: number, n: number): Interval {
   const center = (p + (z * z) / (2 * n)) / den;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
   // k = 0 and k = n have exact bounds 0 and 1 (avoid rounding residue)
+  return { mean: p, lo: k === 0 ? 0 : Math.max(0, center - half), hi: k === n ? 1 : Math.min(1, center + half) };
+}
+
+/** Standard normal quantile: the z with Phi(z) = p, 0 < p < 1 (Acklam's rational approximation,
+ * one Halley step on erfc; absolute error below 1e-12). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: expected 0 < p < 1, found ${p}`);
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const pl = 0.02425;
+  let x: number;
+  if (p < pl) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  } else if (p <= 1 - pl) {
+    const q = p - 0.5, r = q * q;
+    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+      (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  // refinement: Phi(x) = erfc(-x / sqrt 2) / 2
+  const e = 0.5 * erfc(-x / Math.SQRT2) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
+  return x - u / (1 + (x * u) / 2);
+}
+
+/** Complementary error function: erfc(x) = Q(1/2, x^2) for x >= 0 (regularized upper incomplete
+ * gamma, series / continued fraction), erfc(-x) = 2 - erfc(x). */
+export function erfc(x: number): number {
+  if (x < 0) return 2 - erfc(-x);
+  if (x === 0) return 1;
+  return gammaQHalf(x * x);
+}
+
+function gammaQHalf(x: number): number {
+  // Q(a, x) for a = 1/2: series for x < a + 1, continued fraction otherwise (Numerical Recipes 6.2).
+  const a = 0.5;
+  const gln = lgamma(a);
+  if (x < a + 1) {
+    let ap = a, sum = 1 / a, del = sum;
+    for (let n = 0; n < 500; n++) { ap += 1; del *= x / ap; sum += del; if (Math.abs(del) < Math.abs(sum) * 1e-16) break; }
+    return 1 - sum * Math.exp(-x + a * Math.log(x) - gln);
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b; if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c; if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return Math.exp(-x + a * Math.log(x) - gln) * h;
+}
+
+/** Two-sided z for a confidence level (0.95 -> 1.959964). */
+export function zFor(confidence: number): number {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence: expected 0 < c < 1, found ${confidence}`);
+  return confidence === 0.95 ? Z95 : normalQuantile(1 - (1 - confidence) / 2);
+}
+
+/** Wilson score interval of k/n at a two-sided `confidence` (default 0.95). Behaves at the edges:
+ * k = 0 gives lo = 0 and a positive hi, k = n gives hi = 1; n = 0 gives {0, 0, 1}. */
+export function wilsonInterval(k: number, n: number, confidence = 0.95): Interval {
+  if (confidence === 0.95) return wilson95(k, n);
+  if (n === 0) return { mean: 0, lo: 0, hi: 1 };
+  const z = zFor(confidence);
+  const p = k / n;
+  const den = 1 + (z * z) / n;
+  const center = (p + (z * z) / (2 * n)) / den;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
   return { mean: p, lo: k === 0 ? 0 : Math.max(0, center - half), hi: k === n ? 1 : Math.min(1, center + half) };
 }

@@ -5,6 +5,7 @@
  */
 import type { Dataflow, NumericFormat, SramSpec } from '../sim/types';
 import type { FaultKind, FaultTarget } from '../sim/faults/types';
+import type { OutcomeCounts } from './outcomes';
 
 /** How a BER is turned into faults: "per-bit" flips every stored bit independently with
  * probability p; "count" injects floor(bits x p) faults at uniformly drawn bit positions. */
@@ -108,6 +109,9 @@ export interface TrialResult {
   readonly cycles: number;
   /** Compute utilization of the array over the inference, 0..1. */
   readonly utilization: number;
+  /** Every image classified masked / tolerable / SDC / DUE against golden (campaign/outcomes.ts);
+   * absent in records written before issue 14 and from runners that do not classify. */
+  readonly outcomes?: OutcomeCounts;
   /** Protection overhead vs the unprotected model, when the runner knows it. */
   readonly overhead?: {
     readonly extraParams: number;
