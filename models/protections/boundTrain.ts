@@ -1,129 +1,241 @@
 /**
- * Learned activation bounds with the weights frozen:
- * - FitAct: neuron-wise bounds (one per element of a conv layer's output feature map, h*w*c, and
- *   one per unit of a dense layer), all trained at once, starting from the profiled per-element
- *   max; smooth bounded ReLU while training, hard `clip` at inference;
- *   loss = cross-entropy + reg * mean((bound / initial)^2) pushing bounds down.
- * - ProAct: layer-wise bounds everywhere except the last bounded layer (neuron-wise), trained
- *   progressively one layer at a time from the last to the first with distillation from the
- *   unprotected model; a trained bound is accepted only while validation accuracy stays within
- *   `tolerance` (0.2 percentage points) of the unprotected baseline, else the layer keeps its
- *   profiled (Ranger) bound.
+ * Learned activation bounds with the weights frozen, following the authors' code (the RReLU
+ * toolbox, github.com/hamidmousavi0/reliable-relu-toolbox at 813861b, cited `rrelu:<file>:<line>`):
+ * - both bound with `clipZero`: training uses relu(x)·σ(20(b − x)) (a value above the bound goes to
+ *   about 0, rrelu:rrelu/relu_bound/bound_fitact.py:17), inference a hard zero above the bound;
+ * - FitAct: one bound per neuron (per element of a conv output, per unit of a dense layer) from the
+ *   profiled per-element max, all trained at once with Adam (lr 1e-3, cosine, weight decay 4e-11)
+ *   on cross-entropy + 4e-11·Σ mean(b²) (rrelu:rrelu/search_bound/fitact.py:173-176,300), one
+ *   epoch = one pass over the training set, until the accuracy criterion holds or the epoch budget
+ *   ends (the authors run 100 epochs);
+ * - ProAct: layer-wise bounds, neuron-wise in the last bounded layer (per unit for dense, per
+ *   channel for conv), trained one layer at a time from the last to the first
+ *   (rrelu:rrelu/search_bound/proact.py:262) on CE + CE(student, softmax(teacher)) (T = 1,
+ *   proact.py:363-371), Adam lr 0.01 with a weight-decay sweep 4e-5 … 4e-15 (proact.py:162): after
+ *   every epoch the validation accuracy is checked; within `tolerance` of the starting accuracy the
+ *   state is kept, else the last kept state is restored and the next (smaller) decay runs; a drop
+ *   of 10 points or more also restores and moves on (proact.py:311-320).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../../sim/layers/types';
 import type { Dataset } from '../data/dataset';
+import { makeRng } from '../rng';
 import { type Bound, withBounds } from './bounds';
-import { accuracyOf, logitsOf } from './data';
+import { accuracyOf, batchOf, logitsOf } from './data';
 import { type LayerProfile, unbounded } from './profile';
 import { TfNetwork } from './tfForward';
-import { crossEntropy, distillLoss, trainVars } from './trainLoop';
+import { crossEntropy } from './trainLoop';
 
-/** Hyper-parameters of bound training. */
-export interface BoundTrainOptions {
-  /** Adam steps (per layer for ProAct). */
-  readonly steps: number;
+/** Hyper-parameters of FitAct bound training. */
+export interface FitActOptions {
+  /** Most epochs (passes over the training set); the authors run 100 (fitact.py:175). */
+  readonly maxEpochs: number;
+  /** Images per Adam step. */
   readonly batch: number;
-  /** Learning rate relative to the mean initial bound (Adam step size ~ lr x bound). */
-  readonly relLr: number;
-  /** Weight of the bound regulariser. */
+  /** Adam learning rate, cosine-decayed over `maxEpochs` (fitact.py:173,212). */
+  readonly lr: number;
+  /** Weight of Σ mean(b²) in the loss and Adam weight decay (4e-11, fitact.py:176,300). */
   readonly reg: number;
+  /** Stop after the first epoch whose validation accuracy is within this of the unbounded
+   * network's (accuracy units: 0.002 = 0.2 points). */
+  readonly tolerance: number;
   readonly seed: number;
-  /** Smooth-bound sharpness (see TfNetwork). */
-  readonly smoothK?: number;
+  /** Called after each epoch. */
+  readonly onEpoch?: (line: string) => void;
 }
 
-/** Defaults sized for LeNet / VGG-MNIST on a few hundred calibration images. */
-export const DEFAULT_BOUND_TRAIN: BoundTrainOptions = { steps: 150, batch: 64, relLr: 0.02, reg: 0.02, seed: 11 };
+/** The authors' FitAct settings with a 5-epoch budget (see docs/README-protections.md). */
+export const DEFAULT_FITACT: FitActOptions = { maxEpochs: 5, batch: 64, lr: 1e-3, reg: 4e-11, tolerance: 0.002, seed: 11 };
 
-const floorOf = (p: LayerProfile): number => Math.max(1e-3, p.max * 1e-3);
-
-function regTerm(tfn: TfNetwork, init: ReadonlyMap<number, tf.Tensor>): tf.Scalar {
-  const terms = [...init].map(([i, b0]) => tf.mean(tf.square(tf.div(tfn.bounds[i]!, b0))));
-  return tf.div(tf.addN(terms), terms.length) as tf.Scalar;
+/** Hyper-parameters of ProAct bound training. */
+export interface ProActOptions {
+  /** Most epochs per weight-decay value; the authors allow 100 + 5 warm-up (proact.py:270-276). */
+  readonly epochsPerDecay: number;
+  readonly batch: number;
+  /** Adam learning rate (0.01, proact.py:214). */
+  readonly lr: number;
+  /** Weight decays tried in order (proact.py:162). */
+  readonly decays: readonly number[];
+  /** Accepted |accuracy change| from the starting bounded network (0.002 = 0.2 points; the
+   * authors' 10-point abort, proact.py:311, restores and moves on too, so it is subsumed). */
+  readonly tolerance: number;
+  readonly seed: number;
+  readonly onEpoch?: (line: string) => void;
 }
 
+/** The authors' ProAct settings with a 2-epoch budget per decay value. */
+export const DEFAULT_PROACT: ProActOptions = {
+  epochsPerDecay: 2, batch: 64, lr: 0.01, decays: [4e-5, 4e-6, 4e-7, 4e-8, 4e-9, 4e-10, 4e-11, 4e-12, 4e-13, 4e-14, 4e-15],
+  tolerance: 0.002, seed: 11,
+};
+
+/** Mean of the values of some bounds. */
 function meanBound(bounds: Iterable<Bound>): number {
   let s = 0, n = 0;
   for (const b of bounds) for (const v of typeof b === 'number' ? [b] : b) { s += v; n++; }
-  return n ? s / n : 1;
+  return n ? s / n : 0;
 }
 
-/** Trains the bounds of `layers` in `net` (which already carries clip bounds); returns them. */
-function trainBounds(net: Network, layers: readonly number[], ds: Dataset, o: BoundTrainOptions,
-  loss: (tfn: TfNetwork, x: tf.Tensor4D, y: tf.Tensor2D, idx: Uint32Array) => tf.Scalar, floors: ReadonlyMap<number, number>): Map<number, Bound> {
-  const tfn = new TfNetwork(net, { trainBounds: new Set(layers), smoothK: o.smoothK });
-  const init = new Map(layers.map((i) => [i, tf.maximum(tf.clone(tfn.bounds[i]!), floors.get(i) ?? 1e-3)]));
+/** Accuracy (0..1) of `net` on `ds` (hard bounds). */
+function accuracy(net: Network, ds: Dataset): number {
+  const t = new TfNetwork(net);
+  try { return accuracyOf(logitsOf(t, ds), ds.labels); } finally { t.dispose(); }
+}
+
+/** Loss of one batch (x NHWC, one-hot y, the batch's image indices). */
+type Loss = (x: tf.Tensor4D, y: tf.Tensor2D, idx: Uint32Array) => tf.Scalar;
+
+/**
+ * One epoch: a seeded permutation of `ds` in full batches, Adam steps on `vars` with L2 weight
+ * decay `wd` added to the gradient (as torch's Adam does), `lr(step)` per step; returns the mean loss.
+ */
+function epoch(ds: Dataset, vars: tf.Variable[], opt: tf.AdamOptimizer, loss: Loss, o: { batch: number; wd: number; seed: number; lr: (s: number) => number; step0: number }): number {
+  const rng = makeRng(o.seed);
+  const perm = Uint32Array.from({ length: ds.n }, (_, i) => i);
+  for (let i = ds.n - 1; i > 0; i--) { const j = rng.int(0, i); const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t; }
+  const steps = Math.floor(ds.n / o.batch);
+  let sum = 0;
+  for (let s = 0; s < steps; s++) {
+    const idx = perm.subarray(s * o.batch, (s + 1) * o.batch);
+    const { x, y } = batchOf(ds, idx);
+    (opt as unknown as { learningRate: number }).learningRate = o.lr(o.step0 + s);
+    const l = opt.minimize(() => {
+      const base = loss(x, y, idx);
+      if (o.wd === 0) return base;
+      return tf.add(base, tf.mul(0.5 * o.wd, tf.addN(vars.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+    }, true, vars)!;
+    sum += l.dataSync()[0]!;
+    tf.dispose([l, x, y]);
+  }
+  return steps ? sum / steps : NaN;
+}
+
+/** Result of FitAct: the protected network and its per-epoch log. */
+export interface FitActResult {
+  readonly net: Network;
+  /** Unbounded and starting (profiled-max) accuracy on the validation set (0..1). */
+  readonly baseline: number;
+  readonly start: number;
+  /** Per epoch: validation accuracy and mean bound after it. */
+  readonly epochs: readonly { readonly accuracy: number; readonly meanBound: number; readonly loss: number }[];
+}
+
+/**
+ * FitAct: neuron-wise (per-element) zeroing bounds post-trained with the weights frozen on the
+ * whole of `ds`, from the profiled per-element max; stops after the first epoch within
+ * `o.tolerance` of the unbounded accuracy on `val`, or after `o.maxEpochs`.
+ */
+export function fitact(net: Network, profile: readonly LayerProfile[], ds: Dataset, val: Dataset, o: FitActOptions = DEFAULT_FITACT): FitActResult {
+  const base = unbounded(net);
+  const baseline = accuracy(base, val);
+  const start = new Map<number, Bound>(profile.map((p) => [p.index, Float32Array.from(p.elementMax)]));
+  const layers = profile.map((p) => p.index);
+  const tfn = new TfNetwork(withBounds(base, start, 'clipZero'), { trainBounds: new Set(layers) });
+  const opt = tf.train.adam(o.lr, 0.9, 0.999, 1e-8);
+  const perEpoch = Math.floor(ds.n / o.batch);
+  const total = Math.max(1, o.maxEpochs * perEpoch);
+  const lr = (s: number): number => 0.5 * o.lr * (1 + Math.cos(Math.PI * Math.min(s, total) / total));
+  const read = (): Map<number, Bound> => new Map(layers.map((i) => [i, tfn.readBound(i)]));
+  const epochs: { accuracy: number; meanBound: number; loss: number }[] = [];
   try {
-    const lr = o.relLr * meanBound(layers.map((i) => tfn.readBound(i)));
-    trainVars(ds, tfn.boundVars, (x, y, idx) => tf.add(loss(tfn, x, y, idx), tf.mul(o.reg, regTerm(tfn, init))) as tf.Scalar,
-      { steps: o.steps, batch: o.batch, lr, seed: o.seed, after: () => { for (const v of tfn.boundVars) v.assign(tf.maximum(v, 1e-3)); } });
-    return new Map(layers.map((i) => [i, tfn.readBound(i)]));
+    const startAcc = tf.tidy(() => accuracyOf(logitsOf(tfn, val), val.labels));
+    const loss: Loss = (x, y) => {
+      const reg = tf.addN(tfn.boundVars.map((v) => tf.mean(tf.square(v))));
+      return tf.add(crossEntropy(tfn.forward(x, 'smooth'), y), tf.mul(o.reg, reg)) as tf.Scalar;
+    };
+    for (let e = 0; e < o.maxEpochs; e++) {
+      const l = epoch(ds, tfn.boundVars, opt, loss, { batch: o.batch, wd: o.reg, seed: o.seed + e, lr, step0: e * perEpoch });
+      const acc = accuracyOf(logitsOf(tfn, val), val.labels);
+      const mb = meanBound(read().values());
+      epochs.push({ accuracy: acc, meanBound: mb, loss: l });
+      o.onEpoch?.(`fitact epoch ${e + 1}: loss ${l.toFixed(4)}, validation ${(acc * 100).toFixed(2)}% (unbounded ${(baseline * 100).toFixed(2)}%), mean bound ${mb.toFixed(4)}`);
+      if (acc >= baseline - o.tolerance) break;
+    }
+    return { net: withBounds(base, read(), 'clipZero'), baseline, start: startAcc, epochs };
   } finally {
-    tf.dispose([...init.values()]);
+    opt.dispose();
     tfn.dispose();
   }
 }
 
-/** FitAct: neuron-wise (per-element) bounds post-trained with weights frozen. Returns the protected network. */
-export function fitact(net: Network, profile: readonly LayerProfile[], ds: Dataset, o: BoundTrainOptions = DEFAULT_BOUND_TRAIN): Network {
-  const start = new Map<number, Bound>(profile.map((p) => [p.index, p.elementMax.map((v) => Math.max(v, floorOf(p)))]));
-  const floors = new Map(profile.map((p) => [p.index, floorOf(p)]));
-  const trained = trainBounds(withBounds(unbounded(net), start, 'clip'), profile.map((p) => p.index), ds, o,
-    (tfn, x, y) => crossEntropy(tfn.forward(x, 'smooth'), y), floors);
-  return withBounds(unbounded(net), trained, 'clip');
-}
-
-/** One accepted or rejected ProAct step. */
+/** One epoch of the ProAct search. */
 export interface ProActStep {
   readonly layer: string;
-  /** Bound values after the step (mean for neuron-wise). */
+  readonly decay: number;
+  readonly epoch: number;
+  /** Bound values after the epoch (mean for neuron-wise). */
   readonly meanBound: number;
   readonly accuracy: number;
-  readonly accepted: boolean;
+  /** 'kept' (within tolerance), 'restored' (outside: back to the last kept state, next decay). */
+  readonly outcome: 'kept' | 'restored';
 }
 
-/** Result of ProAct: the protected network and its per-layer log. */
+/** Result of ProAct: the protected network and its per-epoch log. */
 export interface ProActResult {
   readonly net: Network;
   /** Unprotected accuracy on the validation set (0..1). */
   readonly baseline: number;
+  /** Accuracy of the starting bounded network (the reference of the tolerance, proact.py:257-260). */
+  readonly start: number;
   readonly steps: readonly ProActStep[];
 }
 
+/** The profiled starting bounds of ProAct: layer max, last bounded layer per unit / per channel. */
+export function proactStart(profile: readonly LayerProfile[]): Map<number, Bound> {
+  const lastIdx = profile[profile.length - 1]!.index;
+  return new Map<number, Bound>(profile.map((p) => [p.index, p.index === lastIdx ? Float32Array.from(p.channelMax) : p.max]));
+}
+
 /**
- * ProAct: hybrid bounds (layer-wise, neuron-wise in the last bounded layer) trained progressively
- * from the last layer to the first with distillation; `tolerance` in accuracy units (0.002 = 0.2%).
+ * ProAct: hybrid zeroing bounds trained progressively, last bounded layer first, with the weight-
+ * decay sweep and an accuracy check on `val` after every epoch (see the file comment).
  */
-export function proact(net: Network, profile: readonly LayerProfile[], ds: Dataset, val: Dataset,
-  o: BoundTrainOptions = DEFAULT_BOUND_TRAIN, tolerance = 0.002): ProActResult {
+export function proact(net: Network, profile: readonly LayerProfile[], ds: Dataset, val: Dataset, o: ProActOptions = DEFAULT_PROACT): ProActResult {
   const base = unbounded(net);
   const teacherNet = new TfNetwork(base);
   const teacher = logitsOf(teacherNet, ds);
   const baseline = accuracyOf(logitsOf(teacherNet, val), val.labels);
   teacherNet.dispose();
   const k = teacher.length / ds.n;
-  const lastIdx = profile[profile.length - 1]!.index;
-  const bounds = new Map<number, Bound>(profile.map((p) => [p.index, p.index === lastIdx ? p.channelMax.map((v) => Math.max(v, floorOf(p))) : p.max]));
-  const floors = new Map(profile.map((p) => [p.index, floorOf(p)]));
+  const layers = profile.map((p) => p.index);
+  const tfn = new TfNetwork(withBounds(base, proactStart(profile), 'clipZero'), { trainBounds: new Set(layers) });
   const steps: ProActStep[] = [];
-  for (const p of [...profile].reverse()) {
-    const current = withBounds(base, bounds, 'clip');
-    const trained = trainBounds(current, [p.index], ds, o, (tfn, x, y, idx) => {
+  const evalAcc = (): number => accuracyOf(logitsOf(tfn, val), val.labels);
+  try {
+    const start = evalAcc();
+    const loss: Loss = (x, y, idx) => {
       const tb = new Float32Array(idx.length * k);
       idx.forEach((i, b) => tb.set(teacher.subarray(i * k, (i + 1) * k), b * k));
-      const t = tf.tensor2d(tb, [idx.length, k]);
       const s = tfn.forward(x, 'smooth');
-      return tf.add(distillLoss(s, t), tf.mul(0.5, crossEntropy(s, y))) as tf.Scalar;
-    }, floors);
-    const candidate = new Map(bounds);
-    candidate.set(p.index, trained.get(p.index)!);
-    const cnet = new TfNetwork(withBounds(base, candidate, 'clip'));
-    const acc = accuracyOf(logitsOf(cnet, val), val.labels);
-    cnet.dispose();
-    const accepted = acc >= baseline - tolerance;
-    if (accepted) bounds.set(p.index, trained.get(p.index)!);
-    steps.push({ layer: p.name, meanBound: meanBound([trained.get(p.index)!]), accuracy: acc, accepted });
+      const soft = tf.softmax(tf.tensor2d(tb, [idx.length, k]));
+      const kd = tf.mean(tf.sum(tf.mul(tf.neg(soft), tf.logSoftmax(s)), 1));
+      return tf.add(crossEntropy(s, y), kd) as tf.Scalar;
+    };
+    let seed = o.seed;
+    for (const p of [...profile].reverse()) {
+      const v = tfn.boundVars[layers.indexOf(p.index)]!;
+      let kept = tf.clone(v);
+      // one Adam per layer (tfjs keys its moments by position in the variable list; the authors'
+      // one optimizer keeps its moments across layers, proact.py:225-238)
+      const opt = tf.train.adam(o.lr, 0.9, 0.999, 1e-8);
+      for (const wd of o.decays) {
+        for (let e = 0; e < o.epochsPerDecay; e++) {
+          epoch(ds, [v], opt, loss, { batch: o.batch, wd, seed: seed++, lr: () => o.lr, step0: 0 });
+          const acc = evalAcc();
+          const ok = Math.abs(acc - start) <= o.tolerance + 1e-12;
+          const mb = meanBound([tfn.readBound(p.index)]);
+          steps.push({ layer: p.name, decay: wd, epoch: e + 1, meanBound: mb, accuracy: acc, outcome: ok ? 'kept' : 'restored' });
+          o.onEpoch?.(`proact ${p.name} decay ${wd.toExponential(0)} epoch ${e + 1}: validation ${(acc * 100).toFixed(2)}% (start ${(start * 100).toFixed(2)}%), mean bound ${mb.toFixed(4)} -> ${ok ? 'kept' : 'restored'}`);
+          if (ok) { kept.dispose(); kept = tf.clone(v); continue; }
+          v.assign(kept);
+          break;
+        }
+      }
+      kept.dispose();
+      opt.dispose();
+    }
+    return { net: withBounds(base, new Map(layers.map((i) => [i, tfn.readBound(i)])), 'clipZero'), baseline, start, steps };
+  } finally {
+    tfn.dispose();
   }
-  return { net: withBounds(base, bounds, 'clip'), baseline, steps };
 }

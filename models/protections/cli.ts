@@ -12,6 +12,7 @@ import { parseArraySpec } from '../../sim/array/spec';
 import { calibrationSets, PROTECTED_DIR, protectedId, saveProtected, weightsChecksum } from './io';
 import { overheadOf } from './overhead';
 import { protectNetwork } from './protect';
+import { DEFAULT_FITACT, DEFAULT_PROACT } from './boundTrain';
 import { parseProtection } from './spec';
 
 const program = new Command()
@@ -20,6 +21,8 @@ const program = new Command()
   .requiredOption('--protection <ids>', 'comma-separated protection ids, e.g. ranger,fitact,proact+saf')
   .option('--calib <n>', 'calibration images (train split head)', '2000')
   .option('--val <n>', 'validation images (test split tail, disjoint from campaign slices up to 1000)', '500')
+  .option('--fitact-epochs <n>', 'FitAct: most epochs over the calibration set (authors: 100)', String(DEFAULT_FITACT.maxEpochs))
+  .option('--proact-epochs <n>', 'ProAct: most epochs per weight-decay value (authors: 100 + 5)', String(DEFAULT_PROACT.epochsPerDecay))
   .option('--backend <name>', 'tfjs backend: wasm or cpu', 'wasm')
   .option('--out <dir>', 'output directory', PROTECTED_DIR);
 program.parse();
@@ -34,10 +37,15 @@ for (const id of o.protection!.split(',')) {
   const sp = parseProtection(id);
   if (!sp.ok) { console.error(sp.reason); process.exit(2); }
   const t0 = Date.now();
-  const r = protectNetwork(base, sp.value, calib, val);
+  const r = protectNetwork(base, sp.value, calib, val, {
+    fitact: { ...DEFAULT_FITACT, maxEpochs: Number(o.fitactEpochs) },
+    proact: { ...DEFAULT_PROACT, epochsPerDecay: Number(o.proactEpochs) },
+    onLog: (l) => console.log(`  ${l}`),
+  });
   const secs = (Date.now() - t0) / 1000;
   const ov = overheadOf(r.net, sp.value, spec16.value);
-  const command = `npm run protect -- --model ${model} --protection ${sp.value.id} --calib ${o.calib} --val ${o.val} --backend ${o.backend}`;
+  const epochs = sp.value.activation === 'fitact' ? ` --fitact-epochs ${o.fitactEpochs}` : sp.value.activation === 'proact' ? ` --proact-epochs ${o.proactEpochs}` : '';
+  const command = `npm run protect -- --model ${model} --protection ${sp.value.id} --calib ${o.calib} --val ${o.val}${epochs} --backend ${o.backend}`;
   const lines = [`# ${command}`, `# backend=${backend} calib=${calib.n} val=${val.n} time=${secs.toFixed(1)}s`, ...r.log,
     `overhead (16x16 ws fp32): ${JSON.stringify(ov)}`];
   for (const l of lines) console.log(l);

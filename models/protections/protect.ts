@@ -9,7 +9,7 @@ import { type Dataset, head } from '../data/dataset';
 import { qat, DEFAULT_QAT, type QatOptions } from '../quant/qat';
 import type { PtqResult } from '../quant/ptq';
 import { rangerBounds, withBounds } from './bounds';
-import { DEFAULT_BOUND_TRAIN, fitact, proact, type BoundTrainOptions } from './boundTrain';
+import { DEFAULT_FITACT, DEFAULT_PROACT, fitact, proact, type FitActOptions, type ProActOptions } from './boundTrain';
 import { clipact, DEFAULT_CLIPACT, type ClipActOptions } from './clipact';
 import { accuracyOf, logitsOf } from './data';
 import { profileActivations, unbounded } from './profile';
@@ -19,12 +19,13 @@ import { TfNetwork } from './tfForward';
 
 /** Hyper-parameters of every step (defaults sized for MNIST nets on a few hundred images). */
 export interface ProtectOptions {
-  readonly bound?: BoundTrainOptions;
+  readonly fitact?: FitActOptions;
+  readonly proact?: ProActOptions;
   readonly fineTune?: FineTuneOptions;
   readonly clipact?: ClipActOptions;
   readonly qat?: QatOptions;
-  /** ProAct accuracy tolerance (0.002 = 0.2 percentage points). */
-  readonly tolerance?: number;
+  /** Called with each log line as it is made (long trainings). */
+  readonly onLog?: (line: string) => void;
 }
 
 /** A protected network with the log of its calibration. */
@@ -76,14 +77,18 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
         for (const s of r.steps) log.push(`clipact ${s.layer}: threshold ${s.threshold.toFixed(3)} (x${s.ratio} of max), AUC ${s.auc.toFixed(4)}`);
         break;
       }
-      case 'fitact':
-        cur = fitact(cur, profile, calib, o.bound ?? DEFAULT_BOUND_TRAIN);
-        log.push(`fitact: neuron-wise bounds trained ${(o.bound ?? DEFAULT_BOUND_TRAIN).steps} steps, weights frozen`);
-        break;
-      case 'proact': {
-        const r = proact(cur, profile, calib, val, o.bound ?? DEFAULT_BOUND_TRAIN, o.tolerance ?? 0.002);
+      case 'fitact': {
+        const fo = o.fitact ?? DEFAULT_FITACT;
+        const r = fitact(cur, profile, calib, val, { ...fo, onEpoch: (l) => { log.push(l); o.onLog?.(l); } });
         cur = r.net;
-        for (const s of r.steps) log.push(`proact ${s.layer}: mean bound ${s.meanBound.toFixed(3)}, accuracy ${(s.accuracy * 100).toFixed(2)}% -> ${s.accepted ? 'accepted' : 'rejected (kept profiled max)'}`);
+        log.push(`fitact: per-element zeroing bounds, weights frozen, Adam lr ${fo.lr} cosine, reg ${fo.reg}, ${r.epochs.length} of at most ${fo.maxEpochs} epochs over ${calib.n} images; start ${(r.start * 100).toFixed(2)}%, unbounded ${(r.baseline * 100).toFixed(2)}%`);
+        break;
+      }
+      case 'proact': {
+        const po = o.proact ?? DEFAULT_PROACT;
+        const r = proact(cur, profile, calib, val, { ...po, onEpoch: (l) => { log.push(l); o.onLog?.(l); } });
+        cur = r.net;
+        log.push(`proact: ${r.steps.length} epochs over ${calib.n} images (at most ${po.epochsPerDecay} per decay value); start ${(r.start * 100).toFixed(2)}%, unbounded ${(r.baseline * 100).toFixed(2)}%`);
         break;
       }
     }

@@ -27,8 +27,11 @@ export interface TfNetworkOptions {
   readonly trainWeights?: ReadonlySet<number>;
   /** Layer indices whose clip/clipZero bound is a trainable variable. */
   readonly trainBounds?: ReadonlySet<number>;
-  /** Sharpness of the smooth bound (1/units of activation); default 8. */
+  /** Sharpness of the smooth saturating bound of `clip` (1/units of activation); default 8. */
   readonly smoothK?: number;
+  /** Sharpness k of the smooth zeroing bound of `clipZero`, relu(x)·σ(k(b − x)); default 20 as in
+   * RReLU (rrelu/relu_bound/bound_fitact.py:5,17 and bound_proact.py:8,24: k = −20 in σ(−k(x − b))). */
+  readonly zeroK?: number;
 }
 
 /** Straight-through rounding to int8 Qm.n (value domain), saturating at the int8 range. */
@@ -72,10 +75,12 @@ export class TfNetwork {
   /** Trainable variables created for bounds. */
   readonly boundVars: tf.Variable[] = [];
   private readonly k: number;
+  private readonly zk: number;
 
   /** Copies the network's parameters into tf (variables where `opts` asks for training). */
   constructor(readonly net: Network, opts: TfNetworkOptions = {}) {
     this.k = opts.smoothK ?? 8;
+    this.zk = opts.zeroK ?? 20;
     this.weights = net.layers.map((l, i) => {
       if (l.kind !== 'conv2d' && l.kind !== 'dense') return null;
       const shape = l.kind === 'conv2d' ? [l.kh, l.kw, l.inC, l.outC] : [l.inF, l.outF];
@@ -134,7 +139,8 @@ export class TfNetwork {
         const b = this.boundFor(i, x);
         const r = tf.relu(x);
         if (mode === 'hard') return tf.where(tf.greater(x, b), tf.zerosLike(r), r);
-        return tf.mul(r, tf.sigmoid(tf.mul(this.k, tf.sub(b, x))));
+        // RReLU: max(0, x − x·σ(k(x − b))) = relu(x)·σ(k(b − x)): a value above b goes to ~0
+        return tf.mul(r, tf.sigmoid(tf.mul(this.zk, tf.sub(b, x))));
       }
     }
   }

@@ -3,7 +3,8 @@
  * Array bounds are per channel (length c) or per element of one image's output (length h*w*c,
  * NHWC): both are read at (element index within the batch) % bound.length, which is the channel
  * for per-channel bounds and the position inside the image for per-element bounds.
- * clip: min(max(x, 0), bound) (Ranger/FitAct/ProAct). clipZero: x > bound -> 0, else relu(x).
+ * clip: min(max(x, 0), bound) (Ranger saturates). clipZero: x > bound -> 0, else relu(x) (FitAct, ProAct
+ * and Clip-Act, as in the authors' RReLU code: rrelu/relu_bound/bound_fitact.py:17, bound_proact.py:24).
  * softmax runs over the channel axis of each pixel (max-subtracted, fp64 sum, fp32 result).
  */
 import type { Activation } from './types';

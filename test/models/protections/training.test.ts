@@ -8,7 +8,7 @@ import { parseArraySpec } from '../../../sim/array/spec';
 import { makeRng } from '../../../models/rng';
 import type { Dataset } from '../../../models/data/dataset';
 import { TfNetwork } from '../../../models/protections/tfForward';
-import { logitsOf } from '../../../models/protections/data';
+import { accuracyOf, logitsOf } from '../../../models/protections/data';
 import { profileActivations } from '../../../models/protections/profile';
 import { fitact, proact } from '../../../models/protections/boundTrain';
 import { boundCount, boundsOf } from '../../../models/protections/bounds';
@@ -80,36 +80,53 @@ describe('tf forward of protections agrees with the simulator', () => {
 
 describe('bound training', () => {
   const profile = (): ReturnType<typeof profileActivations> => profileActivations(net, ds);
-  const o = { steps: 30, batch: 32, relLr: 0.05, reg: 0.5, seed: 3 };
-  it('fitact learns one bound per neuron (conv: per output element), below the profiled max under the regulariser', () => {
+  const fo = { maxEpochs: 3, batch: 32, lr: 0.05, reg: 4e-11, tolerance: -1, seed: 3 };
+  const po = { epochsPerDecay: 2, batch: 32, lr: 0.05, decays: [4e-5, 4e-10], tolerance: 0.02, seed: 3 };
+  it('fitact learns one zeroing bound per neuron (conv: per output element), weights frozen, one log entry per epoch', () => {
     const p = profile();
-    const f = fitact(net, p, ds, o);
-    const b = boundsOf(f);
+    const f = fitact(net, p, ds, val, fo);
+    const b = boundsOf(f.net);
     expect([...b.keys()]).toEqual([0, 3]);
+    for (const i of [0, 3]) expect((f.net.layers[i] as { activation: { kind: string } }).activation.kind).toBe('clipZero');
     const b0 = b.get(0) as Float32Array;
     expect(b0).toBeInstanceOf(Float32Array);
     expect(b0.length).toBe(6 * 6 * 4);
     expect((b.get(3) as Float32Array).length).toBe(8);
-    expect(boundCount(f)).toBe(6 * 6 * 4 + 8);
-    const sumTrained = b0.reduce((a, v) => a + v, 0);
-    const sumProfiled = p[0]!.elementMax.reduce((a, v) => a + Math.max(v, Math.max(1e-3, p[0]!.max * 1e-3)), 0);
-    expect(sumTrained).toBeLessThan(sumProfiled);
+    expect(boundCount(f.net)).toBe(6 * 6 * 4 + 8);
+    // tolerance -1 never holds: every epoch of the budget runs, and the bounds moved from the profile
+    expect(f.epochs).toHaveLength(3);
+    expect(Array.from(b0)).not.toEqual(Array.from(p[0]!.elementMax));
+    // weights are frozen
+    for (const i of [0, 3, 4]) expect((f.net.layers[i] as { weights: Float32Array }).weights).toEqual((net.layers[i] as { weights: Float32Array }).weights);
   });
-  it('proact: layer-wise bounds except neuron-wise in the last bounded layer, each step logged and gated by the tolerance', () => {
-    const r = proact(net, profile(), ds, val, o, 0.002);
+  it('fitact stops at the first epoch whose validation accuracy meets the criterion', () => {
+    const f = fitact(net, profile(), ds, val, { ...fo, tolerance: 1 });
+    expect(f.epochs).toHaveLength(1);
+  });
+  it('proact: layer-wise bounds except neuron-wise in the last bounded layer, last layer first, every epoch gated by the tolerance', () => {
+    const r = proact(net, profile(), ds, val, po);
     const b = boundsOf(r.net);
     expect(typeof b.get(0)).toBe('number');
     expect(b.get(3)).toBeInstanceOf(Float32Array);
-    expect(r.steps.map((s) => s.layer)).toEqual(['d1', 'c1']);
-    for (const s of r.steps) expect(s.accepted).toBe(s.accuracy >= r.baseline - 0.002);
+    for (const i of [0, 3]) expect((r.net.layers[i] as { activation: { kind: string } }).activation.kind).toBe('clipZero');
+    expect(r.steps[0]!.layer).toBe('d1');
+    expect(r.steps[r.steps.length - 1]!.layer).toBe('c1');
+    for (const s of r.steps) expect(s.outcome).toBe(Math.abs(s.accuracy - r.start) <= po.tolerance + 1e-12 ? 'kept' : 'restored');
+    // a restored epoch ends its decay value: the next entry is another decay or layer
+    r.steps.forEach((s, i) => { const n = r.steps[i + 1]; if (s.outcome === 'restored' && n && n.layer === s.layer) expect(n.decay).not.toBe(s.decay); });
+    // the final network's accuracy is within the tolerance of the start (only kept states survive)
+    const t = new TfNetwork(r.net);
+    const acc = accuracyOf(logitsOf(t, val), val.labels);
+    t.dispose();
+    expect(Math.abs(acc - r.start)).toBeLessThanOrEqual(po.tolerance + 1e-9);
     expect(boundCount(r.net)).toBe(1 + 8);
   });
   it('overhead: proact stores fewer bounds than fitact; ecc adds 7 check bits per fp32 word', () => {
     const spec = parseArraySpec({ rows: 4, cols: 4, dataflow: 'ws', format: { kind: 'fp32' } });
     if (!spec.ok) throw new Error(spec.reason);
     const p = profile();
-    const fa = overheadOf(fitact(net, p, ds, { ...o, steps: 1 }), prot('fitact'), spec.value);
-    const pa = overheadOf(proact(net, p, ds, val, { ...o, steps: 1 }).net, prot('proact'), spec.value);
+    const fa = overheadOf(fitact(net, p, ds, val, { maxEpochs: 1, batch: 60, lr: 1e-3, reg: 0, tolerance: 1, seed: 1 }).net, prot('fitact'), spec.value);
+    const pa = overheadOf(proact(net, p, ds, val, { epochsPerDecay: 1, batch: 60, lr: 1e-3, decays: [4e-5], tolerance: 1, seed: 1 }).net, prot('proact'), spec.value);
     expect(fa.extraParams).toBe(6 * 6 * 4 + 8);
     expect(pa.extraParams).toBe(9);
     expect(fa.extraBytes).toBe((6 * 6 * 4 + 8) * 4);
