@@ -3,6 +3,8 @@
  * cached. Mode 'gpu' where a GL/WebGPU context exists, else 'webasm' (WebAssembly + SIMD) or 'cpu'
  * (generated JS). Rows are processed in chunks of at most `maxRows` so outputs stay within GL
  * texture limits; the chunk offset is a kernel argument, so a shape compiles at most twice.
+ * Each output sums its own row with the PE's MAC, fround(s + fround(a*b)), k ascending (padding taps
+ * included), so webasm and cpu modes give the js kernel's bits; gpu mode is unverified (no GL here).
  */
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import type { ConvGeometry } from '../layers/lowering';
@@ -24,7 +26,7 @@ function matmulBody(this: any, a: number[], b: number[], row0: number): number {
   let s = 0;
   const r = this.thread.y + row0;
   for (let k = 0; k < this.constants.K; k++) {
-    s += a[r * this.constants.K + k] * b[k * this.constants.N + this.thread.x];
+    s = Math.fround(s + Math.fround(a[r * this.constants.K + k] * b[k * this.constants.N + this.thread.x]));
   }
   return s;
 }
@@ -38,17 +40,20 @@ function convBody(this: any, x: number[], w: number[], row0: number): number {
   const oy = Math.floor(p / this.constants.outW);
   const ox = p - oy * this.constants.outW;
   let s = 0;
+  // every tap is a MAC, padding included (0 x w: NaN for a non-finite weight, as in the PE)
   for (let ky = 0; ky < this.constants.kh; ky++) {
     const y = oy * this.constants.strideH - this.constants.padTop + ky;
-    if (y >= 0 && y < this.constants.inH) {
-      for (let kx = 0; kx < this.constants.kw; kx++) {
-        const xx = ox * this.constants.strideW - this.constants.padLeft + kx;
-        if (xx >= 0 && xx < this.constants.inW) {
-          const xb = ((img * this.constants.inH + y) * this.constants.inW + xx) * this.constants.inC;
-          const wb = (ky * this.constants.kw + kx) * this.constants.inC;
-          for (let c = 0; c < this.constants.inC; c++) {
-            s += x[xb + c] * w[(wb + c) * this.constants.outC + oc];
-          }
+    for (let kx = 0; kx < this.constants.kw; kx++) {
+      const xx = ox * this.constants.strideW - this.constants.padLeft + kx;
+      const wb = (ky * this.constants.kw + kx) * this.constants.inC;
+      if (y >= 0 && y < this.constants.inH && xx >= 0 && xx < this.constants.inW) {
+        const xb = ((img * this.constants.inH + y) * this.constants.inW + xx) * this.constants.inC;
+        for (let c = 0; c < this.constants.inC; c++) {
+          s = Math.fround(s + Math.fround(x[xb + c] * w[(wb + c) * this.constants.outC + oc]));
+        }
+      } else {
+        for (let c = 0; c < this.constants.inC; c++) {
+          s = Math.fround(s + Math.fround(0 * w[(wb + c) * this.constants.outC + oc]));
         }
       }
     }

@@ -1,23 +1,42 @@
 /**
- * Plain JS reference kernel: i-k-j triple loop accumulating into an fp32 output row (each
- * out[j] += a*b is rounded to fp32 on store). conv2d = im2col (row chunks) + the same matmul.
+ * Plain JS reference kernel: i-k-j triple loop accumulating into an fp32 output row with the
+ * hardware MAC of sim/format/accumulator.ts: acc = fround(acc + fround(a*b)), k ascending from +0.
+ * tfjs-wasm (XNNPACK) and gpu.js sum in the same order with the same roundings, so every backend
+ * gives the same bits (test/sim/kernels/bitIdentical.test.ts). A zero input is skipped only when
+ * its weight row is finite (0 x Inf and 0 x NaN are NaN, as in the PE).
+ * conv2d = im2col (row chunks) + the same matmul; its epilogue adds the bias after the sum.
  */
 import type { ConvGeometry } from '../layers/lowering';
 import { im2col } from '../layers/im2col';
 import { pool } from '../layers/ops';
 import type { ConvEpilogue, GemmKernel } from './types';
 
-/** Row-major out[M][N] = a[M][K] x b[K][N] with fp32 accumulation. */
+/** Per row k of b (K x N): 1 when every value of the row is finite (a zero input may be skipped). */
+export function finiteRows(b: Float32Array, K: number, N: number): Uint8Array {
+  const ok = new Uint8Array(K).fill(1);
+  const bits = new Int32Array(b.buffer, b.byteOffset, b.length);
+  for (let k = 0; k < K; k++) {
+    for (let j = k * N, e = j + N; j < e; j++) {
+      if ((bits[j] & 0x7f800000) === 0x7f800000) { ok[k] = 0; break; }
+    }
+  }
+  return ok;
+}
+
+/** Row-major out[M][N] = a[M][K] x b[K][N], acc = fround(acc + fround(a*b)) in k order (the PE's MAC). */
 export function jsMatmul(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float32Array {
   const out = new Float32Array(M * N);
+  const fround = Math.fround;
+  const skippable = finiteRows(b, K, N);
   for (let i = 0; i < M; i++) {
     const row = out.subarray(i * N, (i + 1) * N);
     const aBase = i * K;
     for (let k = 0; k < K; k++) {
       const av = a[aBase + k];
-      if (av === 0) continue;
+      // +-0 products leave an fp32 sum that started at +0 unchanged
+      if (av === 0 && skippable[k] === 1) continue;
       const bBase = k * N;
-      for (let j = 0; j < N; j++) row[j] += av * b[bBase + j];
+      for (let j = 0; j < N; j++) row[j] += fround(av * b[bBase + j]);
     }
   }
   return out;
@@ -42,7 +61,8 @@ export function convViaIm2col(
   return out;
 }
 
-/** Applies a conv epilogue (bias, relu) in place to n*Ho*Wo x outC data; returns `out`. */
+/** Applies a conv epilogue in place to n*Ho*Wo x outC data: fround(sum + bias), then relu as
+ * `v > 0 ? v : 0` (NaN and -0 give +0, as the activation unit); returns `out`. */
 export function applyEpilogue(out: Float32Array, outC: number, epilogue?: ConvEpilogue): Float32Array {
   if (!epilogue || (!epilogue.bias && !epilogue.relu)) return out;
   const b = epilogue.bias;

@@ -68,21 +68,24 @@ export function seeded(len: number, seed: number): Float32Array {
   return a;
 }
 
-/** Checks a kernel against the js reference on a small odd-sized GEMM and conv; returns a reason on mismatch. */
+const sameBits = (x: number, y: number): boolean => Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y));
+
+/** Checks a kernel against the js reference on a small odd-sized GEMM and conv (same bits required:
+ * every backend computes the PE's MAC in array order); returns a reason on mismatch. */
 export function sanityCheck(kernel: GemmKernel): string | null {
   const [M, K, N] = [7, 13, 5];
   const a = seeded(M * K, 1);
   const b = seeded(K * N, 2);
   const want = jsMatmul(a, b, M, K, N);
   const got = kernel.matmul(a, b, M, K, N);
-  for (let i = 0; i < want.length; i++) if (!(Math.abs(got[i] - want[i]) <= 1e-5 * (1 + Math.abs(want[i])))) return `matmul mismatch at ${i}: ${got[i]} vs ${want[i]}`;
+  for (let i = 0; i < want.length; i++) if (!sameBits(got[i], want[i])) return `matmul mismatch at ${i}: ${got[i]} vs ${want[i]}`;
   if (kernel.conv2d) {
     const g: ConvGeometry = { inH: 5, inW: 4, inC: 2, kh: 3, kw: 2, strideH: 2, strideW: 1, padTop: 1, padLeft: 0, padBottom: 1, padRight: 1, outH: 3, outW: 4, outC: 3 };
     const x = seeded(2 * 5 * 4 * 2, 3);
     const w = seeded(3 * 2 * 2 * 3, 4);
     const ref = createJsKernel().conv2d!(x, 2, g, w);
     const res = kernel.conv2d(x, 2, g, w);
-    for (let i = 0; i < ref.length; i++) if (!(Math.abs(res[i] - ref[i]) <= 1e-5 * (1 + Math.abs(ref[i])))) return `conv2d mismatch at ${i}: ${res[i]} vs ${ref[i]}`;
+    for (let i = 0; i < ref.length; i++) if (!sameBits(res[i], ref[i])) return `conv2d mismatch at ${i}: ${res[i]} vs ${ref[i]}`;
   }
   return null;
 }

@@ -8,6 +8,19 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fail, ok, type Result } from '../result';
 import type { GemmKernel } from './types';
+import { applyEpilogue } from './js';
+import { pool } from '../layers/ops';
+
+/** True when `x` holds a NaN or a -0 (XNNPACK's max-pooling may order those unlike the activation
+ * unit's `v > max` comparator, so such inputs are pooled in JS). */
+function hasNanOrNegZero(x: Float32Array): boolean {
+  const bits = new Int32Array(x.buffer, x.byteOffset, x.length);
+  for (let i = 0; i < bits.length; i++) {
+    const w = bits[i];
+    if ((w & 0x7fffffff) > 0x7f800000 || w === -0x80000000) return true;
+  }
+  return false;
+}
 
 /** Options of the tfjs-wasm backend. */
 export interface TfjsWasmOptions {
@@ -44,24 +57,26 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
   const kernel: GemmKernel = {
     name: 'tfjs-wasm',
     // XNNPACK's GEMM and convolution tile over output rows, each row with the same K order
-    // (measured for LeNet's and VGG-MNIST's shapes: test/sim/kernels/batchInvariance.test.ts)
+    // (measured for LeNet's and VGG-MNIST's shapes: test/sim/kernels/batchInvariance.test.ts);
+    // that order, k ascending with fp32 mul then fp32 add from +0, is the PE's MAC, so results equal
+    // the js kernel's bit for bit (test/sim/kernels/bitIdentical.test.ts)
     batchInvariant: true,
     matmul(a, b, M, K, N) {
       return readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N]))));
     },
     conv2d(input, n, g, weights, epilogue) {
-      return readAndDispose(tf.tidy(() => {
+      const out = readAndDispose(tf.tidy(() => {
         const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
         const w = tf.tensor4d(weights, [g.kh, g.kw, g.inC, g.outC]);
         const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
-        if (!epilogue || (!epilogue.bias && !epilogue.relu)) return tf.conv2d(x, w, [g.strideH, g.strideW], pad);
-        return tf.fused.conv2d({
-          x, filter: w, strides: [g.strideH, g.strideW], pad,
-          bias: epilogue.bias ? tf.tensor1d(epilogue.bias) : undefined, activation: epilogue.relu ? 'relu' : 'linear',
-        });
+        return tf.conv2d(x, w, [g.strideH, g.strideW], pad);
       }));
+      // Not fused: XNNPACK starts the sum at the bias (the PE adds it after the last MAC) and its
+      // relu passes NaN on (the activation unit gives 0); the JS epilogue is one cheap pass.
+      return applyEpilogue(out, g.outC, epilogue);
     },
     maxPool(input, n, s, ph, pw, strideH, strideW) {
+      if (hasNanOrNegZero(input)) return pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding: { top: 0, bottom: 0, left: 0, right: 0 } }, input, n, s);
       return readAndDispose(tf.tidy(() => tf.maxPool(tf.tensor4d(input, [n, s.h, s.w, s.c]), [ph, pw], [strideH, strideW], 'valid')));
     },
     dispose: () => undefined,

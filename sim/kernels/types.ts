@@ -13,8 +13,9 @@ export interface ConvEpilogue {
   readonly relu: boolean;
 }
 
-/** A fast kernel used for golden runs. All backends must agree with the `js` reference to fp32
- * rounding tolerance (the faulty engine re-computes touched outputs bit-exactly in array order). */
+/** A fast kernel used for golden runs. All backends must give the `js` reference's bits: the PE's
+ * MAC, acc = fround(acc + fround(a*b)) with k ascending from +0, non-finite values included, so
+ * the backend is a speed choice only (test/sim/kernels/bitIdentical.test.ts). */
 export interface GemmKernel {
   readonly name: KernelBackendName;
   /** out[M][N] = sum_k a[M][K] * b[K][N]; row-major Float32Arrays. */
@@ -23,8 +24,8 @@ export interface GemmKernel {
    * Optional convolution fast path (added; every shipped backend implements it):
    * out[n][Ho][Wo][outC] = sum over (ky,kx,c) of zero-padded input[n][y][x][c] * w[ky][kw][c][outC],
    * `input` is n x inH x inW x inC NHWC, `weights` is the K x N GEMM matrix. Without `epilogue`
-   * no bias and no activation; with it, + bias[outC] then relu when asked (fp32, in the backend's
-   * order: tfjs fuses them into the convolution).
+   * no bias and no activation; with it, fround(sum + bias[outC]) after the last MAC, then relu
+   * when asked (`v > 0 ? v : 0`: NaN and -0 give +0).
    */
   conv2d?(input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue?: ConvEpilogue): Float32Array;
   /**
