@@ -46,10 +46,12 @@ export function run(cmd, args, options = {}) {
   return r.status ?? 1;
 }
 
-/** Builds main, preload and renderer with electron-vite; exits the process on failure. */
+/**
+ * Builds main, preload and renderer with electron-vite through scripts/build.mjs (which names each
+ * step and prints a progress line whenever vite is silent for 10 s); exits the process on failure.
+ */
 export function build() {
-  console.log('> electron-vite build');
-  const status = run(bin('electron-vite'), ['build']);
+  const status = run(process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
   if (status !== 0) {
     console.error(`\nBuild failed (exit ${status}). Fix the errors above, then run \`npm run build\`.`);
     process.exit(status);

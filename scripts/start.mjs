@@ -21,8 +21,11 @@ if (values.help) {
   process.exit(0);
 }
 
-if (values.rebuild || buildIsStale()) build();
-else console.log('build is up to date (out/)');
+if (values.rebuild) build();
+else if (buildIsStale()) {
+  console.log('npm start: out/ is missing or older than the sources, building first.');
+  build();
+} else console.log('npm start: build is up to date (out/)');
 
 const electron = values.web ? null : electronBinary();
 let child;
@@ -30,7 +33,8 @@ if (electron) {
   console.log(`starting Electron (${electron})`);
   child = spawn(electron, [ROOT], { cwd: ROOT, stdio: 'inherit' });
 } else {
-  if (!values.web) console.log('Electron binary not installed: starting the web shell instead.');
+  if (!values.web) console.log('npm start: Electron binary not installed, starting the web shell instead (it prints the URL to open).');
+  else console.log('npm start: starting the web shell (it prints the URL to open).');
   const args = [join(ROOT, 'out/main/webshell.js'), '--port', values.port];
   if (values['no-open']) args.push('--no-open');
   child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
