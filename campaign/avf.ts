@@ -162,3 +162,12 @@ export async function estimateAvf(spec: ArraySpec, d: AvfDomain, trials: number,
   }
   return t;
 }
+
+/** The fault of one AVF trial: a site drawn with `seed` over the used structure x the run's
+ * cycles (`images` inferences), as a FaultRecord for the faulty engine. */
+export function avfTrial(spec: ArraySpec, network: Network, target: FaultTarget, images: number, seed: number): { record: FaultRecord; site: Site; domain: AvfDomain } {
+  const size = structureSizes(spec, network)[target];
+  const domain = domainOf(size, planRun(network, spec).inferenceCycles * images);
+  const site = drawSite(domain, seed);
+  return { record: siteRecord(spec, target, site), site, domain };
+}

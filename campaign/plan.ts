@@ -9,6 +9,8 @@ import type { CampaignFile } from './schema';
 import { formatKey, toNumericFormat } from './schema';
 import type { CampaignArray, PointFault, PointSpec, TrialSpec } from './types';
 import { fail, ok, type Result } from '../sim/result';
+import { trialChoice, type ReliabilityFields } from './avf-schema';
+import type { DueRule } from './outcomes';
 
 /** A shard selector: this process runs trials whose global index i satisfies i mod count == index. */
 export interface Shard {
@@ -39,6 +41,7 @@ export function deriveSeed(campaignSeed: number, pointKey: string, trial: number
 }
 
 function faultKey(f: PointFault): string {
+  if (f.kind === 'avf') return `avf:${f.target}`;
   return f.kind === 'ber' ? `ber:${f.target}:${f.faultKind}:${f.definition}:${f.ber}` : `scenario:${f.id}`;
 }
 
@@ -71,8 +74,12 @@ export function expandCampaign(c: CampaignFile, baseDir: string): CampaignPlan {
   const array: CampaignArray = c.array.sram
     ? { rows: c.array.rows, cols: c.array.cols, dataflow: c.array.dataflow, sram: c.array.sram }
     : { rows: c.array.rows, cols: c.array.cols, dataflow: c.array.dataflow };
-  return { campaign: c, points, trialsPerPoint: c.trialsPerPoint, totalTrials: points.length * c.trialsPerPoint, array };
+  const perPoint = trialChoice(c as ReliabilityFields).trialsPerPoint; // fixed, or planned from `precision`
+  return { campaign: c, points, trialsPerPoint: perPoint, totalTrials: points.length * perPoint, array };
 }
+
+/** The campaign's DUE rule when it states one (campaign/avf-schema.ts `due`). */
+const dueOf = (plan: CampaignPlan): DueRule | undefined => (plan.campaign as ReliabilityFields).due;
 
 /** The TrialSpec of global trial index `i` (0 <= i < plan.totalTrials). */
 export function trialAt(plan: CampaignPlan, i: number): TrialSpec {
@@ -86,6 +93,7 @@ export function trialAt(plan: CampaignPlan, i: number): TrialSpec {
     array: plan.array,
     testSet: plan.campaign.testSet,
     criticalClasses: plan.campaign.criticalClasses,
+    ...(dueOf(plan) ? { due: dueOf(plan) } : {}),
   };
 }
 

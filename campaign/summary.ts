@@ -10,13 +10,24 @@
  * - vulnerability of a structure: of the faults injected into it, the share whose trial had at
  *   least one SDC (exact for one-fault trials; an upper bound when several faults share a trial);
  * - per layer: mean corrupted share and mean relative L2 over trials, max |delta| over trials;
- *   `maskedAt`: image counts by the last layer where corruption was visible.
+ *   `maskedAt`: image counts by the last layer where corruption was visible;
+ * - outcome classes (issue 14): every image masked / tolerable / SDC (critical) / DUE, counts and
+ *   95% Wilson intervals over all images (campaign/outcomes.ts);
+ * - AVF points: AVF_SDC and AVF_DUE of the structure (campaign/avf.ts), FIT when the campaign
+ *   gives raw rates (campaign/fit.ts);
+ * - with a `precision` target, each point uses the prefix of its trials chosen by the early-stop
+ *   rule (campaign/precision.ts), so the summary does not depend on trials run past the stop.
  */
 import type { FaultTarget } from '../sim/faults/types';
 import type { CampaignPlan } from './plan';
 import type { TrialRecord } from './results';
 import { mean, tInterval95, wilson95, type Interval } from './stats';
-import type { PointFault } from './types';
+import type { PointFault, TrialResult } from './types';
+import { avfRow, fitRows, pointOutcomes, usedTrials, type AvfRow, type FitRow, type PointOutcomes } from './avf-summary';
+import { dueRuleOf, fitRates, trialChoice, type ReliabilityFields } from './avf-schema';
+import { withDefaults, type TrialCountChoice } from './precision';
+import type { DueRule } from './outcomes';
+import type { RawRates } from './fit';
 
 /** Faults and SDC-ending faults of one structure. */
 export interface Vulnerability {
@@ -44,9 +55,13 @@ export interface PointSummary {
   readonly model: string;
   readonly protection: string;
   readonly format: string;
-  readonly fault: Extract<PointFault, { kind: 'ber' }> | { readonly kind: 'scenario'; readonly id: string };
-  /** Completed trials. */
+  readonly fault: Extract<PointFault, { kind: 'ber' | 'avf' }> | { readonly kind: 'scenario'; readonly id: string };
+  /** Completed trials used by the summary (the early-stop prefix when a precision is stated). */
   readonly trials: number;
+  /** Trials planned for the point. */
+  readonly plannedTrials: number;
+  /** True when the early-stop rule ended the point before its planned trials. */
+  readonly stoppedEarly: boolean;
   readonly images: number;
   readonly goldenAccuracy: number;
   readonly accuracy: Interval;
@@ -64,6 +79,10 @@ export interface PointSummary {
   /** Array compute utilization, 0..1. */
   readonly utilization: number;
   readonly overhead: { readonly extraParams: number; readonly extraBytes: number; readonly extraCycles: number } | null;
+  /** Outcome classes over all images (null when the runner did not classify). */
+  readonly outcomes: PointOutcomes | null;
+  /** AVF of the structure (AVF points only). */
+  readonly avf: AvfRow | null;
 }
 
 /** One row of the overhead table: a model x protection x format. */
@@ -89,14 +108,27 @@ export interface CampaignSummary {
   readonly runner: string;
   readonly seed: number;
   readonly trialsPerPoint: number;
+  /** How the trials per point were chosen (fixed, or a precision target). */
+  readonly trialCount: TrialCountChoice;
   readonly totalTrials: number;
   readonly completedTrials: number;
   readonly criticalClasses: readonly number[];
-  readonly methods: { readonly accuracy: string; readonly rates: string; readonly vulnerability: string };
+  readonly methods: {
+    readonly accuracy: string; readonly rates: string; readonly vulnerability: string;
+    readonly outcomes: string; readonly avf: string; readonly fit: string;
+  };
+  /** The DUE rule used to classify non-finite outputs. */
+  readonly dueRule: DueRule;
   readonly points: readonly PointSummary[];
   /** Vulnerability per protection and structure, pooled over the protection's points. */
   readonly structures: readonly { readonly protection: string; readonly target: FaultTarget; readonly v: Vulnerability }[];
   readonly overhead: readonly OverheadRow[];
+  /** AVF per structure (one row per AVF point with trials). */
+  readonly avf: readonly AvfRow[];
+  /** Raw rates used for FIT, or null when the campaign gives none. */
+  readonly fitRates: RawRates | null;
+  /** FIT per structure and total, per model x protection x format with AVF rows. */
+  readonly fit: readonly FitRow[];
 }
 
 /** A t interval of a proportion can leave [0, 1]; the reported bounds are clipped to it. */
@@ -108,9 +140,15 @@ function vuln(faults: number, sdcFaults: number): Vulnerability {
   return { faults, sdcFaults, share: faults === 0 ? 0 : sdcFaults / faults };
 }
 
-function summarizePoint(plan: CampaignPlan, pi: number, recs: readonly TrialRecord[]): PointSummary {
+function summarizePoint(plan: CampaignPlan, pi: number, all: readonly TrialRecord[]): PointSummary {
   const p = plan.points[pi]!;
   const fault = p.fault.kind === 'scenario' ? { kind: 'scenario' as const, id: p.fault.id } : p.fault;
+  const isAvf = p.fault.kind === 'avf';
+  const prec = (plan.campaign as ReliabilityFields).precision;
+  const byTrial: (TrialResult | undefined)[] = new Array<TrialResult | undefined>(plan.trialsPerPoint);
+  for (const rec of all) byTrial[rec.trial] = rec.r;
+  const stop = usedTrials(isAvf, byTrial, plan.trialsPerPoint, prec ? withDefaults(prec) : null);
+  const recs = all.filter((rec) => rec.trial < stop);
   let images = 0, golden = 0, sdc = 0, crit = 0, faults = 0, reached = 0, untouched = 0;
   const byT = new Map<FaultTarget, [number, number]>();
   const layerAcc = new Map<string, { cs: number[]; md: number; rl: number[]; masked: number }>();
@@ -150,6 +188,10 @@ function summarizePoint(plan: CampaignPlan, pi: number, recs: readonly TrialReco
     cycles: first?.cycles ?? 0,
     utilization: first?.utilization ?? 0,
     overhead: first?.overhead ?? null,
+    plannedTrials: plan.trialsPerPoint,
+    stoppedEarly: stop < plan.trialsPerPoint,
+    outcomes: pointOutcomes(recs.map((x) => x.r)),
+    avf: p.fault.kind === 'avf' ? avfRow({ model: p.model, protection: p.protection, format: p.formatKey, target: p.fault.target }, recs.map((x) => x.r)) : null,
   };
 }
 
@@ -187,15 +229,23 @@ export function summarize(plan: CampaignPlan, hash: string, records: readonly Tr
     });
   }
   const c = plan.campaign;
+  const rel = c as ReliabilityFields;
+  const avf = points.flatMap((p) => (p.avf ? [p.avf] : []));
+  const rates = fitRates(rel);
   return {
     version: 1, name: c.name, description: c.description, campaignHash: hash, runner, seed: c.seed,
-    trialsPerPoint: c.trialsPerPoint, totalTrials: plan.totalTrials, completedTrials: sorted.length,
+    trialsPerPoint: plan.trialsPerPoint, trialCount: trialChoice(rel), totalTrials: plan.totalTrials,
+    completedTrials: points.reduce((a, p) => a + p.trials, 0),
     criticalClasses: c.criticalClasses,
     methods: {
       accuracy: 'mean of per-trial top-1 accuracy, 95% Student t interval over trials (clipped to [0, 1])',
       rates: 'pooled over golden-correct images, 95% Wilson score interval',
       vulnerability: 'share of injected faults whose trial had at least one SDC',
+      outcomes: 'every image: DUE (ECC-detected, or non-finite output under the "output" rule) > SDC (top-1 changed; critical: golden or faulty class critical) > tolerable (output changed, top-1 kept) > masked; rates over all images, 95% Wilson score interval',
+      avf: 'one SEU per trial at a (bit, cycle) site drawn uniformly over the structure\'s used bits x the run\'s cycles; AVF = share of sites whose run ends in SDC (DUE); 95% Wilson score interval',
+      fit: 'FIT = raw rate per bit x bits x AVF; total interval = sum of per-structure Wilson bounds at 1 - 0.05/k (Bonferroni)',
     },
-    points, structures, overhead,
+    dueRule: dueRuleOf(rel),
+    points, structures, overhead, avf, fitRates: rates, fit: fitRows(avf, rates),
   };
 }

@@ -43,6 +43,9 @@ import { corruptStored } from '../models/protections/exposure';
 import { overheadOf, type OverheadReport } from '../models/protections/overhead';
 import type { ProtectionSpec } from '../models/protections/spec';
 import type { LayerStat, TrialResult, TrialRunner, TrialSpec } from './types';
+import { avfTrial } from './avf';
+import { dueFlags } from './avf-engine';
+import { classifyOutcomes, type OutcomeCounts } from './outcomes';
 
 /** Options of the engine runner. */
 export interface EngineRunnerOptions {
@@ -153,6 +156,8 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     let faultyPred: Int32Array;
     let cmp: { stats: LayerStat[]; lastDiff: Int32Array };
     let faults: number;
+    let outcomes: OutcomeCounts;
+    let avf: TrialResult['avf'];
     const byTarget: Partial<Record<FaultTarget, number>> = {};
     if (f.kind === 'ber' && f.target === 'weightSram') {
       const c = t.point.protection === 'relu'
@@ -164,11 +169,16 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
       const fr = faults === 0 ? { ok: true as const, value: g.run } : runGolden(c.network, g.batch, g.spec, await getKernel(), g.options);
       if (!fr.ok) throw new Error(fr.reason);
       faultyPred = fr.value.predictions;
+      outcomes = classifyOutcomes({ golden: g.run.output, faulty: fr.value.output, n, outSize: g.run.output.length / n, critical: t.criticalClasses, ...(t.due ? { rule: t.due } : {}) });
       cmp = layerCompare(g.run, (L) => fr.value.layers[L]!.output, n);
     } else {
       let records: FaultRecord[];
       if (f.kind === 'ber') {
         records = berRecords(g.spec, f.target as Exclude<FaultTarget, 'weightSram'>, f.ber, f.definition, f.faultKind, plan.inferenceCycles * n, t.seed);
+      } else if (f.kind === 'avf') {
+        const a = avfTrial(g.spec, g.net, f.target, n, t.seed); // one SEU site (campaign/avf.ts)
+        records = [a.record];
+        avf = { bits: a.domain.units * a.domain.bitsPerUnit, cycles: a.domain.cycles };
       } else {
         const sc = loadScenarioFile(f.file, g.spec);
         if (!sc.ok) throw new Error(sc.reason);
@@ -186,6 +196,8 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
       const out = g.run.output.slice();
       for (const img of fr.touchedImages) out.set(fr.output(last, img), img * outSize);
       faultyPred = predictions(out, n, outSize);
+      const due = dueFlags(fr);
+      outcomes = classifyOutcomes({ golden: g.run.output, faulty: out, n, outSize, critical: t.criticalClasses, ...(due ? { due } : {}), ...(t.due ? { rule: t.due } : {}) });
       const lastDiff = new Int32Array(n).fill(-1);
       fr.diffs.forEach((ds, L) => { for (const d of ds) if (d.indices.length > 0) lastDiff[d.image] = Math.max(lastDiff[d.image]!, L); });
       cmp = {
@@ -214,7 +226,7 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
     const cycles = plan.inferenceCycles + (g.overhead?.extraCycles ?? 0);
     return {
       images: n, goldenCorrect, faultyCorrect, sdc, criticalSdc, faultsInjected: faults, faultsByTarget: byTarget,
-      layers: cmp.stats, maskedAt, cycles, utilization: cycles > 0 ? macs / (cycles * g.spec.rows * g.spec.cols) : 0,
+      layers: cmp.stats, maskedAt, outcomes, ...(avf ? { avf } : {}), cycles, utilization: cycles > 0 ? macs / (cycles * g.spec.rows * g.spec.cols) : 0,
       ...(g.overhead ? { overhead: { extraParams: g.overhead.extraParams, extraBytes: g.overhead.extraBytes, extraCycles: g.overhead.extraCycles } } : {}),
     };
   };

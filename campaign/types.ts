@@ -5,7 +5,7 @@
  */
 import type { Dataflow, NumericFormat, SramSpec } from '../sim/types';
 import type { FaultKind, FaultTarget } from '../sim/faults/types';
-import type { OutcomeCounts } from './outcomes';
+import type { DueRule, OutcomeCounts } from './outcomes';
 
 /** How a BER is turned into faults: "per-bit" flips every stored bit independently with
  * probability p; "count" injects floor(bits x p) faults at uniformly drawn bit positions. */
@@ -32,6 +32,12 @@ export type PointFault =
       readonly definition: BerDefinition;
       /** Fault kind of every drawn fault (default seu). */
       readonly faultKind: FaultKind;
+    }
+  | {
+      /** AVF study of one structure: each trial injects one SEU at a (bit, cycle) site drawn
+       * uniformly over the structure's used bits x the run's cycles (campaign/avf.ts). */
+      readonly kind: 'avf';
+      readonly target: FaultTarget;
     }
   | {
       readonly kind: 'scenario';
@@ -71,6 +77,8 @@ export interface TrialSpec {
   readonly testSet: { readonly start: number; readonly count: number };
   /** Class indices whose SDCs are "critical" (see campaign/summary.ts). */
   readonly criticalClasses: readonly number[];
+  /** DUE rule for non-finite outputs (campaign/outcomes.ts); absent = the default ("output"). */
+  readonly due?: DueRule;
 }
 
 /** Per-layer propagation measured in one trial, averaged over the trial's images. */
@@ -112,6 +120,9 @@ export interface TrialResult {
   /** Every image classified masked / tolerable / SDC / DUE against golden (campaign/outcomes.ts);
    * absent in records written before issue 14 and from runners that do not classify. */
   readonly outcomes?: OutcomeCounts;
+  /** AVF points: the sampled structure's bits (used words x width, or R x C registers) and the
+   * run's cycles, i.e. the site population is bits x cycles. */
+  readonly avf?: { readonly bits: number; readonly cycles: number };
   /** Protection overhead vs the unprotected model, when the runner knows it. */
   readonly overhead?: {
     readonly extraParams: number;
@@ -139,4 +150,7 @@ export interface CampaignProgress {
   readonly inferences: number;
   /** Milliseconds since this process started running trials. */
   readonly elapsedMs: number;
+  /** Live interval of the point that finished a trial last (its stopping proportion: SDC rate,
+   * or AVF_SDC for AVF points), when the runner tracks one. */
+  readonly interval?: { readonly point: number; readonly mean: number; readonly lo: number; readonly hi: number; readonly trials: number };
 }

@@ -5,14 +5,12 @@
  */
 import type { CampaignSummary, PointSummary } from '../summary';
 import { esc, groupedBarChart, logLineChart, sci, type Bar, type Series } from './svg';
+import { avfSection, fitSection, outcomesSection, pointFaultLabel, trialCountLine } from './reliability';
 
 const num = (v: number, d = 4): string => (Number.isFinite(v) ? String(+v.toPrecision(d)) : String(v));
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : String(v));
 
-function faultLabel(p: PointSummary): string {
-  const f = p.fault;
-  return f.kind === 'ber' ? `${f.target} ${f.faultKind} BER ${sci(f.ber)} (${f.definition})` : `scenario ${f.id}`;
-}
+const faultLabel = pointFaultLabel;
 
 /** Points grouped by model, format and fault family (BER target / all scenarios), in first-seen order. */
 function groups(s: CampaignSummary): Map<string, PointSummary[]> {
@@ -20,7 +18,7 @@ function groups(s: CampaignSummary): Map<string, PointSummary[]> {
   for (const p of s.points) {
     if (p.trials === 0) continue;
     const f = p.fault;
-    const fam = f.kind === 'ber' ? `${f.target}, ${f.faultKind}, ${f.definition} BER` : 'scenarios';
+    const fam = f.kind === 'ber' ? `${f.target}, ${f.faultKind}, ${f.definition} BER` : f.kind === 'avf' ? 'AVF sites' : 'scenarios';
     const k = `${p.model} · ${p.format} · ${fam}`;
     g.set(k, [...(g.get(k) ?? []), p]);
   }
@@ -55,6 +53,7 @@ function accuracySection(s: CampaignSummary): string {
 }
 
 function catOf(p: PointSummary): string {
+  if (p.fault.kind === 'avf') return p.fault.target;
   return p.fault.kind === 'ber' ? sci(p.fault.ber) : p.fault.id.replace(/^.*\//, '').replace(/\.json$/, '');
 }
 
@@ -140,9 +139,13 @@ export function renderReport(s: CampaignSummary): string {
 <h1>${esc(s.name)}</h1><p>${esc(s.description)}</p>${incomplete}${s.runner === 'fake' ? '<p class="warn"><b>Synthetic numbers:</b> this campaign ran on the fake trial runner (machinery test), not on the simulator.</p>' : ''}
 <p class="meta">runner ${esc(s.runner)} · seed ${s.seed} · ${s.points.length} points × ${s.trialsPerPoint} trials · campaign ${s.campaignHash.slice(0, 16)}<br>
 Accuracy: ${esc(s.methods.accuracy)}. Rates: ${esc(s.methods.rates)}. Vulnerability: ${esc(s.methods.vulnerability)}.
-${s.criticalClasses.length ? `Critical classes: ${s.criticalClasses.join(', ')} (an SDC is critical when its golden or faulty class is one of them).` : ''}</p>
+${s.criticalClasses.length ? `Critical classes: ${s.criticalClasses.join(', ')} (an SDC is critical when its golden or faulty class is one of them).` : ''}<br>
+${esc(trialCountLine(s))}</p>
 <h2>Accuracy under faults</h2>${accuracySection(s)}
 <h2>Silent data corruption</h2>${sdcSection(s)}
+<h2>Outcome classes</h2>${outcomesSection(s)}
+<h2>AVF per structure</h2>${avfSection(s)}
+<h2>FIT per structure</h2>${fitSection(s)}
 <h2>Per-structure vulnerability</h2>${structureSection(s)}
 <h2>Per-layer propagation</h2>${layerSection(s)}
 <h2>Overhead</h2>${overheadSection(s)}
