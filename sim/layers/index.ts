@@ -10,3 +10,4 @@ export * from './weights';
 export * from './batchnorm';
 export * from './ops';
 export * from './reference';
+export * from './vectorOps';

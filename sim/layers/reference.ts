@@ -9,6 +9,7 @@ import { inferShapes, shapeSize, type NetworkShapes } from './shapes';
 import { applyActivation } from './activations';
 import { transformWeights } from './weights';
 import { addTensors, batchNormApply, globalAvgPool, pool } from './ops';
+import { applyElementwise, concatChannels, sliceChannels } from './vectorOps';
 
 /** Output of a reference forward pass: every layer's output (n images, NHWC, batch-major). */
 export interface ReferenceRun {
@@ -81,6 +82,12 @@ export function referenceLayer(layer: Layer, inputs: readonly Float32Array[], in
       return x.slice();
     case 'activation':
       return applyActivation(layer.activation, x, s.c);
+    case 'concat':
+      return concatChannels(inputs, inShapes, n);
+    case 'slice':
+      return sliceChannels(x, s, n, layer.start, layer.count);
+    case 'elementwise':
+      return applyElementwise(layer.op, x, s.c, shapeSize(s));
   }
 }
 

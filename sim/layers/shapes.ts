@@ -5,6 +5,7 @@
  */
 import { fail, ok, type Result } from '../result';
 import type { Activation, Layer, Network, Shape3 } from './types';
+import { elementwiseArrays } from './vectorOps';
 
 /** Shapes of one layer: where its inputs come from and its output shape. */
 export interface LayerShapes {
@@ -52,6 +53,19 @@ function positiveInt(v: number, field: string, path: string): Result<null> {
 
 /** Output shape of `layer` given its input shapes; `path` prefixes error messages (e.g. "layers[2]"). */
 export function layerOutputShape(layer: Layer, inputs: readonly Shape3[], path: string): Result<Shape3> {
+  if (layer.kind === 'concat') return concatShape(inputs, path);
+  return singleOutputShape(layer, inputs, path);
+}
+
+function concatShape(inputs: readonly Shape3[], path: string): Result<Shape3> {
+  const s = inputs[0];
+  if (inputs.length < 2) return fail(`${path}.inputs: expected 2 or more inputs for concat, found ${inputs.length}`, `${path}.inputs`);
+  const bad = inputs.find((t) => t.h !== s.h || t.w !== s.w);
+  if (bad) return fail(`${path}.inputs: expected inputs of equal height and width, found ${s.h}x${s.w} and ${bad.h}x${bad.w}`, `${path}.inputs`);
+  return ok({ h: s.h, w: s.w, c: inputs.reduce((a, t) => a + t.c, 0) });
+}
+
+function singleOutputShape(layer: Exclude<Layer, { kind: 'concat' }>, inputs: readonly Shape3[], path: string): Result<Shape3> {
   const s = inputs[0];
   const want = layer.kind === 'add' ? 2 : 1;
   if (inputs.length !== want) return fail(`${path}.inputs: expected ${want} input(s) for ${layer.kind}, found ${inputs.length}`, `${path}.inputs`);
@@ -114,6 +128,20 @@ export function layerOutputShape(layer: Layer, inputs: readonly Shape3[], path: 
     case 'activation': {
       const a = checkActivation(layer.activation, s, path);
       return a.ok ? ok(s) : a;
+    }
+    case 'slice': {
+      if (!Number.isInteger(layer.start) || !Number.isInteger(layer.count) || layer.start < 0 || layer.count < 1 || layer.start + layer.count > s.c) {
+        return fail(`${path}.start: expected channels [start, start+count) inside 0..${s.c}, found start ${layer.start}, count ${layer.count}`, `${path}.start`);
+      }
+      return ok({ h: s.h, w: s.w, c: layer.count });
+    }
+    case 'elementwise': {
+      for (const [field, a] of elementwiseArrays(layer.op)) {
+        if (a.length !== 1 && a.length !== s.c && a.length !== shapeSize(s)) {
+          return fail(`${path}.op.${field}: expected 1, ${s.c} (per channel) or ${shapeSize(s)} (per element) values, found ${a.length}`, `${path}.op.${field}`);
+        }
+      }
+      return ok(s);
     }
   }
 }

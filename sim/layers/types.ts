@@ -108,6 +108,43 @@ export interface ActivationLayer extends LayerBase {
   readonly activation: Activation;
 }
 
+/** Channel concatenation of two or more inputs of equal h and w (vector unit: an addressing
+ * change, no arithmetic). Output channels are the inputs' channels in `inputs` order. */
+export interface ConcatLayer extends LayerBase {
+  readonly kind: 'concat';
+}
+
+/** Channels [start, start+count) of the input (vector unit: an addressing change). Grouped and
+ * depthwise convolutions are lowered to one slice + one conv2d per channel group + a concat, so
+ * each group is its own GEMM on the array (SCALE-Sim's mapping). */
+export interface SliceLayer extends LayerBase {
+  readonly kind: 'slice';
+  /** First channel kept. */
+  readonly start: number;
+  /** Channels kept. */
+  readonly count: number;
+}
+
+/** Element-wise functions of the vector unit beyond the activation set (ONNX import). Per-value
+ * arrays have length 1 (per tensor), c (per channel) or h*w*c (per element of one image, NHWC). */
+export type ElementwiseOp =
+  /** x >= 0 ? x : alpha*x. */
+  | { readonly kind: 'leakyrelu'; readonly alpha: number }
+  /** min(max(x, min), max). */
+  | { readonly kind: 'clamp'; readonly min: number; readonly max: number }
+  /** x + values (a constant operand broadcast over the batch). */
+  | { readonly kind: 'addConst'; readonly values: Float32Array }
+  /** Integer code clamp(roundHalfEven(x / scale) + zeroPoint, lo, hi) (ONNX QuantizeLinear), stored as a value. */
+  | { readonly kind: 'quantize'; readonly scale: Float32Array; readonly zeroPoint: Float32Array; readonly lo: number; readonly hi: number }
+  /** (x - zeroPoint) * scale (ONNX DequantizeLinear). */
+  | { readonly kind: 'dequantize'; readonly scale: Float32Array; readonly zeroPoint: Float32Array };
+
+/** Stand-alone element-wise function in the vector unit. */
+export interface ElementwiseLayer extends LayerBase {
+  readonly kind: 'elementwise';
+  readonly op: ElementwiseOp;
+}
+
 export type Layer =
   | Conv2dLayer
   | DenseLayer
@@ -116,7 +153,10 @@ export type Layer =
   | BatchNormLayer
   | AddLayer
   | FlattenLayer
-  | ActivationLayer;
+  | ActivationLayer
+  | ConcatLayer
+  | SliceLayer
+  | ElementwiseLayer;
 
 /** Shape of one image / feature map, NHWC without N. Dense outputs are [1,1,F]. */
 export interface Shape3 {
