@@ -1,13 +1,19 @@
 /**
- * Reads a campaign file from disk: size limit, JSON, schema, scenario files present and readable,
- * then the expanded plan and the campaign hash (which covers the scenario files' content).
+ * Reads a campaign file from disk: regular file of bounded size (models/io/safeFile.ts), JSON (a
+ * byte-order mark is accepted), schema, scenario files present and readable, the fault budget of
+ * weight-SRAM BER points, then the expanded plan and the campaign hash (which covers the scenario
+ * files' content).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { campaignHash, expandCampaign, type CampaignPlan } from './plan';
-import { CAMPAIGN_LIMITS, parseCampaignText } from './schema';
+import { CAMPAIGN_LIMITS, formatKey, parseCampaignText, toNumericFormat, type CampaignFile } from './schema';
 import { fail, ok, type Result } from '../sim/result';
 import { MAX_SCENARIO_CHARS } from '../scenarios/validate';
+import { readTextFileSafe } from '../models/io/safeFile';
+import { getArch } from '../models/nets';
+import { inferArch } from '../models/nets/arch';
+import { wordBits } from '../sim/format/format';
+import { checkFaultBudget } from '../sim/faults/limits';
 
 /** A campaign read from disk. */
 export interface LoadedCampaign {
@@ -16,34 +22,58 @@ export interface LoadedCampaign {
   readonly hash: string;
 }
 
+/** Stored conv/dense weights of a registry model (no weights allocated), or null when unknown. */
+function weightCount(model: string): number | null {
+  const arch = getArch(model);
+  if (!arch) return null;
+  try {
+    let n = 0;
+    for (const i of inferArch(arch)) {
+      if (i.layer.kind === 'conv2d') n += i.params - (i.layer.bias ? i.layer.outC : 0);
+      else if (i.layer.kind === 'dense') n += i.params - (i.layer.bias ? i.layer.outF : 0);
+    }
+    return n;
+  } catch {
+    return null;
+  }
+}
+
+/** Weight-SRAM BER points draw over every stored weight bit of the model: same fault budget as the other targets. */
+function checkWeightBudget(c: CampaignFile, path: string): Result<true> {
+  if (c.faults.kind !== 'ber' || !c.faults.targets.includes('weightSram')) return ok(true);
+  for (const model of c.models) {
+    const weights = weightCount(model);
+    if (weights === null) continue;
+    for (const fmt of c.formats) {
+      const f = toNumericFormat(fmt);
+      for (const [k, ber] of c.faults.ber.entries()) {
+        const r = checkFaultBudget(weights * wordBits(f), ber, c.faults.definition, `${path}: $.faults.ber[${k}] on weightSram of ${model} (${formatKey(f)})`);
+        if (!r.ok) return fail(r.reason, `$.faults.ber[${k}]`);
+      }
+    }
+  }
+  return ok(true);
+}
+
 /** Loads and validates a campaign file; scenario paths resolve against its folder. */
 export function loadCampaignFile(path: string): Result<LoadedCampaign> {
   const file = resolve(path);
-  let text: string;
-  try {
-    const st = statSync(file);
-    if (st.size > CAMPAIGN_LIMITS.fileBytes) return fail(`${path}: expected at most ${CAMPAIGN_LIMITS.fileBytes} bytes; found ${st.size}`);
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return fail(`${path}: cannot read: ${(e as Error).message}`);
-  }
-  const c = parseCampaignText(text, path);
+  const text = readTextFileSafe(file, { maxBytes: CAMPAIGN_LIMITS.fileBytes, label: path });
+  if (!text.ok) return text;
+  const c = parseCampaignText(text.value, path);
   if (!c.ok) return c;
+  const budget = checkWeightBudget(c.value, path);
+  if (!budget.ok) return budget;
   const plan = expandCampaign(c.value, dirname(file));
-  const scenarioTexts: Record<string, string> = {};
+  const scenarioTexts: Record<string, string> = Object.create(null) as Record<string, string>; // a file named __proto__ is a key like any other
   if (c.value.faults.kind === 'scenarios') {
     for (const [k, f] of c.value.faults.files.entries()) {
       const p = plan.points.find((x) => x.fault.kind === 'scenario' && x.fault.id === f)!;
       const abs = (p.fault as { file: string }).file;
-      try {
-        // a campaign may name any path: refuse devices, folders and oversized files before reading
-        const st = statSync(abs);
-        if (!st.isFile()) return fail(`${path}: $.faults.files[${k}]: scenario "${f}" (${abs}) is not a regular file`, `$.faults.files[${k}]`);
-        if (st.size > MAX_SCENARIO_CHARS * 4) return fail(`${path}: $.faults.files[${k}]: scenario "${f}" has ${st.size} bytes, expected at most ${MAX_SCENARIO_CHARS * 4}`, `$.faults.files[${k}]`);
-        scenarioTexts[f] = readFileSync(abs, 'utf8');
-      } catch (e) {
-        return fail(`${path}: $.faults.files[${k}]: cannot read scenario "${f}" (${abs}): ${(e as Error).message}`, `$.faults.files[${k}]`);
-      }
+      // a campaign may name any path: devices, FIFOs, folders and oversized files are refused before reading
+      const r = readTextFileSafe(abs, { maxBytes: MAX_SCENARIO_CHARS * 4, label: `scenario "${f}" (${abs})` });
+      if (!r.ok) return fail(`${path}: $.faults.files[${k}]: ${r.reason}`, `$.faults.files[${k}]`);
+      scenarioTexts[f] = r.value;
     }
   }
   return ok({ file, plan, hash: campaignHash(c.value, scenarioTexts) });

@@ -1,11 +1,60 @@
 /**
  * Writes a campaign summary as summary.json (deterministic text: fixed key order, 2-space indent,
- * non-finite numbers as strings), summary.csv (one row per point) and report.html.
+ * non-finite numbers as strings), summary.csv (one row per point) and report.html; every file of an
+ * output folder is replaced atomically (temp file + rename: a crash or a full disk leaves the old file
+ * or the new one, never an empty one), and the folder's JSON files are read back with the file named
+ * in every error.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CampaignSummary, PointSummary } from './summary';
 import { renderReport } from './report/html';
+import { readTextFileSafe, writeFileAtomic } from '../models/io/safeFile';
+import { parseJsonText } from '../scenarios/json';
+import { fail, ok, type Result } from '../sim/result';
+import { z } from 'zod';
+import type { Manifest } from './run';
+import { campaignHashFromDigests, scenarioDigests, type CampaignPlan } from './plan';
+
+/** Largest manifest.json / campaign.json read back from an output folder, bytes. */
+export const MAX_OUT_JSON_BYTES = 4 << 20;
+
+const manifestSchema = z.object({
+  version: z.literal(1),
+  campaignHash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex digest'),
+  shard: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }),
+  totalTrials: z.number().int().min(0),
+  runner: z.string().min(1).max(64),
+  scenarioDigests: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+});
+
+/** Reads and checks an output folder's manifest.json, naming the file and field on failure. */
+export function readManifest(file: string): Result<Manifest> {
+  const doc = readOutJson(file);
+  if (!doc.ok) return doc;
+  const r = manifestSchema.safeParse(doc.value);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    return fail(`${file}: ${i.path.map(String).join('.') || '(document)'}: ${i.message}; expected a Faultline campaign manifest`);
+  }
+  return ok(r.data as Manifest);
+}
+
+/** Writes `value` as 2-space JSON to `file` atomically. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Reads an output folder's JSON file; a missing, empty, truncated or non-JSON file fails with the
+ * file named and what to do (issue 17 item 9: "Unexpected end of JSON input" named nothing).
+ */
+export function readOutJson(file: string): Result<unknown> {
+  const t = readTextFileSafe(file, { maxBytes: MAX_OUT_JSON_BYTES });
+  if (!t.ok) return t;
+  if (t.value.trim() === '') return fail(`${file}: empty (a write was interrupted, or the file was emptied); expected JSON`);
+  const doc = parseJsonText(t.value, file);
+  return doc.ok ? ok(doc.value) : fail(`${doc.reason} (the file is damaged or truncated)`);
+}
 
 /** summary.json text of a summary (byte-identical for identical summaries). */
 export function summaryJson(s: CampaignSummary): string {
@@ -42,9 +91,26 @@ export function summaryCsv(s: CampaignSummary): string {
   return [CSV_COLUMNS.join(','), ...s.points.map(csvRow)].join('\n') + '\n';
 }
 
-/** Writes summary.json, summary.csv and report.html into `dir`. */
+/** Writes summary.json, summary.csv and report.html into `dir`, each atomically. */
 export function writeSummaryFiles(dir: string, s: CampaignSummary): void {
-  writeFileSync(join(dir, 'summary.json'), summaryJson(s));
-  writeFileSync(join(dir, 'summary.csv'), summaryCsv(s));
-  writeFileSync(join(dir, 'report.html'), renderReport(s));
+  writeFileAtomic(join(dir, 'summary.json'), summaryJson(s));
+  writeFileAtomic(join(dir, 'summary.csv'), summaryCsv(s));
+  writeFileAtomic(join(dir, 'report.html'), renderReport(s));
+}
+
+/**
+ * SHA-256 digests of a plan's scenario files, read now and kept only when they re-derive `hash`
+ * (so merge can check campaign.json against the hash); undefined for BER campaigns or on mismatch.
+ */
+export function verifiedScenarioDigests(plan: CampaignPlan, hash: string): Record<string, string> | undefined {
+  const texts: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const p of plan.points) {
+    if (p.fault.kind !== 'scenario' || Object.hasOwn(texts, p.fault.id)) continue;
+    const t = readTextFileSafe(p.fault.file, { maxBytes: MAX_OUT_JSON_BYTES });
+    if (!t.ok) return undefined;
+    texts[p.fault.id] = t.value;
+  }
+  if (Object.keys(texts).length === 0) return undefined;
+  const d = scenarioDigests(texts);
+  return campaignHashFromDigests(plan.campaign, d) === hash ? { ...d } : undefined;
 }

@@ -122,9 +122,19 @@ export function parseShard(text: string): Result<Shard> {
  * resume must agree on it.
  */
 export function campaignHash(c: CampaignFile, scenarioTexts: Readonly<Record<string, string>> = {}): string {
+  return campaignHashFromDigests(c, scenarioDigests(scenarioTexts));
+}
+
+/** SHA-256 (hex) of each scenario text, keyed as given (stored in manifest.json so merge can re-derive the hash). */
+export function scenarioDigests(scenarioTexts: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const k of Object.keys(scenarioTexts)) out[k] = createHash('sha256').update(scenarioTexts[k]!).digest('hex');
+  return out;
+}
+
+/** campaignHash from the scenario files' SHA-256 digests instead of their texts (same value). */
+export function campaignHashFromDigests(c: CampaignFile, digests: Readonly<Record<string, string>>): string {
   const h = createHash('sha256').update(JSON.stringify(c));
-  for (const k of Object.keys(scenarioTexts).sort()) {
-    h.update(`\0${k}\0`).update(createHash('sha256').update(scenarioTexts[k]!).digest('hex'));
-  }
+  for (const k of Object.keys(digests).sort()) h.update(`\0${k}\0`).update(digests[k]!);
   return h.digest('hex');
 }

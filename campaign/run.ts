@@ -5,13 +5,14 @@
  * Output folder: manifest.json (campaign hash, shard), campaign.json (the campaign as validated),
  * results.jsonl, summary.json, summary.csv, report.html, run.json (timings; not deterministic).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CampaignPlan, Shard } from './plan';
 import { shardIndices, trialAt } from './plan';
 import { readResults, ResultsWriter, truncateResults, type TrialRecord } from './results';
 import { summarize, type CampaignSummary } from './summary';
-import { writeSummaryFiles } from './output';
+import { readManifest, verifiedScenarioDigests, writeJsonAtomic, writeSummaryFiles } from './output';
+import { acquireFolderLock } from './lock';
 import type { CampaignProgress, TrialRunner } from './types';
 
 /** File names inside an output folder. */
@@ -27,6 +28,8 @@ export interface Manifest {
   readonly totalTrials: number;
   /** TrialRunner name ("engine", "fake", ...). */
   readonly runner: string;
+  /** SHA-256 of each scenario file as hashed into campaignHash (lets merge re-derive the hash). */
+  readonly scenarioDigests?: Readonly<Record<string, string>>;
 }
 
 /** Options of `runCampaign`. */
@@ -51,6 +54,8 @@ export interface RunOptions {
   readonly onNotice?: (message: string) => void;
   /** Lines per fsync of results.jsonl (default 8). */
   readonly syncEvery?: number;
+  /** What holds the folder lock, shown to a second process (default "faultline campaign"). */
+  readonly lockCommand?: string;
 }
 
 /** What a run did. */
@@ -68,10 +73,6 @@ export interface RunOutcome {
   readonly summary: CampaignSummary | null;
   /** Wall time of this call, ms. */
   readonly elapsedMs: number;
-}
-
-function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
 /** Checks records against the plan and shard; returns them keyed by trial index, or throws. */
@@ -94,25 +95,39 @@ export function checkRecords(plan: CampaignPlan, shard: Shard, records: readonly
 
 /** Runs the missing trials of a campaign shard into `outDir`. Throws on a trial error or a folder mismatch. */
 export async function runCampaign(o: RunOptions): Promise<RunOutcome> {
+  mkdirSync(o.outDir, { recursive: true });
+  // one writer per folder: a second campaign / --resume / merge on it is refused naming the holder
+  const lock = acquireFolderLock(o.outDir, o.lockCommand ?? `faultline campaign --out ${o.outDir}`);
+  if (!lock.ok) throw new Error(lock.reason);
+  try {
+    return await runLocked(o);
+  } finally {
+    lock.value.release();
+  }
+}
+
+async function runLocked(o: RunOptions): Promise<RunOutcome> {
   const t0 = Date.now();
   const shard = o.shard ?? { index: 0, count: 1 };
   const plan = o.plan;
-  mkdirSync(o.outDir, { recursive: true });
   const manifestFile = join(o.outDir, OUT_FILES.manifest);
   const resultsFile = join(o.outDir, OUT_FILES.results);
   const runnerName = o.runnerName ?? 'engine';
-  const manifest: Manifest = { version: 1, campaignHash: o.hash, shard, totalTrials: plan.totalTrials, runner: runnerName };
+  const digests = verifiedScenarioDigests(plan, o.hash);
+  const manifest: Manifest = { version: 1, campaignHash: o.hash, shard, totalTrials: plan.totalTrials, runner: runnerName, ...(digests ? { scenarioDigests: digests } : {}) };
   let partialLine: string | null = null;
   let done = new Map<number, TrialRecord>();
   if (existsSync(manifestFile) || existsSync(resultsFile)) {
     if (!o.resume) throw new Error(`${o.outDir} already holds a campaign run: pass --resume to continue it, or choose another --out folder`);
-    const m = existsSync(manifestFile) ? readJson<Manifest>(manifestFile) : manifest;
+    const read0 = existsSync(manifestFile) ? readManifest(manifestFile) : { ok: true as const, value: manifest };
+    if (!read0.ok) throw new Error(`${read0.reason}; delete it to resume from results.jsonl (its lines are checked against the campaign hash)`);
+    const m = read0.value;
     if (m.campaignHash !== o.hash) throw new Error(`${o.outDir}: the campaign (or a scenario file) changed since this folder was started; resume refused`);
     if (m.runner !== runnerName) throw new Error(`${o.outDir}: folder was run with the "${m.runner}" runner, asked for "${runnerName}"`);
     if (m.shard.index !== shard.index || m.shard.count !== shard.count) {
       throw new Error(`${o.outDir}: folder holds shard ${m.shard.index}/${m.shard.count}, asked for ${shard.index}/${shard.count}`);
     }
-    const read = readResults(resultsFile);
+    const read = readResults(resultsFile, o.hash);
     if (!read.ok) throw new Error(read.reason);
     if (read.value.partialLine !== null) {
       partialLine = read.value.partialLine;
@@ -121,8 +136,8 @@ export async function runCampaign(o: RunOptions): Promise<RunOutcome> {
     }
     done = checkRecords(plan, shard, read.value.records, resultsFile);
   }
-  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
-  writeFileSync(join(o.outDir, OUT_FILES.campaign), JSON.stringify(plan.campaign, null, 2) + '\n');
+  writeJsonAtomic(manifestFile, manifest);
+  writeJsonAtomic(join(o.outDir, OUT_FILES.campaign), plan.campaign);
 
   const mine = shardIndices(plan, shard);
   const todo = mine.filter((i) => !done.has(i));
@@ -141,7 +156,7 @@ export async function runCampaign(o: RunOptions): Promise<RunOutcome> {
     o.onProgress?.({ trialsDone: resumed + ran, trialsTotal: mine.length, pointsDone, pointsTotal, faultsInjected, inferences, elapsedMs: Date.now() - t0 });
   progress();
 
-  const writer = new ResultsWriter(resultsFile, o.syncEvery ?? 8);
+  const writer = new ResultsWriter(resultsFile, o.hash, o.syncEvery ?? 8);
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   o.signal?.addEventListener('abort', onAbort);
@@ -181,8 +196,8 @@ export async function runCampaign(o: RunOptions): Promise<RunOutcome> {
   if (failure) throw failure;
   const missing = mine.length - done.size;
   const elapsedMs = Date.now() - t0;
-  writeFileSync(join(o.outDir, OUT_FILES.run), JSON.stringify({ elapsedMs, trialsRun: ran, inferences, faultsInjected,
-    inferencesPerSecond: elapsedMs > 0 ? (inferences * 1000) / elapsedMs : 0, concurrency: o.concurrency, resumed, missing }, null, 2) + '\n');
+  writeJsonAtomic(join(o.outDir, OUT_FILES.run), { elapsedMs, trialsRun: ran, inferences, faultsInjected,
+    inferencesPerSecond: elapsedMs > 0 ? (inferences * 1000) / elapsedMs : 0, concurrency: o.concurrency, resumed, missing });
   if (missing > 0) return { status: 'aborted', resumed, ran, missing, partialLine, summary: null, elapsedMs };
   const summary = summarize(plan, o.hash, [...done.values()], runnerName);
   writeSummaryFiles(o.outDir, summary);

@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import type { NumericFormat } from '../sim/types';
 import { fail, ok, type Result } from '../sim/result';
+import { DEFAULT_SRAM, SRAM_KIB_MAX } from '../sim/array/spec';
+import { wordBits } from '../sim/format/format';
+import { sramWords } from '../sim/memory/layout';
+import { checkFaultBudget } from '../sim/faults/limits';
+import { parseJsonText } from '../scenarios/json';
 
 /** Size and count limits of a campaign file. */
 export const CAMPAIGN_LIMITS = {
@@ -36,6 +41,8 @@ const formatSchema = z.union([
   }).refine((f) => f.intBits + f.fracBits === 7, 'expected intBits + fracBits = 7 (1 sign bit)'),
 ]);
 const target = z.enum(['weightSram', 'ifmapSram', 'ofmapSram', 'pe.weight', 'pe.input', 'pe.psum']);
+/** A fault target of a BER sweep. */
+export type CampaignTarget = z.output<typeof target>;
 
 const berSweep = z.strictObject({
   kind: z.literal('ber'),
@@ -65,9 +72,9 @@ export const campaignSchema = z.strictObject({
     cols: z.number().int().min(1).max(256),
     dataflow: z.enum(['ws', 'os', 'is']),
     sram: z.strictObject({
-      weightKiB: z.number().positive().max(1 << 20),
-      ifmapKiB: z.number().positive().max(1 << 20),
-      ofmapKiB: z.number().positive().max(1 << 20),
+      weightKiB: z.number().positive().max(SRAM_KIB_MAX),
+      ifmapKiB: z.number().positive().max(SRAM_KIB_MAX),
+      ofmapKiB: z.number().positive().max(SRAM_KIB_MAX),
       banks: z.number().int().min(1).max(1024),
     }).optional(),
   }),
@@ -128,7 +135,37 @@ export function parseCampaign(doc: unknown, file = 'campaign'): Result<CampaignF
   if (total > L.totalTrials) {
     return fail(`${file}: $: expected at most ${L.totalTrials} trials in all; found ${total} (points x trialsPerPoint)`, '$');
   }
-  return ok(r.data);
+  const budget = checkFaultBudgets(r.data, file);
+  return budget.ok ? ok(r.data) : budget;
+}
+
+/**
+ * Bits a BER point on an SRAM or PE-register target draws over (words x word width, or R x C x
+ * width; psum 32); null for weightSram, whose bits are the model's weights (checked in load.ts).
+ */
+export function targetBitCount(c: CampaignFile, t: CampaignTarget, fmt: CampaignFile['formats'][number]): number | null {
+  const width = wordBits(toNumericFormat(fmt));
+  const sram = c.array.sram ?? DEFAULT_SRAM;
+  if (t === 'ifmapSram') return sramWords(sram.ifmapKiB, width) * width;
+  if (t === 'ofmapSram') return sramWords(sram.ofmapKiB, width) * width;
+  if (t === 'weightSram') return null;
+  return c.array.rows * c.array.cols * (t === 'pe.psum' ? 32 : width);
+}
+
+/** Every BER point on an SRAM / PE target must draw at most MAX_FAULTS_PER_RUN faults per trial (sim/faults/limits.ts). */
+function checkFaultBudgets(c: CampaignFile, file: string): Result<true> {
+  if (c.faults.kind !== 'ber') return ok(true);
+  for (const target of c.faults.targets) {
+    for (const fmt of c.formats) {
+      const bits = targetBitCount(c, target, fmt);
+      if (bits === null) continue;
+      for (const [k, ber] of c.faults.ber.entries()) {
+        const r = checkFaultBudget(bits, ber, c.faults.definition, `${file}: $.faults.ber[${k}] on ${target} (${formatKey(toNumericFormat(fmt))})`);
+        if (!r.ok) return fail(r.reason, `$.faults.ber[${k}]`);
+      }
+    }
+  }
+  return ok(true);
 }
 
 /** Parses campaign file text (size-limited JSON) and validates it. */
@@ -136,13 +173,8 @@ export function parseCampaignText(text: string, file = 'campaign'): Result<Campa
   if (text.length > L.fileBytes) {
     return fail(`${file}: expected at most ${L.fileBytes} bytes; found ${text.length}`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return fail(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
-  return parseCampaign(doc, file);
+  const doc = parseJsonText(text, file);
+  return doc.ok ? parseCampaign(doc.value, file) : doc;
 }
 
 /** Converts a campaign format entry to the simulator's NumericFormat (int8 default Q3.4). */

@@ -19,10 +19,17 @@ import type { FaultKind, FaultRecord, FaultTarget } from '../sim/faults/types';
 import type { Conv2dLayer, DenseLayer, Layer, Network } from '../sim/layers/types';
 import type { ArraySpec } from '../sim/types';
 import { drawFlips } from '../sim/faults/campaign';
+import { checkFaultBudget, MAX_FAULTS_PER_RUN } from '../sim/faults/limits';
 import type { BerDefinition } from './types';
 
-/** Most faults one trial may draw (a guard against BERs that would exhaust memory). */
-export const MAX_TRIAL_FAULTS = 2_000_000;
+/** Most faults one trial may draw (a guard against BERs that would exhaust memory): sim/faults/limits.ts. */
+export const MAX_TRIAL_FAULTS = MAX_FAULTS_PER_RUN;
+
+/** Throws before a draw whose expected size exceeds the budget (the flip list would not fit in memory). */
+function budget(bits: number, ber: number, def: BerDefinition, where: string): void {
+  const r = checkFaultBudget(bits, ber, def, where);
+  if (!r.ok) throw new RangeError(r.reason);
+}
 
 type Rng = ReturnType<typeof xoroshiro128plus>;
 const isArray = (l: Layer): l is Conv2dLayer | DenseLayer => l.kind === 'conv2d' || l.kind === 'dense';
@@ -59,6 +66,7 @@ export function corruptWeights(net: Network, spec: ArraySpec, ber: number, def: 
   let faults = 0;
   const layers = net.layers.map((l) => {
     if (!isArray(l)) return l;
+    budget(l.weights.length * width, ber, def, `weightSram of layer ${l.name}`);
     const flips = drawFlips(rng, l.weights.length * width, ber, def);
     faults += flips.length;
     if (faults > MAX_TRIAL_FAULTS) throw new RangeError(`BER ${ber} draws more than ${MAX_TRIAL_FAULTS} faults in one trial`);
@@ -83,6 +91,7 @@ export function berRecords(spec: ArraySpec, target: Exclude<FaultTarget, 'weight
   const width = targetBits(spec, target);
   const sram = target === 'ifmapSram' || target === 'ofmapSram';
   const units = sram ? targetWords(spec, target) : spec.rows * spec.cols;
+  budget(units * width, ber, def, target);
   const flips = drawFlips(rng, units * width, ber, def);
   if (flips.length > MAX_TRIAL_FAULTS) throw new RangeError(`BER ${ber} draws more than ${MAX_TRIAL_FAULTS} faults in one trial`);
   return flips.map((b) => {

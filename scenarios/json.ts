@@ -4,6 +4,7 @@
  * depth, and rejects duplicate keys and `__proto__`, so hostile files end in an error, not a crash.
  */
 import { formatPath, type PathSegment, type TextPosition } from './errors';
+import { fail, ok, type Result } from '../sim/result';
 
 /** Result of parsing: the value and the position of each JSON path, or a positioned syntax error. */
 export type JsonParse =
@@ -17,12 +18,33 @@ interface Frame {
   count: number;
 }
 
-/** Parses `text`; `maxDepth` bounds nesting of objects/arrays (default 64). */
+/** The UTF-8 byte-order mark as decoded text (U+FEFF). */
+export const BOM = '\uFEFF';
+
+/** `text` without a leading byte-order mark (editors on Windows write one; it is not content). */
+export function stripBom(text: string): string {
+  return text.startsWith(BOM) ? text.slice(1) : text;
+}
+
+/**
+ * The JSON-text reader of every JSON file Faultline reads (campaign, weights, model.json, manifest):
+ * a leading byte-order mark is accepted, and a syntax error names `file`.
+ */
+export function parseJsonText(text: string, file: string): Result<unknown> {
+  try {
+    return ok(JSON.parse(stripBom(text)) as unknown);
+  } catch (e) {
+    return fail(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Parses `text` (a leading byte-order mark is skipped); `maxDepth` bounds nesting of objects/arrays (default 64). */
 export function parseJson(text: string, maxDepth = 64): JsonParse {
   const positions = new Map<string, TextPosition>();
-  let i = 0;
+  // a byte-order mark is not content: skip it, and count columns from after it
+  let i = text.startsWith(BOM) ? 1 : 0;
   let line = 1;
-  let lineStart = 0;
+  let lineStart = i;
   const pos = (): TextPosition => ({ line, column: i - lineStart + 1 });
   const err = (message: string): JsonParse => ({ ok: false, message, position: pos() });
   const ws = (): void => {
@@ -135,7 +157,7 @@ export function parseJson(text: string, maxDepth = 64): JsonParse {
         out += text.slice(chunk, i);
         const e = text[i + 1];
         const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && e in simple) {
+        if (e !== undefined && Object.hasOwn(simple, e)) {
           out += simple[e];
           i += 2;
         } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {

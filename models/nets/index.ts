@@ -18,5 +18,6 @@ export const ARCHITECTURES: Readonly<Record<string, () => Arch>> = {
 
 /** Returns the architecture for `id` or undefined when unknown. */
 export function getArch(id: string): Arch | undefined {
-  return ARCHITECTURES[id]?.();
+  // own keys only: 'constructor' or 'toString' are not models
+  return Object.hasOwn(ARCHITECTURES, id) ? ARCHITECTURES[id]!() : undefined;
 }

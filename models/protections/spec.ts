@@ -47,7 +47,7 @@ export function parseProtection(id: string): Result<ProtectionSpec> {
     if ((ACTS as readonly string[]).includes(p)) {
       if (activation !== null && activation !== p) return fail(`protection "${id}": two activation protections (${activation}, ${p}); expected at most one of ${ACTS.join(', ')}`, 'protection');
       activation = p as ActivationProtection;
-    } else if (p in SAF) {
+    } else if (Object.hasOwn(SAF, p)) {
       if (saf !== null) return fail(`protection "${id}": more than one saturated weight transform`, 'protection');
       saf = SAF[p]!;
     } else if (p === 'saq') saq = true;

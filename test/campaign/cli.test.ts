@@ -10,6 +10,13 @@ import { berDoc, tmp, writeCampaign } from './helpers';
 
 const BIN = join(process.cwd(), 'bin/faultline.mjs');
 
+/** Campaign hash of a campaign file (results lines carry digests under it). */
+function hashOf(f: string): string {
+  const l = loadCampaignFile(f);
+  if (!l.ok) throw new Error(l.reason);
+  return l.value.hash;
+}
+
 /** Starts the CLI; kills it with `signal` once `lines` results lines exist; resolves with exit code and stderr. */
 function runUntil(args: string[], out: string, lines: number, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -44,7 +51,7 @@ describe('faultline campaign / merge CLI', () => {
     expect(r1.code).toBe(130);
     expect(r1.stderr).toContain('stopping: no new trials');
     expect(r1.stderr).toMatch(/resume with: faultline campaign .* --out .* --resume/);
-    const after1 = readResults(join(out, 'results.jsonl'));
+    const after1 = readResults(join(out, 'results.jsonl'), hashOf(file));
     expect(after1.ok && after1.value.partialLine).toBeNull();
     const n1 = after1.ok ? after1.value.records.length : -1;
     expect(n1).toBeGreaterThanOrEqual(10);
@@ -56,7 +63,7 @@ describe('faultline campaign / merge CLI', () => {
 
     const r3 = spawnSync(process.execPath, [BIN, 'campaign', file, '--out', out, '--runner', 'fake', '--workers', '2', '--resume'], { encoding: 'utf8' });
     expect(r3.status).toBe(0);
-    const recs = readResults(join(out, 'results.jsonl'));
+    const recs = readResults(join(out, 'results.jsonl'), hashOf(file));
     const idx = recs.ok ? recs.value.records.map((x) => x.i) : [];
     expect(idx.length).toBe(72);
     expect(new Set(idx).size).toBe(72);

@@ -21,7 +21,7 @@ describe('runCampaign', () => {
     const { outDir, o } = await fullRun();
     expect(o.status).toBe('complete');
     expect(o.ran).toBe(setup.plan.totalTrials);
-    const recs = readResults(join(outDir, 'results.jsonl'));
+    const recs = readResults(join(outDir, 'results.jsonl'), setup.hash);
     expect(recs.ok && recs.value.records.map((r) => r.i).sort((a, b) => a - b)).toEqual([...Array(setup.plan.totalTrials).keys()]);
     const s = o.summary!;
     // point 0: accuracy mean is the mean of the fake's per-trial accuracies
@@ -58,7 +58,7 @@ describe('runCampaign', () => {
     expect(notices.join('\n')).toContain('discarded a partially written last line');
     expect(o.resumed).toBe(keep);
     expect(o.ran).toBe(setup.plan.totalTrials - keep);
-    const recs = readResults(join(outDir, 'results.jsonl'));
+    const recs = readResults(join(outDir, 'results.jsonl'), setup.hash);
     const idx = recs.ok ? recs.value.records.map((r) => r.i) : [];
     expect(idx.length).toBe(setup.plan.totalTrials);
     expect(new Set(idx).size).toBe(setup.plan.totalTrials);

@@ -52,8 +52,9 @@ describe('fuzz: text parsers (issue 8)', () => {
 
   it('campaign results.jsonl lines (read on --resume and merge)', () => {
     const rec = { v: 1 as const, i: 7, point: 'lenet5|relu|fp32|ber:weightSram:seu:per-bit:0.00001', trial: 3, seed: 123456, r: { images: 10, correct: 9, sdc: 1, criticalSdc: 0, goldenCorrect: 10, faults: 2, layers: [{ corrupted: 0.5, maxAbs: Infinity, relL2: 0.1 }] } };
-    const seeds = [recordLine(rec as never).trimEnd(), recordLine({ ...rec, i: 0, r: { images: 1 } } as never).trimEnd()];
-    const s = fuzzParser(textInput(seeds), (t) => parseRecordLine(t));
+    const H = 'ab'.repeat(32);
+    const seeds = [recordLine(rec as never, H).trimEnd(), recordLine({ ...rec, i: 0, r: { images: 1 } } as never, H).trimEnd()];
+    const s = fuzzParser(textInput(seeds), (t) => parseRecordLine(t, H));
     console.log(describeStats('results line', s));
     expect(s.ok).toBeGreaterThan(0);
   }, T);
