@@ -4,6 +4,12 @@
  * optional SEC-DED code per word (ecc.ts) whose check bits are exposed as well.
  * BER definitions as in docs/README-campaigns.md: "per-bit" flips each stored bit independently
  * with probability p; "count" flips floor(bits x p) distinct bits (per layer, per bound tensor).
+ * "rrelu" is the fault model of the FitAct/ProAct authors' code (RReLU toolbox,
+ * rrelu/pytorchfi/weight_error_models.py:459-482): every parameter tensor (weights, then biases,
+ * then per-element / per-channel bound tensors) is stored as 32-bit Q15.16 words and gets
+ * floor(numel x 32 x p) faults at positions and bits drawn uniformly WITH replacement (a repeat
+ * flips back); layer-wise (scalar) bounds are never hit (their shape is registered as [0],
+ * rrelu/pytorchfi/core.py:129-130). The format argument and ECC do not apply to it.
  * Pure and seeded: the same arguments give the same corrupted copy; the input is never mutated.
  */
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -14,6 +20,30 @@ import type { Activation, Layer, Network } from '../../sim/layers/types';
 import type { NumericFormat } from '../../sim/types';
 import { decodeWord, encodeWord, secDed, type SecDed } from './ecc';
 import { drawFlips } from '../../sim/faults/campaign';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { decodeQ1516, encodeQ1516 } from '../../sim/format/q1516';
+
+/** How a BER becomes faults in stored parameters (see the file comment). */
+export type StoredBerDefinition = 'per-bit' | 'count' | 'rrelu';
+
+/** RReLU's fault count of one tensor: floor(numel x bits x BER) (weight_error_models.py:473, Python int()). */
+export function rreluFaultCount(numel: number, ber: number, bits = 32): number {
+  return Math.floor(numel * bits * ber);
+}
+
+/** RReLU model on one tensor: Q15.16 words, rreluFaultCount faults drawn with replacement; returns the copy or the input. */
+function corruptRrelu(values: Float32Array, rng: Rng, ber: number, kind: FaultKind, c: Counters): Float32Array {
+  const n = rreluFaultCount(values.length, ber);
+  if (n === 0) return values;
+  const out = Float32Array.from(values);
+  for (let f = 0; f < n; f++) {
+    const i = uniformInt(rng, 0, values.length - 1);
+    const bit = uniformInt(rng, 0, 31);
+    out[i] = decodeQ1516(applyKind(bit, kind, 32, encodeQ1516(out[i]!)) >>> 0);
+  }
+  c.faults += n;
+  return out;
+}
 
 type Rng = ReturnType<typeof xoroshiro128plus>;
 
@@ -102,8 +132,9 @@ function corruptArray(values: Float32Array, format: NumericFormat, code: SecDed 
  * layer (layer order, row-major K x N) then, when `opts.bounds` (default), every clip/clipZero
  * bound (a layer-wise bound is one word). Returns the corrupted copy and counts.
  */
-export function corruptStored(net: Network, format: NumericFormat, ber: number, def: 'per-bit' | 'count', kind: FaultKind, seed: number,
+export function corruptStored(net: Network, format: NumericFormat, ber: number, def: StoredBerDefinition, kind: FaultKind, seed: number,
   opts: ExposureOptions = {}): { network: Network; stats: ExposureStats } {
+  if (def === 'rrelu') return corruptRreluModel(net, ber, kind, seed, opts.bounds ?? true);
   const rng = seededRng(seed);
   const code = opts.ecc ? secDed(wordBits(format)) : null; // per-layer formats share the word width of `format`
   const onDet = opts.onDetected ?? 'zero';
@@ -126,4 +157,35 @@ export function corruptStored(net: Network, format: NumericFormat, ber: number, 
     });
   }
   return { network: { ...net, layers }, stats: { ...c, boundFaults: c.faults - weightFaults } };
+}
+
+/**
+ * The RReLU fault model on a network's stored parameters (see the file comment): weights of every
+ * conv/dense layer, then their biases, then (with `bounds`) every array bound; scalar bounds are
+ * not exposed. A word is quantized to Q15.16 only when a fault hits it (untouched parameters keep
+ * their fp32 value; the Q15.16 rounding of a hit word is below 2^-16).
+ */
+export function corruptRreluModel(net: Network, ber: number, kind: FaultKind, seed: number, bounds = true): { network: Network; stats: ExposureStats } {
+  const rng = seededRng(seed);
+  const c: Counters = { faults: 0, corrected: 0, detected: 0, silent: 0 };
+  let layers: Layer[] = net.layers.map((l) => {
+    if (l.kind !== 'conv2d' && l.kind !== 'dense') return l;
+    const w = corruptRrelu(l.weights, rng, ber, kind, c);
+    return w === l.weights ? l : { ...l, weights: w };
+  });
+  layers = layers.map((l) => {
+    if ((l.kind !== 'conv2d' && l.kind !== 'dense') || !l.bias) return l;
+    const b = corruptRrelu(l.bias, rng, ber, kind, c);
+    return b === l.bias ? l : { ...l, bias: b };
+  });
+  const paramFaults = c.faults;
+  if (bounds) {
+    layers = layers.map((l) => {
+      if (!('activation' in l) || (l.activation.kind !== 'clip' && l.activation.kind !== 'clipZero') || typeof l.activation.bound === 'number') return l;
+      const nb = corruptRrelu(l.activation.bound, rng, ber, kind, c);
+      if (nb === l.activation.bound) return l;
+      return { ...l, activation: { kind: l.activation.kind, bound: nb } } as Layer;
+    });
+  }
+  return { network: { ...net, layers }, stats: { ...c, boundFaults: c.faults - paramFaults } };
 }
