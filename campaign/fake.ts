@@ -34,6 +34,9 @@ export function fakeTrial(t: TrialSpec, busyMs = 0): TrialResult {
     target = f.target;
     const expect = BITS[target] * f.ber;
     faults = Math.floor(expect) + (rnd() < expect - Math.floor(expect) ? 1 : 0);
+  } else if (f.kind === 'avf') {
+    target = f.target; // one SEU site per trial
+    faults = 1;
   } else {
     target = 'pe.psum';
     faults = 1 + Math.floor(rnd() * 3);
@@ -41,6 +44,7 @@ export function fakeTrial(t: TrialSpec, busyMs = 0): TrialResult {
   const guard = /ranger|proact|fitact|clipact/.test(t.point.protection) ? 0.05 : 1;
   const pFlip = 1 - Math.exp(-faults * 0.02 * guard);
   let golden = 0, faulty = 0, sdc = 0, crit = 0, reached = 0, untouched = 0;
+  let oMasked = 0, oTol = 0, oSdc = 0, oCrit = 0;
   const maskedAt: Record<string, number> = {};
   for (let k = 0; k < t.testSet.count; k++) {
     const h = labelHash(t.testSet.start + k);
@@ -54,6 +58,9 @@ export function fakeTrial(t: TrialSpec, busyMs = 0): TrialResult {
       sdc++;
       if (t.criticalClasses.includes(gPred) || t.criticalClasses.includes(fPred)) crit++;
     }
+    if (!flip) oMasked++;
+    else if (fPred === gPred) oTol++;
+    else { oSdc++; if (t.criticalClasses.includes(gPred) || t.criticalClasses.includes(fPred)) oCrit++; }
     if (faults === 0) untouched++;
     else if (flip) reached++;
     else { const l = LAYERS[Math.floor(rnd() * LAYERS.length)]!; maskedAt[l] = (maskedAt[l] ?? 0) + 1; }
@@ -70,6 +77,8 @@ export function fakeTrial(t: TrialSpec, busyMs = 0): TrialResult {
     images: t.testSet.count, goldenCorrect: golden, faultyCorrect: faulty, sdc, criticalSdc: crit,
     faultsInjected: faults, faultsByTarget: faults > 0 ? { [target]: faults } : {}, layers, maskedAt,
     cycles, utilization: macs / (cycles * t.array.rows * t.array.cols),
+    outcomes: { images: t.testSet.count, masked: oMasked, tolerable: oTol, sdc: oSdc, criticalSdc: oCrit, due: 0 },
+    ...(f.kind === 'avf' ? { avf: { bits: BITS[target], cycles } } : {}),
     ...(guard < 1 ? { overhead: { extraParams: 7, extraBytes: 28, extraCycles: 120 } } : {}),
   };
 }

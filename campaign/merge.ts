@@ -16,6 +16,7 @@ import { summarize, type CampaignSummary } from './summary';
 import { readManifest, readOutJson, writeJsonAtomic, writeSummaryFiles } from './output';
 import { acquireFolderLock, describeHolder, liveLockHolder, LOCK_FILE } from './lock';
 import { writeFileAtomic } from '../models/io/safeFile';
+import { missingTrials } from './precision-track';
 
 /** What a merge found and wrote. */
 export interface MergeOutcome {
@@ -105,7 +106,8 @@ export function mergeRuns(dirs: readonly string[], outDir: string, opts: { allow
       all.set(i, rec);
     }
   });
-  const missing = plan.totalTrials - all.size;
+  // trials the summary needs (early-stopped points need only their prefix; campaign/precision-track.ts)
+  const missing = missingTrials(plan, all.values()).length;
   if (missing > 0 && !opts.allowPartial) {
     const shards = manifests.map((m, k) => `${dirs[k]} = shard ${m.shard.index}/${m.shard.count}`).join(', ');
     throw new Error(`merge: ${missing} of ${plan.totalTrials} trials missing (${shards}); run or resume the missing shards, or pass --allow-partial`);

@@ -14,6 +14,7 @@ import { summarize, type CampaignSummary } from './summary';
 import { readManifest, verifiedScenarioDigests, writeJsonAtomic, writeSummaryFiles } from './output';
 import { acquireFolderLock } from './lock';
 import type { CampaignProgress, TrialRunner } from './types';
+import { PrecisionTracker } from './precision-track';
 
 /** File names inside an output folder. */
 export const OUT_FILES = {
@@ -140,8 +141,11 @@ async function runLocked(o: RunOptions): Promise<RunOutcome> {
   writeJsonAtomic(join(o.outDir, OUT_FILES.campaign), plan.campaign);
 
   const mine = shardIndices(plan, shard);
-  const todo = mine.filter((i) => !done.has(i));
-  const resumed = mine.length - todo.length;
+  // early stopping (campaign/precision-track.ts): trials past a point's decided stop are skipped
+  const tracker = new PrecisionTracker(plan, shard, done.values());
+  let skipped = mine.filter((i) => !done.has(i) && tracker.skip(i)).length;
+  const todo = mine.filter((i) => !done.has(i) && !tracker.skip(i));
+  const resumed = mine.length - todo.length - skipped;
   if (resumed > 0) o.onNotice?.(`resuming: ${resumed} of ${mine.length} trials already done, ${todo.length} to run`);
 
   const perPointLeft = new Map<number, number>();
@@ -152,8 +156,10 @@ async function runLocked(o: RunOptions): Promise<RunOutcome> {
   const pointsTotal = new Set(mine.map((i) => Math.floor(i / plan.trialsPerPoint))).size;
   let pointsDone = pointsTotal - perPointLeft.size;
   let faultsInjected = 0, inferences = 0, ran = 0;
+  let lastPoint = -1;
   const progress = (): void =>
-    o.onProgress?.({ trialsDone: resumed + ran, trialsTotal: mine.length, pointsDone, pointsTotal, faultsInjected, inferences, elapsedMs: Date.now() - t0 });
+    o.onProgress?.({ trialsDone: resumed + ran + skipped, trialsTotal: mine.length, pointsDone, pointsTotal, faultsInjected, inferences, elapsedMs: Date.now() - t0,
+      ...(lastPoint >= 0 ? { interval: tracker.interval(lastPoint) } : {}) });
   progress();
 
   const writer = new ResultsWriter(resultsFile, o.hash, o.syncEvery ?? 8);
@@ -165,7 +171,9 @@ async function runLocked(o: RunOptions): Promise<RunOutcome> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (!stop.signal.aborted && next < todo.length) {
-      const spec = trialAt(plan, todo[next++]!);
+      const idx = todo[next++]!;
+      if (tracker.skip(idx)) { skipped++; continue; }
+      const spec = trialAt(plan, idx);
       let r;
       try {
         r = await o.runner(spec, stop.signal);
@@ -184,6 +192,13 @@ async function runLocked(o: RunOptions): Promise<RunOutcome> {
       const left = perPointLeft.get(p)! - 1;
       perPointLeft.set(p, left);
       if (left === 0) pointsDone++;
+      lastPoint = p;
+      if (tracker.add(rec)) {
+        const iv = tracker.interval(p);
+        o.onNotice?.(`point ${p} (${spec.point.key}) stopped early after ${tracker.stopOf(p)} trials: interval [${iv.lo.toFixed(4)}, ${iv.hi.toFixed(4)}] inside the margin`);
+        if (left > 0) pointsDone++;
+        perPointLeft.set(p, -Infinity);
+      }
       progress();
     }
   };
@@ -194,7 +209,7 @@ async function runLocked(o: RunOptions): Promise<RunOutcome> {
     o.signal?.removeEventListener('abort', onAbort);
   }
   if (failure) throw failure;
-  const missing = mine.length - done.size;
+  const missing = mine.filter((i) => !done.has(i) && !tracker.skip(i)).length;
   const elapsedMs = Date.now() - t0;
   writeJsonAtomic(join(o.outDir, OUT_FILES.run), { elapsedMs, trialsRun: ran, inferences, faultsInjected,
     inferencesPerSecond: elapsedMs > 0 ? (inferences * 1000) / elapsedMs : 0, concurrency: o.concurrency, resumed, missing });
