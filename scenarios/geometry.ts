@@ -5,11 +5,13 @@
 import type { ArraySpec } from '../sim/types';
 import type { FaultTarget } from '../sim/faults/types';
 import { wordBits } from '../sim/format/format';
+import { targetBits as storedBits } from '../sim/faults/resolve';
 
 /** Width in bits of one word/register of `target`: SRAM words and PE weight/input registers use
- * the format width (32/16/8); the partial-sum register is 32 bits (fp32 or int32 accumulator). */
+ * the format width (32/16/8), plus the SEC-DED check bits of an ECC-protected SRAM (spec.ecc);
+ * the partial-sum register is 32 bits (fp32 or int32 accumulator). */
 export function targetWordBits(spec: ArraySpec, target: FaultTarget): number {
-  return target === 'pe.psum' ? 32 : wordBits(spec.format);
+  return storedBits(spec, target);
 }
 
 /** True for the three SRAM targets (addressed by word). */
@@ -21,7 +23,7 @@ export function isSramTarget(target: FaultTarget): target is 'weightSram' | 'ifm
 export function targetUnits(spec: ArraySpec, target: FaultTarget): number {
   if (!isSramTarget(target)) return spec.rows * spec.cols;
   const kib = target === 'weightSram' ? spec.sram.weightKiB : target === 'ifmapSram' ? spec.sram.ifmapKiB : spec.sram.ofmapKiB;
-  return Math.floor((kib * 1024 * 8) / targetWordBits(spec, target));
+  return Math.floor((kib * 1024 * 8) / wordBits(spec.format));
 }
 
 /** Total stored bits of `target` (units * word bits); the population of a BER draw. */

@@ -7,8 +7,10 @@
  * Rate process semantics (docs/README-scenarios.md): an epoch starts when the process starts and at
  * every INFERENCE_START while it runs; each epoch draws a fresh corruption of the target's stored
  * bits (per-bit: each bit flips independently with probability ber; count: exactly
- * floor(bits * ber) distinct bits, uniform). An epoch's flips are SEUs lasting until the next epoch
- * (the memory is reloaded for the next inference), a scrub of that SRAM, or the process's end.
+ * floor(bits * ber) distinct bits, uniform). An epoch's flips hit every value the word or register
+ * holds during the epoch (`everyValue` seu records: reloaded weights are hit in every layer, resident
+ * ones only while the epoch lasts); the epoch ends at the next epoch, a scrub of that SRAM, or the
+ * process's end. With ECC the stored bits include the check bits.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -63,6 +65,7 @@ function expandRates(
       let end = e + 1 < starts.length ? starts[e + 1] : r.end;
       for (const s of scrubs) if (s.target === r.target && s.cycle >= a && (end === undefined || s.cycle < end)) end = s.cycle;
       if (end !== undefined && end <= a) continue;
+      if (out.length + total * r.ber > MAX_RUN_FLIPS * 1.01 + 64) return fail(`rate processes: more than ${MAX_RUN_FLIPS} flips in the run; lower ber or run fewer inferences`, 'setRate.ber');
       const flips = drawFlips(rng, total, r.ber, r.model);
       if (out.length + flips.length > MAX_RUN_FLIPS) return fail(`rate processes: more than ${MAX_RUN_FLIPS} flips in the run; lower ber or run fewer inferences`, 'setRate.ber');
       flips.forEach((pos, j) => {
@@ -73,6 +76,7 @@ function expandRates(
           location: unitLocation(spec, r.target, Math.floor(pos / width)),
           bits: [pos % width],
           window: end === undefined ? { start: a } : { start: a, end },
+          everyValue: true,
         });
       });
     }

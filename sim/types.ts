@@ -31,6 +31,14 @@ export interface SramSpec {
   readonly banks: number;
 }
 
+/** SRAMs protected by SEC-DED ECC (sim/memory/ecc.ts): each word is stored with its check bits,
+ * single-bit errors are corrected on read, double-bit errors are detected (a DUE of the inference). */
+export interface EccSpec {
+  readonly weightSram?: boolean;
+  readonly ifmapSram?: boolean;
+  readonly ofmapSram?: boolean;
+}
+
 /** A complete, validated accelerator description. Build it with `parseArraySpec` (sim/array/spec.ts). */
 export interface ArraySpec {
   /** PE rows R, 1..256. */
@@ -40,6 +48,8 @@ export interface ArraySpec {
   readonly dataflow: Dataflow;
   readonly sram: SramSpec;
   readonly format: NumericFormat;
+  /** SEC-DED ECC per SRAM (absent: no ECC anywhere). */
+  readonly ecc?: EccSpec;
 }
 
 /**

@@ -91,7 +91,7 @@ export function registerTouches(run: LayerRun, fold: Fold, foldAbs: number, f: C
       const seen = new Set<number>();
       for (let c = a; c <= b; c++) {
         const step = Math.max(-1, Math.min(T - 1, c - i - j));
-        if (f.op.kind !== 'xor' && seen.has(step)) continue;
+        if (seen.has(step)) continue; // a value held over several cycles is hit once
         seen.add(step);
         push(r0 + i, c0 + j, step, 'acc', c);
       }

@@ -17,7 +17,9 @@ import { memoryLayout, type MemoryLayout } from '../memory/layout';
 import type { GoldenRun } from './golden';
 import type { GemmKernel } from '../kernels/types';
 import { planRun, type RunPlan } from './faultyPlan';
-import { isArrayKind, prepareLayer, type LayerCompute } from './faultyCompute';
+import { isArrayKind, prepareLayer, type LayerCompute, type LayerEcc } from './faultyCompute';
+import { hasEcc, wordCodec } from '../memory/ecc';
+import { eccCorrectedAlways } from './faultyEcc';
 import { collectMods } from './faultyMods';
 import { Changes, LayerCounts, type ImageState, type LayerFaultStats } from './faultyLayer';
 import { DiffStore, type LayerDiff } from './faultyDiffs';
@@ -43,6 +45,11 @@ export interface FaultyRun {
   readonly diffs: readonly LayerDiff[][];
   /** Cycles of one inference and of the whole run. */
   readonly cycles: { readonly inference: number; readonly total: number };
+  /** Per image: 1 when a read of an ECC-protected SRAM word detected an uncorrectable error (a DUE:
+   * the inference is flagged, its outputs are what the array computed from the data bits as read). */
+  readonly due: Uint8Array;
+  /** Images with a DUE (ascending). */
+  readonly dueImages: readonly number[];
   /** Faulty output of layer `layer` for `image` (a fresh copy; golden where nothing changed). */
   output(layer: number, image: number): Float32Array;
 }
@@ -103,9 +110,13 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const computeOf = (i: number): LayerCompute | null => {
     const l = network.layers[i];
     if (!isArrayKind(l)) return null;
-    return (prepared[i] ??= prepareLayer(l, plan.layers[i], golden.layers[i].formats, golden.layers[i].weights));
+    return (prepared[i] ??= prepareLayer(l, plan.layers[i], golden.layers[i].formats, golden.layers[i].weights, ecc));
   };
-  const mods = collectMods(plan, geoms, layout, faults, n);
+  const codec = (sram: 'weightSram' | 'ifmapSram' | 'ofmapSram'): ReturnType<typeof wordCodec> | null => (hasEcc(spec, sram) ? wordCodec(layout.wordBits) : null);
+  const ecc: LayerEcc = { w: codec('weightSram'), x: codec('ifmapSram'), out: codec('ofmapSram') };
+  const due = new Uint8Array(n);
+  // faults an SRAM's ECC always corrects (the only error ever in their word: one bit) reach nothing
+  const mods = collectMods(plan, geoms, layout, faults, n, spec.ecc ? eccCorrectedAlways(spec, faults) : undefined);
   const counts = plan.layers.map((l) => new LayerCounts(l.index));
   const touched: number[] = [];
   // statistics: counters in LayerCounts (one stable hidden class for the hot code), floating-point
@@ -175,6 +186,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
           if (log.counts[q] === 0) st.maskedDownstream += inChanged;
         });
       }
+      for (let q = 0; q < active.length; q++) if (log.due[q]) due[active[q].img] = 1;
       // changed images' faulty tensors and diffs (one block of typed arrays per layer and chunk)
       store.addChunk(L, active, log, gl.output, outLen, kernelRows);
     }
@@ -197,6 +209,8 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
       return store.diffs();
     },
     cycles: { inference: plan.inferenceCycles, total: plan.inferenceCycles * n },
+    due,
+    dueImages: Array.from(due.keys()).filter((i) => due[i] === 1),
     output(layer, image) {
       const o = gOut(layer, image).slice();
       store.applyTo(layer, image, o);

@@ -5,8 +5,7 @@
  * faulty and clean chains of each) are independent and are interleaved here, four images per
  * call. Same arithmetic, term for term, as computeAcc (sim/engine/faultyCompute.ts).
  */
-import { applyOp } from '../faults/ops';
-import { colOf, weightOperandOfWord, wordOf, type LayerCompute, type Mod } from './faultyCompute';
+import { colOf, weightTerm, type LayerCompute, type Mod } from './faultyCompute';
 
 /** Whether `pairs4` applies: floating formats and mods only on the weight word ('w') or
  * the stored output word ('out', applied by the caller after the activation). */
@@ -24,10 +23,11 @@ export function faultyColumn(lc: LayerCompute, n: number, mods: readonly Mod[]):
   let first = K;
   for (let p = 0; p < mods.length; ) {
     const k = mods[p].k;
-    let word = -1;
-    for (; p < mods.length && mods[p].k === k; p++) if (mods[p].operand === 'w') word = applyOp(word < 0 ? wordOf(lc, k, n) : word, mods[p].op);
-    if (word < 0) continue;
-    wF[k] = weightOperandOfWord(lc, word);
+    let hasW = false;
+    const lo = p;
+    for (; p < mods.length && mods[p].k === k; p++) if (mods[p].operand === 'w') hasW = true;
+    if (!hasW) continue;
+    wF[k] = weightTerm(lc, k, n, mods, lo, p);
     first = Math.min(first, k);
   }
   return { wF, first };

@@ -6,6 +6,9 @@
  * finish = toOutput(add(acc, bias)), then the activation, then rounding to the format.
  * Modifications apply bit operations to the stored weight word, the input word, the psum register
  * word after step k (k = -1: the initial zero) or the stored output word ('out').
+ * A weight or input word goes SRAM -> (SEC-DED decode, when that SRAM has ECC) -> (weights: the
+ * saturating transform unit, so the PE weight register holds f(w)) -> PE register: SRAM-stage mods
+ * act on the stored word, register-stage mods on the register word (sim/engine/faultyMods.ts order).
  */
 import type { NumericFormat } from '../types';
 import type { OperandFormats } from '../format/accumulator';
@@ -15,6 +18,7 @@ import { transformWeight } from '../layers/weights';
 import { makeAccumulator, type Accumulator } from '../format/accumulator';
 import { decode, encode, quantize } from '../format/format';
 import { applyOp, type WordOp } from '../faults/ops';
+import type { WordCodec } from '../memory/ecc';
 import type { TouchOperand } from '../dataflow/schedule';
 import { convGeom, type ConvGeom } from '../dataflow/scheduleGeom';
 import { inputsRead } from '../layers/receptive';
@@ -26,9 +30,24 @@ export interface Mod {
   readonly k: number;
   readonly operand: TouchOperand;
   readonly op: WordOp;
-  /** Composition order: SRAM faults before register faults, then by fault start cycle. */
+  /** Composition order: SRAM faults before register faults (order >= REGISTER_STAGE), then by the
+   * last cycle the fault acted (sim/engine/faultyMods.ts orderOf). */
   readonly order: number;
+  /** Operation on the SEC-DED check bits of the stored word (ECC-protected SRAM), if any. */
+  readonly check?: WordOp;
 }
+
+/** Orders at or above this are register-stage mods (applied after the SRAM read). */
+export const REGISTER_STAGE = 2 ** 45;
+
+/** SEC-DED codecs of the SRAMs a layer reads (weights, inputs) and writes (outputs); null = no ECC. */
+export interface LayerEcc {
+  readonly w: WordCodec | null;
+  readonly x: WordCodec | null;
+  readonly out: WordCodec | null;
+}
+
+const NO_ECC: LayerEcc = { w: null, x: null, out: null };
 
 /** Precomputed data of one array layer. */
 export interface LayerCompute {
@@ -48,6 +67,11 @@ export interface LayerCompute {
   /** The golden run's effective weights (K x N: the weight format, transform applied), from which
    * columns are read without re-encoding every weight; null: derived from the raw weights. */
   readonly effective: Float32Array | null;
+  /** ECC of the SRAMs the layer uses. */
+  readonly ecc: LayerEcc;
+  /** Reads whose SEC-DED decode detected an uncorrectable error since the caller last reset it
+   * (a DUE of the image being computed). */
+  dueHits: number;
 }
 
 /** Whether a layer runs on the array. */
@@ -65,11 +89,66 @@ export function weightOperandOfWord(lc: Pick<LayerCompute, 'layer' | 'acc' | 'fo
 
 /** Prepares an array layer for recomputes under its operand formats (weights, operands, biases);
  * `effective`: the golden run's effective weights of the layer (GoldenLayer.weights), if known. */
-export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, formats: OperandFormats, effective: Float32Array | null = null): LayerCompute {
+export function prepareLayer(layer: Conv2dLayer | DenseLayer, run: LayerRun, formats: OperandFormats, effective: Float32Array | null = null, ecc: LayerEcc = NO_ECC): LayerCompute {
   const geom = convGeom(layer, run.inShape, run.outShape);
   const acc = makeAccumulator(formats);
   const biasOp = layer.bias ? Float64Array.from(layer.bias, (b) => acc.biasOperand(b)) : null;
-  return { layer, geom, acc, formats, cols: new Array<Float64Array | undefined>(geom.N), biasOp, rows: new Map(), effective: effective && effective.length === geom.K * geom.N ? effective : null };
+  return { layer, geom, acc, formats, cols: new Array<Float64Array | undefined>(geom.N), biasOp, rows: new Map(), effective: effective && effective.length === geom.K * geom.N ? effective : null, ecc, dueHits: 0 };
+}
+
+/** SRAM-stage mods of `operand` in mods[lo..hi) on a stored word, then the SEC-DED decode under
+ * `codec` (a detected error counts in lc.dueHits; the data bits are used as read). */
+function sramStage(lc: Pick<LayerCompute, 'dueHits'>, word: number, mods: readonly Mod[], lo: number, hi: number, operand: TouchOperand, codec: WordCodec | null): number {
+  let w = word;
+  let chk = codec ? codec.check(word) : 0;
+  let hit = false;
+  for (let i = lo; i < hi; i++) {
+    const md = mods[i];
+    if (md.operand !== operand || md.order >= REGISTER_STAGE) continue;
+    w = applyOp(w, md.op);
+    if (codec && md.check) chk = applyOp(chk, md.check);
+    hit = true;
+  }
+  if (!hit || !codec) return w;
+  const d = codec.decode(w, chk);
+  if (d.outcome === 2) lc.dueHits++;
+  return d.data;
+}
+
+/** Register-stage mods of `operand` in mods[lo..hi) on a register word; -1 when there are none. */
+function registerStage(word: number, mods: readonly Mod[], lo: number, hi: number, operand: TouchOperand): number {
+  let w = -1;
+  for (let i = lo; i < hi; i++) {
+    const md = mods[i];
+    if (md.operand !== operand || md.order < REGISTER_STAGE) continue;
+    w = applyOp(w < 0 ? word : w, md.op);
+  }
+  return w;
+}
+
+/** PE weight register word of a stored weight word: the word itself, or through the saturating
+ * transform unit (decode, f, rounding to the format, encode). */
+export function registerWordOf(lc: Pick<LayerCompute, 'layer' | 'formats'>, word: number): number {
+  const t = lc.layer.weightTransform;
+  if (t === undefined || t === 'none') return word;
+  const f = lc.formats.weight;
+  return encode(f, quantize(f, transformWeight(t, decode(f, word))));
+}
+
+/** MAC-domain weight operand of term (k, n) with the 'w' mods in mods[lo..hi) (all at k): stored
+ * word, SRAM-stage mods, ECC, transform unit, register-stage mods. */
+export function weightTerm(lc: LayerCompute, k: number, n: number, mods: readonly Mod[], lo: number, hi: number): number {
+  const stored = sramStage(lc, wordOf(lc, k, n), mods, lo, hi, 'w', lc.ecc.w);
+  const reg = registerStage(registerWordOf(lc, stored), mods, lo, hi, 'w');
+  return reg < 0 ? weightOperandOfWord(lc, stored) : lc.acc.weightOperand(decode(lc.formats.weight, reg));
+}
+
+/** Input word of term k (clean word `word`) with the 'x' mods in mods[lo..hi): ifmap SRAM stage and
+ * ECC, then the PE input register stage. */
+export function inputTermWord(lc: LayerCompute, word: number, mods: readonly Mod[], lo: number, hi: number): number {
+  const stored = sramStage(lc, word, mods, lo, hi, 'x', lc.ecc.x);
+  const reg = registerStage(stored, mods, lo, hi, 'x');
+  return reg < 0 ? stored : reg;
 }
 
 /** Stored weight word of term k of output column n (the raw weight encoded in the weight format). */
@@ -152,17 +231,18 @@ export function computeAcc(lc: LayerCompute, x: Float32Array, xOp: Float64Array 
     let w = wOp[k];
     let xv = idx < 0 ? 0 : xOp[idx];
     if (p < mods.length && mods[p].k === k) {
-      let wWord = -1;
-      let xWord = -1;
+      let hasW = false;
+      let hasX = false;
       const accOps: WordOp[] = [];
+      const lo = p;
       for (; p < mods.length && mods[p].k === k; p++) {
         const md = mods[p];
-        if (md.operand === 'w') wWord = applyOp(wWord < 0 ? wordOf(lc, k, n) : wWord, md.op);
-        else if (md.operand === 'x') xWord = applyOp(xWord < 0 ? encode(lc.formats.input, idx < 0 ? 0 : x[idx]) : xWord, md.op);
+        if (md.operand === 'w') hasW = true;
+        else if (md.operand === 'x') hasX = true;
         else if (md.operand === 'acc') accOps.push(md.op);
       }
-      if (wWord >= 0) w = weightOperandOfWord(lc, wWord);
-      if (xWord >= 0) xv = acc.inputOperand(decode(lc.formats.input, xWord));
+      if (hasW) w = weightTerm(lc, k, n, mods, lo, p);
+      if (hasX) xv = acc.inputOperand(decode(lc.formats.input, inputTermWord(lc, encode(lc.formats.input, idx < 0 ? 0 : x[idx]), mods, lo, p)));
       a = acc.mac(a, w, xv);
       for (const op of accOps) a = acc.decodeAcc(applyOp(acc.encodeAcc(a), op));
     } else {
@@ -197,12 +277,15 @@ export function finishValue(lc: LayerCompute, pre: number, idx: number): number 
   return quantize(lc.formats.output, activateValue(lc.layer.activation, pre, idx));
 }
 
-/** Applies 'out' mods (stored output word faults) to a final output value. */
-export function applyOutMods(format: NumericFormat, v: number, mods: readonly Mod[] | null): number {
+/** Applies 'out' mods (stored output word faults, ofmap SRAM; ECC decoded when it has ECC) to a
+ * final output value. */
+export function applyOutMods(lc: Pick<LayerCompute, 'formats' | 'ecc' | 'dueHits'>, v: number, mods: readonly Mod[] | null): number {
   if (!mods) return v;
-  let word = -1;
-  for (const md of mods) if (md.operand === 'out') word = applyOp(word < 0 ? encode(format, v) : word, md.op);
-  return word < 0 ? v : decode(format, word);
+  let any = false;
+  for (const md of mods) if (md.operand === 'out') any = true;
+  if (!any) return v;
+  const format: NumericFormat = lc.formats.output;
+  return decode(format, sramStage(lc, encode(format, v), mods, 0, mods.length, 'out', lc.ecc.out));
 }
 
 /** Softmax + rounding over one pixel's N pre-activation values (in place into `out` at `base`). */
@@ -224,16 +307,17 @@ export function productsUnchanged(lc: LayerCompute, x: Float32Array, xOp: Float6
     const idx = row[k];
     const w = colOf(lc, n)[k];
     const xv = idx < 0 ? 0 : xOp[idx];
-    let wWord = -1;
-    let xWord = -1;
+    let hasW = false;
+    let hasX = false;
+    const lo = p;
     for (; p < mods.length && mods[p].k === k; p++) {
       const md = mods[p];
-      if (md.operand === 'w') wWord = applyOp(wWord < 0 ? wordOf(lc, k, n) : wWord, md.op);
-      else if (md.operand === 'x') xWord = applyOp(xWord < 0 ? encode(lc.formats.input, idx < 0 ? 0 : x[idx]) : xWord, md.op);
+      if (md.operand === 'w') hasW = true;
+      else if (md.operand === 'x') hasX = true;
       else return false;
     }
-    const wF = wWord >= 0 ? weightOperandOfWord(lc, wWord) : w;
-    const xF = xWord >= 0 ? acc.inputOperand(decode(lc.formats.input, xWord)) : xv;
+    const wF = hasW ? weightTerm(lc, k, n, mods, lo, p) : w;
+    const xF = hasX ? acc.inputOperand(decode(lc.formats.input, inputTermWord(lc, encode(lc.formats.input, idx < 0 ? 0 : x[idx]), mods, lo, p))) : xv;
     const pF = acc.mul(wF, xF);
     const pC = acc.mul(w, xv);
     if (Number.isNaN(pF) || !Object.is(pF, pC)) return false;

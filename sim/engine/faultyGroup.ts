@@ -34,6 +34,7 @@ export function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[],
   const N = lc.geom.N;
   const rest: number[] = [];
   const outs: DirectOutput[] = [];
+  lc.dueHits = 0;
   for (const idx of lm.keyList()) {
     const mods = lm.get(idx)!;
     if (!batchable(lc, mods)) {
@@ -44,6 +45,8 @@ export function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[],
     const nn = idx - m * N;
     outs.push({ idx, m, nn, mods, col: faultyColumn(lc, nn, mods) });
   }
+  // a weight word read by the group's outputs decoded as uncorrectable: every image of the group read it
+  if (lc.dueHits > 0) for (const q of qs) log.due[q] = 1;
   const wp = useWasm ? macPairs() : null;
   const inLen = xg.length > 0 ? xg[0].length : 0;
   const per = (inLen + 1) * (xf === xg ? 1 : 2);
@@ -135,7 +138,9 @@ function wasmSlab(wp: MacPairs, lc: LayerCompute, outs: readonly DirectOutput[],
 
 /** Masking rule for one direct output from its faulty and clean accumulators (array order). */
 function settle(lc: LayerCompute, aF: number, aC: number, nn: number, mods: readonly Mod[], idx: number, q: number, log: Changes, st: LayerCounts): void {
-  const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), idx), mods);
+  lc.dueHits = 0;
+  const vF = applyOutMods(lc, finishValue(lc, preActivation(lc, aF, nn), idx), mods);
+  if (lc.dueHits > 0) log.due[q] = 1;
   const vC = finishValue(lc, preActivation(lc, aC, nn), idx);
   if (!sameBits(vF, vC)) log.push(q, idx, vF);
   else if (Object.is(aF, aC)) st.maskedInArray++;

@@ -72,8 +72,11 @@ export class Changes {
   size = 0;
   /** Changes per image slot. */
   readonly counts: Int32Array;
+  /** Per image slot: 1 when an ECC read detected an uncorrectable error (a DUE of the image). */
+  readonly due: Uint8Array;
   constructor(slots: number) {
     this.counts = new Int32Array(slots);
+    this.due = new Uint8Array(slots);
   }
 
   /** Records that output `idx` of image slot `q` takes the faulty value `v`. */
@@ -93,6 +96,12 @@ export class Changes {
 
 /** Recomputes the outputs in `todo` of one array layer for image slot `q`; records changes in `log`. */
 export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerCounts): void {
+  lc.dueHits = 0;
+  recomputeOutputs(lc, xG, xF, todo, lm, log, q, st);
+  if (lc.dueHits > 0) log.due[q] = 1;
+}
+
+function recomputeOutputs(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerCounts): void {
   const N = lc.geom.N;
   const opG = inputOperands(lc, xG);
   const opF = xF === xG ? opG : inputOperands(lc, xF);
@@ -114,7 +123,7 @@ export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Ar
       finishSoftmax(lc, preC, vC, 0);
       for (let nn = 0; nn < N; nn++) {
         st.recomputed++;
-        const f = applyOutMods(lc.formats.output, vF[nn], lm?.get(m * N + nn) ?? null);
+        const f = applyOutMods(lc, vF[nn], lm?.get(m * N + nn) ?? null);
         if (!sameBits(f, vC[nn])) log.push(q, m * N + nn, f);
         else if (lm?.has(m * N + nn)) st.maskedByActivation++;
         else st.maskedDownstream++;
@@ -135,7 +144,7 @@ export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Ar
       continue;
     }
     const [aF, aC] = mods && xF === xG ? computeAccPair(lc, xF, opF, m, nn, mods) : [computeAcc(lc, xF, opF, m, nn, mods), computeAcc(lc, xG, opG, m, nn, null)];
-    const vF = applyOutMods(lc.formats.output, finishValue(lc, preActivation(lc, aF, nn), idx), mods);
+    const vF = applyOutMods(lc, finishValue(lc, preActivation(lc, aF, nn), idx), mods);
     const vC = finishValue(lc, preActivation(lc, aC, nn), idx);
     if (!sameBits(vF, vC)) log.push(q, idx, vF);
     else if (!mods) st.maskedDownstream++;

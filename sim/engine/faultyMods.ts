@@ -110,11 +110,18 @@ const STAGE = 2 ** 45;
 const NO_TOUCH: Part = { touches: [], mods: [], count: 0 };
 
 /** Composition order of a fault's op on a term accessed at `cycle`: SRAM faults before register
- * faults; by start cycle; a stuck-at still active at the access goes last (it wins). */
-function orderOf(f: ConcreteFault, cycle: number): number {
+ * faults; then by the last cycle the fault acted on the value: a flip at its start cycle, a stuck-at
+ * at the last cycle of its window up to the access (it forces again after every flip during its
+ * window, and wins over a flip of the same cycle). */
+export function orderOf(f: Pick<ConcreteFault, 'target' | 'kind' | 'start' | 'end'>, cycle: number): number {
   const stage = isSram(f.target) ? 0 : STAGE;
-  const stuckActive = (f.kind === 'stuckAt0' || f.kind === 'stuckAt1') && f.end > cycle;
-  return stage + (stuckActive ? cycle + 0.5 : f.start);
+  if (f.kind === 'stuckAt0' || f.kind === 'stuckAt1') return stage + Math.min(f.end - 1, cycle) + 0.5;
+  return stage + f.start;
+}
+
+/** Whether a mod's order puts it in the register stage (after the SRAM read). */
+export function isRegisterOrder(order: number): boolean {
+  return order >= STAGE;
 }
 
 /** Touches of one fault in one (inference, layer) whose layer starts at absolute `layerAbs`. */
@@ -136,9 +143,11 @@ export function inferenceRange(plan: RunPlan, layer: number, layout: MemoryLayou
   const run = plan.layers[layer];
   const span = run.cycles + 1; // +1: ofmap words are read at the layer's end cycle
   const lo = Math.max(0, Math.floor((f.start - run.start - span) / P));
-  if (f.target === 'weightSram' && layout.weightsResident) return [lo, nImages - 1];
+  // no read of the layer at or after readEnd sees the fault
+  const readHi = f.readEnd === undefined ? nImages - 1 : Math.min(nImages - 1, Math.floor((f.readEnd - 1 - run.start) / P));
+  if (f.target === 'weightSram' && layout.weightsResident) return [lo, readHi];
   const hi = f.end === Infinity ? nImages - 1 : Math.min(nImages - 1, Math.floor((f.end - 1 - run.start) / P) + 1);
-  return [lo, hi];
+  return [lo, Math.min(hi, readHi)];
 }
 
 /** One fault's reach in one array layer: the inferences [lo, hi] it may touch. */
@@ -190,7 +199,7 @@ class ModsState {
     const r = this.ranges[ri];
     const f = this.faults[r.f];
     const layerAbs = img * this.plan.inferenceCycles + this.plan.layers[r.layer].start;
-    const isSteady = f.end <= layerAbs;
+    const isSteady = f.end <= layerAbs && f.readEnd === undefined;
     let part = isSteady ? this.steady[ri] : null;
     if (!part) {
       const buf = this.buf;
@@ -201,7 +210,7 @@ class ModsState {
       const touched = buf.slice();
       part = {
         touches: touched,
-        mods: touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) })),
+        mods: touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle), check: f.check })),
         count: touched.reduce((a, t) => a + (t.count ?? 1), 0),
       };
       if (isSteady) this.steady[ri] = part;
@@ -265,13 +274,15 @@ class ModsState {
   }
 }
 
-/** Prepares the per-image mods of every fault over a run of `nImages` inferences. */
-export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], layout: MemoryLayout, faults: readonly ConcreteFault[], nImages: number): RunMods {
+/** Prepares the per-image mods of every fault over a run of `nImages` inferences (faults with
+ * skip[i] = 1 are left out: e.g. single-bit errors an SRAM's ECC always corrects). */
+export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], layout: MemoryLayout, faults: readonly ConcreteFault[], nImages: number, skip?: Uint8Array): RunMods {
   const touches = faults.map(() => 0);
   // per fault and array layer: the inference range it may reach
   const ranges: Range[] = [];
   const cand = new Uint8Array(nImages);
   faults.forEach((f, fi) => {
+    if (skip && skip[fi]) return;
     for (const run of plan.layers) {
       if (!run.df || !geoms[run.index]) continue;
       // an SRAM word that holds nothing of this layer never feeds it

@@ -7,7 +7,7 @@ import type { Network } from '../layers/types';
 import type { GemmKernel } from '../kernels/types';
 import { fail, ok, type Result } from '../result';
 import type { FaultRecord } from '../faults/types';
-import { resolveFaults } from '../faults/resolve';
+import { applyScrubs, resolveFaults, type ScrubEvent } from '../faults/resolve';
 import { memoryLayout } from '../memory/layout';
 import type { Touch } from '../dataflow/schedule';
 import { runGolden, type GoldenOptions, type GoldenRun } from './golden';
@@ -28,6 +28,9 @@ export interface RunRequest {
   readonly faults: readonly FaultRecord[];
   /** Seed for random locations / bits (default 0). */
   readonly seed?: number;
+  /** SRAM scrubs: the SRAM rewritten with correct values at a cycle (a scenario's `scrub` actions,
+   * ScenarioRun.scrubs). A flip or a forced value held in a word is gone from the scrub on. */
+  readonly scrubs?: readonly ScrubEvent[];
   /** Kernel of the golden run. */
   readonly kernel: GemmKernel;
   /** A golden run already computed for the same network, images and format (skips recomputing it). */
@@ -42,6 +45,9 @@ export interface RunOutcome {
   /** Top-1 class per image, golden / faulty. */
   readonly goldenTop1: Int32Array;
   readonly faultyTop1: Int32Array;
+  /** Per image: 1 when ECC detected an uncorrectable error in that inference (a DUE: its own outcome,
+   * whatever faultyTop1 says). All zero without spec.ecc. */
+  readonly due: Uint8Array;
 }
 
 /** Runs the network with the faults: golden run (fast kernel), fault resolution, faulty engine. */
@@ -53,12 +59,12 @@ export function runWithFaults(req: RunRequest): Result<RunOutcome> {
   if ('ok' in golden) return golden;
   const concrete = resolveFaults(req.spec, req.faults, req.seed ?? 0);
   if (!concrete.ok) return concrete;
-  const faulty = runFaulty(golden, req.spec, concrete.value, { kernel: req.kernel });
+  const faulty = runFaulty(golden, req.spec, applyScrubs(concrete.value, req.scrubs ?? []), { kernel: req.kernel });
   const last = golden.layers.length - 1;
   const classes = golden.output.length / golden.n;
   const faultyTop1 = golden.predictions.slice();
   for (const img of faulty.touchedImages) faultyTop1[img] = predictions(faulty.output(last, img), 1, classes)[0];
-  return ok({ golden, faulty, goldenTop1: golden.predictions, faultyTop1 });
+  return ok({ golden, faulty, goldenTop1: golden.predictions, faultyTop1, due: faulty.due });
 }
 
 /** Terms one fault touches in one (inference, layer): output (m, n) per Touch, `k` and operand. */

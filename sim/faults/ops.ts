@@ -8,6 +8,8 @@
  * So a transient flip persists until the word is rewritten, and a stuck-at bit forces every value
  * that the word holds during the window (including values written during it), after which the
  * forced value remains until the next write.
+ * `readEnd` (SRAM words only): reads at or after it no longer see the fault (an SEU with a duration,
+ * a rate-process flip whose epoch ended, a scrub that rewrote the word after the fault's window).
  */
 import type { FaultKind, FaultTarget } from './types';
 
@@ -50,11 +52,21 @@ export interface ConcreteFault {
   readonly end: number;
   /** Index of the FaultRecord it came from. */
   readonly source: number;
+  /** First cycle whose reads no longer see the fault (SRAM words; absent = Infinity): see module doc. */
+  readonly readEnd?: number;
+  /** Operation on the SEC-DED check bits of an ECC-protected SRAM word (bit j = check bit j:
+   * Hamming bits 0..r-1, overall parity r); absent = none. */
+  readonly check?: WordOp;
 }
 
 /** Whether a fault affects a value written at cycle `w` and read at cycle `r` (interval rule). */
-export function affects(f: Pick<ConcreteFault, 'start' | 'end'>, w: number, r: number): boolean {
-  return f.start <= r && w < f.end;
+export function affects(f: Pick<ConcreteFault, 'start' | 'end' | 'readEnd'>, w: number, r: number): boolean {
+  return f.start <= r && w < f.end && (f.readEnd === undefined || r < f.readEnd);
+}
+
+/** True for stuck-at kinds. */
+export function isStuck(kind: FaultKind): boolean {
+  return kind === 'stuckAt0' || kind === 'stuckAt1';
 }
 
 /** True for the SRAM targets. */

@@ -41,4 +41,9 @@ export interface FaultRecord {
   readonly bits: readonly number[];
   readonly window: CycleWindow;
   readonly cluster?: FaultCluster;
+  /** seu / mbu only. false (default): the flip hits the value held at window.start and lasts until
+   * that value is rewritten or, in an SRAM word, until window.end. true: the bits read inverted in
+   * every value held during the window, and reads after window.end see the stored value (a
+   * rate-process flip: docs/README-faults.md section 2). */
+  readonly everyValue?: boolean;
 }

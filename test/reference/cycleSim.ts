@@ -4,7 +4,9 @@
  * column-stream/psum) that move as sim/dataflow/README.md describes, applying faults to words and
  * registers at the cycles they are active. Uniform numeric format (spec.format); no softmax.
  * Order inside a cycle: bulk SRAM writes, SRAM faults, SRAM reads + register moves, weight/input
- * register faults, MACs, psum faults, output drain (ofmap writes), ofmap faults.
+ * register faults, MACs, psum faults, output drain (ofmap writes), ofmap faults. SRAM words are
+ * replayed at each read (Sram below); the weight read path goes through the saturating transform
+ * unit, so the PE weight register holds f(w); ECC-protected SRAMs decode at each read.
  */
 import type { ArraySpec } from '../../sim/types';
 import type { Conv2dLayer, DenseLayer, Network } from '../../sim/layers/types';
@@ -15,53 +17,122 @@ import { shapeSize } from '../../sim/layers/shapes';
 import { decode, encode, quantize, quantizeArray } from '../../sim/format/format';
 import { makeAccumulator, type Accumulator } from '../../sim/format/accumulator';
 import { applyOp, type ConcreteFault } from '../../sim/faults/ops';
+import type { ScrubEvent } from '../../sim/faults/resolve';
+import { wordCodec, type WordCodec } from '../../sim/memory/ecc';
 import { planRun, type LayerRun } from '../../sim/engine/faultyPlan';
 import { addressOf, isTiled, memoryLayout, type MemoryLayout, type SramName } from '../../sim/memory/layout';
 import { convGeom, im2colIndex, type ConvGeom } from '../../sim/dataflow/scheduleGeom';
 
-type Reg = { valid: boolean; word: number; a: number; b: number };
+type Reg = { valid: boolean; word: number; a: number; b: number; hit?: Set<ConcreteFault> };
 const bubble = (): Reg => ({ valid: false, word: 0, a: -1, b: -1 });
 
-/** An SRAM: word array + the faults aimed at it, applied once per cycle. */
+const isStuckKind = (f: ConcreteFault): boolean => f.kind === 'stuckAt0' || f.kind === 'stuckAt1';
+
+/**
+ * An SRAM: the correct value last written to each word, its write cycle, and the faults aimed at
+ * each word. A read at cycle r replays, cycle by cycle at the cycles where something happens, what
+ * the word went through since it was written: flips (seu / mbu) at their cycle, stuck-at bits
+ * forcing at every cycle of their window (after the flips of that cycle). A scrub is a write of the
+ * correct value. A fault with readEnd is not seen by reads at or after it. With ECC the check bits
+ * are replayed the same way and the word is decoded (SEC-DED) at the read.
+ */
 class Sram {
-  readonly words: Uint32Array;
-  private applied = -1;
-  constructor(size: number, private readonly faults: ConcreteFault[]) {
-    this.words = new Uint32Array(size);
-  }
-  faultsAt(c: number): void {
-    if (c <= this.applied) return;
-    this.applied = c;
-    for (const f of this.faults) {
-      const active = f.kind === 'seu' || f.kind === 'mbu' ? c === f.start : c >= f.start && c < f.end;
-      if (active) this.words[f.address] = applyOp(this.words[f.address], f.op);
+  readonly val: Uint32Array;
+  readonly wc: Float64Array;
+  private readonly at = new Map<number, ConcreteFault[]>();
+  /** Detected uncorrectable reads (ECC), per read call since the last reset. */
+  due = false;
+  constructor(size: number, faults: ConcreteFault[], private readonly scrubs: readonly number[], private readonly codec: WordCodec | null) {
+    this.val = new Uint32Array(size);
+    this.wc = new Float64Array(size).fill(-1);
+    for (const f of faults) {
+      const list = this.at.get(f.address);
+      if (list) list.push(f);
+      else this.at.set(f.address, [f]);
     }
+  }
+  write(addr: number, word: number, cycle: number): void {
+    this.val[addr] = word;
+    this.wc[addr] = cycle;
+  }
+  read(addr: number, r: number): number {
+    let w = this.wc[addr];
+    for (const s of this.scrubs) if (s <= r && s > w) w = s;
+    const fs = (this.at.get(addr) ?? []).filter((f) => w < f.end && f.start <= r && (f.readEnd === undefined || r < f.readEnd));
+    let data = this.val[addr];
+    let check = this.codec ? this.codec.check(data) : 0;
+    if (fs.length > 0) {
+      const cps = [...new Set(fs.flatMap((f) => [Math.max(f.start, w), ...(isStuckKind(f) ? [Math.min(f.end - 1, r)] : [])]))].sort((x, y) => x - y);
+      for (const c of cps) {
+        for (const f of fs) if (!isStuckKind(f) && Math.max(f.start, w) === c) {
+          data = applyOp(data, f.op);
+          if (f.check) check = applyOp(check, f.check);
+        }
+        for (const f of fs) if (isStuckKind(f) && f.start <= c && c < f.end) {
+          data = applyOp(data, f.op);
+          if (f.check) check = applyOp(check, f.check);
+        }
+      }
+    }
+    if (!this.codec) return data;
+    const d = this.codec.decode(data, check);
+    if (d.outcome === 2) this.due = true;
+    return d.data;
   }
 }
 
+/** Register faults of one cycle: flips first (an everyValue flip once per value), then stuck-at bits
+ * (they force after a flip of the same cycle and again after every flip during their window). */
 function regFaults(regs: Reg[][], faults: ConcreteFault[], c: number, acc?: Accumulator): void {
-  for (const f of faults) {
-    const active = f.kind === 'seu' || f.kind === 'mbu' ? c === f.start : c >= f.start && c < f.end;
-    if (!active) continue;
+  const apply = (f: ConcreteFault): void => {
     const r = regs[f.row][f.col];
     if (acc) r.word = acc.decodeAcc(applyOp(acc.encodeAcc(r.word), f.op));
     else r.word = applyOp(r.word, f.op);
+  };
+  for (const f of faults) {
+    if (isStuckKind(f) || c < f.start || c >= f.end) continue;
+    const r = regs[f.row][f.col];
+    if (r.hit?.has(f)) continue;
+    r.hit = new Set(r.hit ?? []).add(f);
+    apply(f);
   }
+  for (const f of faults) if (isStuckKind(f) && c >= f.start && c < f.end) apply(f);
 }
 
 const grid = (R: number, C: number): Reg[][] => Array.from({ length: R }, () => Array.from({ length: C }, bubble));
 
+/** Options of the reference run. */
+export interface ReferenceOptions {
+  /** SRAM scrubs (correct values rewritten at a cycle). */
+  readonly scrubs?: readonly ScrubEvent[];
+}
+
+/** Outputs of every layer (all images, batch-major) and, per image, whether an ECC read detected an
+ * uncorrectable error (DUE). */
+export interface ReferenceResult {
+  readonly outputs: Float32Array[];
+  readonly due: Uint8Array;
+}
+
 /** Runs `images` (n x input size) through the network on the array with faults; returns per-layer
  * outputs (all images, batch-major), exactly as the array computes them. */
-export function referenceRun(network: Network, spec: ArraySpec, images: Float32Array, faults: readonly ConcreteFault[]): Float32Array[] {
+export function referenceRun(network: Network, spec: ArraySpec, images: Float32Array, faults: readonly ConcreteFault[], options: ReferenceOptions = {}): Float32Array[] {
+  return referenceRunFull(network, spec, images, faults, options).outputs;
+}
+
+/** referenceRun with the per-image DUE flags. */
+export function referenceRunFull(network: Network, spec: ArraySpec, images: Float32Array, faults: readonly ConcreteFault[], options: ReferenceOptions = {}): ReferenceResult {
   const plan = planRun(network, spec);
   const layout = memoryLayout(spec, network, plan);
   const fmt = spec.format;
   const acc = makeAccumulator(fmt);
   const by = (t: string): ConcreteFault[] => faults.filter((f) => f.target === t);
-  const wS = new Sram(layout.capacity.weightSram, by('weightSram'));
-  const iS = new Sram(layout.capacity.ifmapSram, by('ifmapSram'));
-  const oS = new Sram(layout.capacity.ofmapSram, by('ofmapSram'));
+  const scrubsOf = (t: string): number[] => (options.scrubs ?? []).filter((s) => s.target === t).map((s) => s.cycle);
+  const codec = (t: 'weightSram' | 'ifmapSram' | 'ofmapSram'): WordCodec | null => (spec.ecc?.[t] ? wordCodec(layout.wordBits) : null);
+  const wS = new Sram(layout.capacity.weightSram, by('weightSram'), scrubsOf('weightSram'), codec('weightSram'));
+  const iS = new Sram(layout.capacity.ifmapSram, by('ifmapSram'), scrubsOf('ifmapSram'), codec('ifmapSram'));
+  const oS = new Sram(layout.capacity.ofmapSram, by('ofmapSram'), scrubsOf('ofmapSram'), codec('ofmapSram'));
+  const due = new Uint8Array(images.length / shapeSize(network.input));
   const inSize = shapeSize(network.input);
   const n = images.length / inSize;
   const outs = plan.layers.map((l) => new Float32Array(n * shapeSize(l.outShape)));
@@ -71,10 +142,11 @@ export function referenceRun(network: Network, spec: ArraySpec, images: Float32A
     for (const run of plan.layers) {
       const layer = network.layers[run.index];
       if (layer.kind !== 'conv2d' && layer.kind !== 'dense') continue;
-      layer.weights.forEach((w, e) => (wS.words[addressOf(layout, 'weightSram', run.index, e)] = encode(fmt, w)));
+      layer.weights.forEach((w, e) => wS.write(addressOf(layout, 'weightSram', run.index, e), encode(fmt, w), 0));
     }
   }
   for (let img = 0; img < n; img++) {
+    wS.due = iS.due = oS.due = false;
     const cur: Float32Array[] = [];
     for (const run of plan.layers) {
       const layer = network.layers[run.index];
@@ -90,8 +162,9 @@ export function referenceRun(network: Network, spec: ArraySpec, images: Float32A
       cur.push(out);
       outs[run.index].set(out, img * out.length);
     }
+    due[img] = wS.due || iS.due || oS.due ? 1 : 0;
   }
-  return outs;
+  return { outputs: outs, due };
 }
 
 class LayerSim {
@@ -117,25 +190,29 @@ class LayerSim {
   private addr(s: SramName, e: number): number {
     return addressOf(this.layout, s, this.run.index, e);
   }
-  private writeW(e: number): void {
-    this.srams.wS.words[this.addr('weightSram', e)] = encode(this.spec.format, this.layer.weights[e]);
+  private writeW(e: number, cycle: number): void {
+    this.srams.wS.write(this.addr('weightSram', e), encode(this.spec.format, this.layer.weights[e]), cycle);
   }
-  private writeX(e: number): void {
-    this.srams.iS.words[this.addr('ifmapSram', e)] = encode(this.spec.format, this.x[e]);
+  private writeX(e: number, cycle: number): void {
+    this.srams.iS.write(this.addr('ifmapSram', e), encode(this.spec.format, this.x[e]), cycle);
   }
-  /** Word of weight (k, n) read from the weight SRAM. */
-  private readW(k: number, n: number): number {
-    return this.srams.wS.words[this.addr('weightSram', k * this.g.N + n)];
-  }
-  /** Word of input in[m][k] read from the ifmap SRAM (padding: a zero word, not from SRAM). */
-  private readX(m: number, k: number): number {
-    const e = im2colIndex(this.g, m, k);
-    return e < 0 ? encode(this.spec.format, 0) : this.srams.iS.words[this.addr('ifmapSram', e)];
-  }
-  private wOperand(word: number): number {
-    const v = decode(this.spec.format, word);
+  /** Word of weight (k, n) read from the weight SRAM at cycle `c`, as the PE weight register
+   * receives it: through the saturating transform unit (register holds f(w)) when the layer has one. */
+  private readW(k: number, n: number, c: number): number {
+    const word = this.srams.wS.read(this.addr('weightSram', k * this.g.N + n), c);
     const t = this.layer.weightTransform;
-    return this.acc.weightOperand(t === undefined || t === 'none' ? v : quantize(this.spec.format, transformWeight(t, v)));
+    if (t === undefined || t === 'none') return word;
+    const f = this.spec.format;
+    return encode(f, quantize(f, transformWeight(t, decode(f, word))));
+  }
+  /** Word of input in[m][k] read from the ifmap SRAM at cycle `c` (padding: a zero word, not from SRAM). */
+  private readX(m: number, k: number, c: number): number {
+    const e = im2colIndex(this.g, m, k);
+    return e < 0 ? encode(this.spec.format, 0) : this.srams.iS.read(this.addr('ifmapSram', e), c);
+  }
+  /** MAC operand of the PE weight register's word (the transform already happened on the read path). */
+  private wOperand(word: number): number {
+    return this.acc.weightOperand(decode(this.spec.format, word));
   }
   private xOperand(word: number): number {
     return this.acc.inputOperand(decode(this.spec.format, word));
@@ -148,9 +225,8 @@ class LayerSim {
   private drain(m: number, n: number, a: number, abs: number): void {
     const e = m * this.g.N + n;
     const ad = this.addr('ofmapSram', e);
-    this.srams.oS.words[ad] = encode(this.spec.format, this.post(a, n, e));
+    this.srams.oS.write(ad, encode(this.spec.format, this.post(a, n, e)), abs);
     if (isTiled(this.layout, 'ofmapSram', this.run.index)) this.pending.push(e, ad);
-    void abs;
   }
 
   execute(x: Float32Array): Float32Array {
@@ -158,14 +234,13 @@ class LayerSim {
     const { g } = this;
     const resident = this.layout.weightsResident;
     if (!resident && !isTiled(this.layout, 'weightSram', this.run.index)) {
-      for (let e = 0; e < g.K * g.N; e++) this.writeW(e);
+      for (let e = 0; e < g.K * g.N; e++) this.writeW(e, this.layerAbs);
     }
-    if (!isTiled(this.layout, 'ifmapSram', this.run.index)) for (let e = 0; e < x.length; e++) this.writeX(e);
+    if (!isTiled(this.layout, 'ifmapSram', this.run.index)) for (let e = 0; e < x.length; e++) this.writeX(e, this.layerAbs);
     for (const fold of this.run.folds) this.fold(fold);
     const end = this.layerAbs + this.run.cycles;
     if (!isTiled(this.layout, 'ofmapSram', this.run.index)) {
-      this.srams.oS.faultsAt(end);
-      for (let e = 0; e < this.result.length; e++) this.result[e] = decode(this.spec.format, this.srams.oS.words[this.addr('ofmapSram', e)]);
+      for (let e = 0; e < this.result.length; e++) this.result[e] = decode(this.spec.format, this.srams.oS.read(this.addr('ofmapSram', e), end));
     }
     return this.result;
   }
@@ -183,12 +258,12 @@ class LayerSim {
     const T = df.geometry.T;
     // tiled operands: (re)write the elements this fold reads at its first cycle
     if (isTiled(this.layout, 'weightSram', this.run.index)) {
-      for (let k = 0; k < g.K; k++) for (let n = 0; n < g.N; n++) if (this.foldReadsW(flow, f, k, n)) this.writeW(k * g.N + n);
+      for (let k = 0; k < g.K; k++) for (let n = 0; n < g.N; n++) if (this.foldReadsW(flow, f, k, n)) this.writeW(k * g.N + n, fa);
     }
     if (isTiled(this.layout, 'ifmapSram', this.run.index)) {
       for (let m = 0; m < g.M; m++) for (let k = 0; k < g.K; k++) {
         const e = im2colIndex(g, m, k);
-        if (e >= 0 && this.foldReadsX(flow, f, m, k)) this.writeX(e);
+        if (e >= 0 && this.foldReadsX(flow, f, m, k)) this.writeX(e, fa);
       }
     }
     const st = grid(R, C); // stationary (ws weight / is input) or os column stream (weight)
@@ -201,13 +276,11 @@ class LayerSim {
     const psF = this.faults.filter((q) => q.target === 'pe.psum');
     for (let c = 0; c < L; c++) {
       const abs = fa + c;
-      this.srams.wS.faultsAt(abs);
-      this.srams.iS.faultsAt(abs);
       if (flow === 'os') {
-        if (c === 0) for (const row of ps) for (const r of row) Object.assign(r, { valid: true, word: this.acc.zero });
+        if (c === 0) for (const row of ps) for (const r of row) Object.assign(r, { valid: true, word: this.acc.zero, hit: undefined });
         for (let i = R - 1; i >= 0; i--) for (let j = C - 1; j >= 0; j--) {
-          st[i][j] = i > 0 ? st[i - 1][j] : j < cu && c - j >= 0 && c - j < T ? { valid: true, word: this.readW(c - j, c0 + j), a: c - j, b: 0 } : bubble();
-          rq[i][j] = j > 0 ? rq[i][j - 1] : i < ru && c - i >= 0 && c - i < T ? { valid: true, word: this.readX(k0 + i, c - i), a: c - i, b: 0 } : bubble();
+          st[i][j] = i > 0 ? st[i - 1][j] : j < cu && c - j >= 0 && c - j < T ? { valid: true, word: this.readW(c - j, c0 + j, abs), a: c - j, b: 0 } : bubble();
+          rq[i][j] = j > 0 ? rq[i][j - 1] : i < ru && c - i >= 0 && c - i < T ? { valid: true, word: this.readX(k0 + i, c - i, abs), a: c - i, b: 0 } : bubble();
         }
         for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) { st[i][j] = { ...st[i][j] }; rq[i][j] = { ...rq[i][j] }; }
         regFaults(st, stF, abs);
@@ -217,6 +290,7 @@ class LayerSim {
           if (k < 0 || k >= T) continue;
           if (st[i][j].a !== k || rq[i][j].a !== k) throw new Error('reference: operands out of step');
           ps[i][j].word = this.acc.mac(ps[i][j].word, this.wOperand(st[i][j].word), this.xOperand(rq[i][j].word));
+          ps[i][j].hit = undefined; // a new value
         }
         regFaults(ps, psF, abs, this.acc);
         if (c === L - 1) for (let i = 0; i < ru; i++) for (let j = 0; j < cu; j++) this.drain(k0 + i, c0 + j, ps[i][j].word, abs);
@@ -226,13 +300,13 @@ class LayerSim {
           for (let p = R - 1; p >= 1; p--) for (let j = 0; j < C; j++) st[p][j] = st[p - 1][j];
           const dest = R - 1 - c;
           for (let j = 0; j < C; j++) {
-            st[0][j] = j < cu && dest < ru ? { valid: true, word: flow === 'ws' ? this.readW(k0 + dest, c0 + j) : this.readX(c0 + j, k0 + dest), a: dest, b: j } : bubble();
+            st[0][j] = j < cu && dest < ru ? { valid: true, word: flow === 'ws' ? this.readW(k0 + dest, c0 + j, abs) : this.readX(c0 + j, k0 + dest, abs), a: dest, b: j } : bubble();
           }
         }
         for (let i = 0; i < R; i++) {
           for (let j = C - 1; j >= 1; j--) rq[i][j] = rq[i][j - 1];
           const t = c - R - i;
-          rq[i][0] = i < ru && t >= 0 && t < T ? { valid: true, word: flow === 'ws' ? this.readX(t, k0 + i) : this.readW(k0 + i, t), a: t, b: i } : bubble();
+          rq[i][0] = i < ru && t >= 0 && t < T ? { valid: true, word: flow === 'ws' ? this.readX(t, k0 + i, abs) : this.readW(k0 + i, t, abs), a: t, b: i } : bubble();
         }
         for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) { st[i][j] = { ...st[i][j] }; rq[i][j] = { ...rq[i][j] }; }
         regFaults(st, stF, abs);
@@ -261,9 +335,8 @@ class LayerSim {
           else this.carry.set(r.b, r.word);
         }
       }
-      this.srams.oS.faultsAt(abs);
       // tiled ofmap words are drained off chip in the cycle they are written (after its faults)
-      for (let q = 0; q < this.pending.length; q += 2) this.result[this.pending[q]] = decode(this.spec.format, this.srams.oS.words[this.pending[q + 1]]);
+      for (let q = 0; q < this.pending.length; q += 2) this.result[this.pending[q]] = decode(this.spec.format, this.srams.oS.read(this.pending[q + 1], abs));
       this.pending.length = 0;
     }
   }

@@ -8,10 +8,19 @@ import { runBoth, layerBits, seeded, spec, tinyNet, denseNet, arrayOrderKernel, 
 import type { FaultyOptions } from '../../sim/engine/faulty';
 import type { ArraySpec } from '../../sim/types';
 import type { Network } from '../../sim/layers/types';
+import { targetBits } from '../../sim/faults/resolve';
 
 const TARGETS: FaultTarget[] = ['weightSram', 'ifmapSram', 'ofmapSram', 'pe.weight', 'pe.input', 'pe.psum'];
 
-function faultArb(s: ArraySpec, total: number, words: Record<'weightSram' | 'ifmapSram' | 'ofmapSram', number>): fc.Arbitrary<FaultRecord> {
+/** Stored bits of a word of `target`: the format (or 32 for psum), plus ECC check bits. */
+function widthOf(s: ArraySpec, t: FaultTarget): number {
+  return targetBits(s, t);
+}
+
+/** Random fault records over every target, kind, bit position (sign / MSB and ECC check bits
+ * included), window (SEU durations, everyValue flips), cluster. With `few`, SRAM addresses are drawn
+ * from 8 words so that faults meet in one word (ECC double errors). */
+function faultArb(s: ArraySpec, total: number, words: Record<'weightSram' | 'ifmapSram' | 'ofmapSram', number>, few: boolean): fc.Arbitrary<FaultRecord> {
   return fc.record({
     target: fc.constantFrom(...TARGETS),
     kind: fc.constantFrom('seu', 'stuckAt0', 'stuckAt1', 'mbu') as fc.Arbitrary<FaultRecord['kind']>,
@@ -20,26 +29,40 @@ function faultArb(s: ArraySpec, total: number, words: Record<'weightSram' | 'ifm
     row: fc.integer({ min: 0, max: s.rows - 1 }),
     col: fc.integer({ min: 0, max: s.cols - 1 }),
     addr: fc.integer({ min: 0, max: 95 }),
-    bit: fc.integer({ min: 0, max: 29 }),
+    bit: fc.nat(),
     cluster: fc.boolean(),
+    every: fc.boolean(),
   }).map((r) => {
     const sram = r.target.endsWith('Sram');
-    const width = r.target === 'pe.psum' ? 32 : s.format.kind === 'fp32' ? 32 : s.format.kind === 'fp16' ? 16 : 8;
-    const b0 = r.bit % (width - 1);
+    const width = widthOf(s, r.target);
+    const transient = r.kind === 'seu' || r.kind === 'mbu';
+    const b0 = r.kind === 'mbu' ? r.bit % (width - 1) : r.bit % width;
     const bits = r.kind === 'mbu' ? [b0, b0 + 1] : [b0];
     const cluster = r.cluster ? (sram ? { rows: 1, cols: 2 } : { rows: Math.min(2, s.rows - r.row), cols: Math.min(2, s.cols - r.col) }) : undefined;
+    const every = transient && r.every && r.len > 0;
+    const span = few ? 8 : words[r.target as 'weightSram'] - 1;
     return {
       target: r.target,
       kind: r.kind,
       bits,
       window: { start: r.start, end: r.len === 0 ? undefined : r.start + r.len },
-      location: sram ? { kind: 'address', address: r.addr % (words[r.target as 'weightSram'] - 1) } : { kind: 'pe', row: r.row, col: r.col },
+      location: sram ? { kind: 'address', address: r.addr % Math.min(span, words[r.target as 'weightSram'] - 1) } : { kind: 'pe', row: r.row, col: r.col },
       ...(cluster ? { cluster } : {}),
+      ...(every ? { everyValue: true } : {}),
     } as FaultRecord;
   });
 }
 
-function fuzz(name: string, net: Network, s: ArraySpec, inSize: number, runs: number, opts: FaultyOptions = {}): void {
+interface FuzzOptions extends FaultyOptions {
+  /** Draw scrubs of the SRAMs too. */
+  readonly scrubs?: boolean;
+  /** SRAM addresses among 8 words (faults meet in one word). */
+  readonly few?: boolean;
+  /** Require at least one DUE among the runs (ECC double errors happen). */
+  readonly due?: boolean;
+}
+
+function fuzz(name: string, net: Network, s: ArraySpec, inSize: number, runs: number, opts: FuzzOptions = {}): void {
   it(name, () => {
     const nImages = 2;
     const total = planRun(net, s).inferenceCycles * nImages;
@@ -47,11 +70,17 @@ function fuzz(name: string, net: Network, s: ArraySpec, inSize: number, runs: nu
     const w = (kib: number): number => Math.min(96, Math.floor((kib * 8192) / (s.format.kind === 'fp32' ? 32 : s.format.kind === 'fp16' ? 16 : 8)));
     // addresses drawn among the first 96 words (the small layers' footprint) of each SRAM
     const words = { weightSram: w(s.sram.weightKiB), ifmapSram: w(s.sram.ifmapKiB), ofmapSram: w(s.sram.ofmapKiB) };
+    const scrubArb = opts.scrubs
+      ? fc.array(fc.record({ target: fc.constantFrom('weightSram', 'ifmapSram', 'ofmapSram') as fc.Arbitrary<'weightSram'>, cycle: fc.integer({ min: 0, max: total - 1 }) }), { maxLength: 2 })
+      : fc.constant([]);
     let differing = 0;
+    let dues = 0;
     fc.assert(
-      fc.property(fc.array(faultArb(s, total, words), { minLength: 1, maxLength: 3 }), (records) => {
-        const c = runBoth(net, s, images, records, 1, opts);
+      fc.property(fc.array(faultArb(s, total, words, opts.few === true), { minLength: 1, maxLength: 3 }), scrubArb, (records, scrubs) => {
+        const c = runBoth(net, s, images, records, 1, opts, scrubs);
         if (c.engine.layers.some((l) => l.corrupted > 0)) differing++;
+        dues += c.engine.dueImages.length;
+        expect(Array.from(c.engine.due)).toEqual(Array.from(c.referenceDue));
         for (let L = 0; L < net.layers.length; L++) {
           for (let img = 0; img < nImages; img++) {
             const b = layerBits(c, L, img);
@@ -62,7 +91,8 @@ function fuzz(name: string, net: Network, s: ArraySpec, inSize: number, runs: nu
       { numRuns: runs, seed: 7 },
     );
     // the property is not vacuous: a good share of random fault sets corrupt something
-    expect(differing).toBeGreaterThan(runs / 5);
+    expect(differing).toBeGreaterThan(runs / (s.ecc ? 10 : 5));
+    if (opts.due) expect(dues).toBeGreaterThan(0);
   });
 }
 
@@ -77,6 +107,10 @@ describe('faulty engine == cycle reference on random faults', () => {
     const saf = tinyNet(6, 'linear');
     fuzz(`tiny conv net with tanh-saturated weights (saf), 4x3 array, fp16 (${df})`, { ...saf, layers: saf.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weightTransform: 'tanh' as const } : l)) }, spec(4, 3, df, { kind: 'fp16' }, 1), 72, 10);
     fuzz(`tiny conv net, 4x3 array, int8 Q7.0 (integer codes, no fraction bits) (${df})`, tinyNet(4, 'linear'), spec(4, 3, df, { kind: 'int8', intBits: 7, fracBits: 0 }, 1), 72, 10);
+    const safNet = (t: 'tanh' | 'arctan' | 'softsign'): Network => ({ ...saf, layers: saf.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weightTransform: t } : l)) });
+    fuzz(`saf (arctan) on the read path, 4x3 array, fp32, resident weights, scrubs (${df})`, safNet('arctan'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 15, { scrubs: true });
+    fuzz(`ECC on every SRAM, 4x3 array, fp32, resident weights, faults meeting in a word, scrubs (${df})`, tinyNet(2, 'linear'), { ...spec(4, 3, df, { kind: 'fp32' }, 4), ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } }, 72, 30, { few: true, scrubs: true, due: true });
+    fuzz(`ECC on every SRAM, 3x5 array, fp16, softsign saf, weights reloaded (${df})`, { ...safNet('softsign'), layers: safNet('softsign').layers }, { ...spec(3, 5, df, { kind: 'fp16' }, 0.25), ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } }, 72, 20, { few: true });
     fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs (${df})`, denseNet(9, 7), { ...spec(3, 2, df, { kind: 'int8', intBits: 2, fracBits: 5 }), sram: { weightKiB: 30 / 1024, ifmapKiB: (df === 'os' ? 12 : 6) / 1024, ofmapKiB: 4 / 1024, banks: 2 } }, 9, 30);
   }
 });

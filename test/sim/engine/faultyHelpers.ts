@@ -56,10 +56,10 @@ export function convNet(h: number, w: number, inC: number, outC: number, k: numb
 import type { GemmKernel } from '../../../sim/kernels/types';
 import { runGolden, type GoldenRun } from '../../../sim/engine/golden';
 import { runFaulty, type FaultyOptions, type FaultyRun } from '../../../sim/engine/faulty';
-import { resolveFaults } from '../../../sim/faults/resolve';
+import { applyScrubs, resolveFaults, type ScrubEvent } from '../../../sim/faults/resolve';
 import type { FaultRecord } from '../../../sim/faults/types';
 import type { ConcreteFault } from '../../../sim/faults/ops';
-import { referenceRun } from '../../reference/cycleSim';
+import { referenceRunFull } from '../../reference/cycleSim';
 import { shapeSize } from '../../../sim/layers/shapes';
 
 /** A GEMM kernel that sums in array order (k ascending, fround(acc + fround(a*b))), so the golden
@@ -83,18 +83,21 @@ export interface Checked {
   readonly golden: GoldenRun;
   readonly engine: FaultyRun;
   readonly reference: Float32Array[];
+  /** Per image: the reference's DUE flag (ECC detected an uncorrectable read). */
+  readonly referenceDue: Uint8Array;
   readonly faults: ConcreteFault[];
 }
 
 /** Runs golden, the faulty engine and the cycle reference on the same faults. */
-export function runBoth(net: Network, s: ArraySpec, images: Float32Array, records: readonly FaultRecord[], seed = 1, opts: FaultyOptions = {}): Checked {
+export function runBoth(net: Network, s: ArraySpec, images: Float32Array, records: readonly FaultRecord[], seed = 1, opts: FaultyOptions = {}, scrubs: readonly ScrubEvent[] = []): Checked {
   const r = resolveFaults(s, records, seed);
   if (!r.ok) throw new Error(r.reason);
   const g = runGolden(net, images, s, arrayOrderKernel, { useConv2d: false });
   if (!g.ok) throw new Error(g.reason);
-  const engine = runFaulty(g.value, s, r.value, opts);
-  const reference = referenceRun(net, s, images, r.value);
-  return { golden: g.value, engine, reference, faults: r.value };
+  // the engine sees scrubs through the resolved faults; the reference rewrites its words
+  const engine = runFaulty(g.value, s, applyScrubs(r.value, scrubs), opts);
+  const ref = referenceRunFull(net, s, images, r.value, { scrubs });
+  return { golden: g.value, engine, reference: ref.outputs, referenceDue: ref.due, faults: r.value };
 }
 
 /** Bit patterns of a Float32Array (for exact comparisons, NaN included). */
