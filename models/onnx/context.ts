@@ -24,6 +24,11 @@ export class Ctx {
   readonly layers: Layer[] = [];
   /** Departures and folds worth telling the user (one line each). */
   readonly notes: string[] = [];
+  /** How many nodes (and graph outputs) read each ONNX value. */
+  readonly uses = new Map<string, number>();
+  /** ONNX values produced directly by array layers (conv2d / dense; one per group), by layer name:
+   * a batch norm or activation reading only such a value is folded into those layers. */
+  readonly arrayOut = new Map<string, readonly string[]>();
   private readonly used = new Set<string>(['input']);
 
   constructor(
@@ -40,6 +45,18 @@ export class Ctx {
     for (let i = 1; this.used.has(name); i++) name = `${clean}_${i}`;
     this.used.add(name);
     return name;
+  }
+
+  /** The array layers producing ONNX value `name` alone (sole reader, linear activation), or null. */
+  foldTarget(name: string): number[] | null {
+    const names = this.arrayOut.get(name);
+    if (!names || (this.uses.get(name) ?? 0) !== 1) return null;
+    const idx = names.map((n) => this.layers.findIndex((l) => l.name === n));
+    const linear = idx.every((i) => {
+      const l = this.layers[i];
+      return i >= 0 && (l.kind === 'conv2d' || l.kind === 'dense') && l.activation.kind === 'linear' && (l.weightTransform ?? 'none') === 'none';
+    });
+    return linear ? idx : null;
   }
 
   /** Appends a layer and returns its name. */

@@ -104,6 +104,7 @@ export function convertModel(model: OnnxModel, name?: string): Result<OnnxImport
   if (model.outputs.length !== 1) return fail(`graph.output: expected one output, found ${model.outputs.length}`, 'graph.output');
   const ctx = new Ctx(opset, inp.dims.length > 1 ? inp.dims[0] : 1);
   for (const [k, t] of model.initializers) ctx.consts.set(k, t);
+  for (const name of [...model.nodes.flatMap((n) => n.inputs), ...model.outputs.map((o) => o.name)]) ctx.uses.set(name, (ctx.uses.get(name) ?? 0) + 1);
   ctx.values.set(inp.name, { layer: 'input', layout });
   try {
     for (const node of model.nodes) {
@@ -129,6 +130,6 @@ export function convertModel(model: OnnxModel, name?: string): Result<OnnxImport
   const network = fuseActivations(folded);
   const notes = [...ctx.notes];
   const bn = raw.layers.length - folded.layers.length;
-  if (bn > 0) notes.push(`${bn} BatchNormalization node(s) folded into the preceding conv/dense weights`);
+  if (bn > 0) notes.push(`${bn} further BatchNormalization node(s) folded into the preceding conv/dense weights`);
   return ok({ network, opset, input: { name: inp.name, layout }, output: { name: outName, layout: out.layout }, notes });
 }

@@ -119,7 +119,9 @@ export function convertConv(ctx: Ctx, node: OnnxNode): void {
   if (W.dims.length !== x.layout.rank) refuse(node, `weights of rank ${W.dims.length} for an input of rank ${x.layout.rank}`, 'weights [M, C/group, kh, kw] (or [M, C/group, k] for 1-D)');
   const B = constIn(ctx, node, 2, true);
   if (B && B.data.length !== W.dims[0]) refuse(node, `bias of ${B.data.length} values for ${W.dims[0]} output channels`, 'a bias of M values');
+  const n0 = ctx.layers.length;
   ctx.values.set(node.outputs[0], emitConv(ctx, node, x, W, W.data, B ? B.data : null));
+  ctx.arrayOut.set(node.outputs[0], ctx.layers.slice(n0).filter((l) => l.kind === 'conv2d').map((l) => l.name));
 }
 
 /** ONNX MaxPool / AveragePool. */

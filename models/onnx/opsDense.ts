@@ -51,7 +51,9 @@ export function convertGemm(ctx: Ctx, node: OnnxNode): void {
     bias = new Float32Array(N);
     for (let n = 0; n < N; n++) bias[n] = beta * C.data[C.data.length === 1 ? 0 : n];
   }
-  ctx.values.set(node.outputs[0], emitDense(ctx, node, x, w, K, N, bias));
+  const y = emitDense(ctx, node, x, w, K, N, bias);
+  ctx.values.set(node.outputs[0], y);
+  ctx.arrayOut.set(node.outputs[0], [y.layer]);
 }
 
 /** ONNX MatMul with a constant right operand. */
@@ -59,5 +61,7 @@ export function convertMatMul(ctx: Ctx, node: OnnxNode): void {
   const x = valueIn(ctx, node, 0);
   const B = constIn(ctx, node, 1)!;
   if (B.dims.length !== 2) refuse(node, `B of rank ${B.dims.length}`, 'a rank-2 constant B [K, N]');
-  ctx.values.set(node.outputs[0], emitDense(ctx, node, x, B.data, B.dims[0], B.dims[1], null));
+  const y = emitDense(ctx, node, x, B.data, B.dims[0], B.dims[1], null);
+  ctx.values.set(node.outputs[0], y);
+  ctx.arrayOut.set(node.outputs[0], [y.layer]);
 }

@@ -2,7 +2,7 @@
  * ONNX activations, BatchNormalization, Add, Concat and the layout operators (Flatten, Reshape,
  * Transpose where it moves no data, Dropout / Identity dropped) -> simulator layers.
  */
-import type { Activation, ElementwiseOp } from '../../sim/layers/types';
+import type { Activation, ElementwiseOp, Layer } from '../../sim/layers/types';
 import type { OnnxNode } from './proto';
 import { constIn, type Ctx, floatAttr, intAttr, intsAttr, refuse, type Value, valueIn } from './context';
 import { broadcastConst, layoutOf, type ValueLayout } from './layout';
@@ -23,6 +23,13 @@ function normAxis(node: OnnxNode, axis: number, rank: number): number {
 
 function emitActivation(ctx: Ctx, node: OnnxNode, activation: Activation): void {
   const x = valueIn(ctx, node, 0);
+  const target = ctx.foldTarget(node.inputs[0]);
+  // fused into the activation unit after the GEMM(s); softmax spans channels, so only one GEMM
+  if (target && (activation.kind !== 'softmax' || target.length === 1)) {
+    for (const i of target) ctx.layers[i] = { ...ctx.layers[i], activation } as Layer;
+    ctx.values.set(node.outputs[0], x);
+    return;
+  }
   const layer = ctx.push({ kind: 'activation', name: ctx.uniqueName(node.name), inputs: [x.layer], activation });
   ctx.values.set(node.outputs[0], { layer, layout: x.layout });
 }
@@ -82,6 +89,24 @@ export function convertBatchNorm(ctx: Ctx, node: OnnxNode): void {
   for (let c = 0; c < C; c++) {
     s[c] = scale.data[c] / Math.sqrt(variance.data[c] + eps);
     t[c] = bias.data[c] - mean.data[c] * s[c];
+  }
+  const target = ctx.foldTarget(node.inputs[0]);
+  if (target) {
+    // folded into the producing conv / dense weights (per group: its slice of the channels)
+    let off = 0;
+    for (const i of target) {
+      const l = ctx.layers[i];
+      if (l.kind !== 'conv2d' && l.kind !== 'dense') continue;
+      const n = l.kind === 'conv2d' ? l.outC : l.outF;
+      const weights = Float32Array.from(l.weights, (v, e) => v * s[off + (e % n)]);
+      const bias = Float32Array.from({ length: n }, (_, j) => (l.bias ? l.bias[j] : 0) * s[off + j] + t[off + j]);
+      ctx.layers[i] = { ...l, weights, bias };
+      off += n;
+    }
+    ctx.notes.push(`BatchNormalization '${node.name}' folded into ${target.map((i) => `'${ctx.layers[i].name}'`).join(', ')}`);
+    ctx.values.set(node.outputs[0], x);
+    ctx.arrayOut.set(node.outputs[0], ctx.arrayOut.get(node.inputs[0])!);
+    return;
   }
   const layer = ctx.push({ kind: 'batchnorm', name: ctx.uniqueName(node.name), inputs: [x.layer], scale: s, shift: t, activation: { kind: 'linear' } });
   ctx.values.set(node.outputs[0], { layer, layout: x.layout });

@@ -4,8 +4,11 @@
  * with static dims). Unsupported encodings (external data, string tensors, dynamic dims) fail as
  * values naming the tensor and field.
  */
-import { onnx } from 'onnx-proto';
+import onnxProto, { type onnx as pb } from 'onnx-proto';
 import { fail, ok, type Result } from '../../sim/result';
+
+/** The onnx namespace (onnx-proto is CommonJS: reached through its default export under ESM). */
+const { onnx } = onnxProto;
 
 /** A decoded constant tensor: dims (outermost first) and its values as numbers (row-major). */
 export interface OnnxTensor {
@@ -59,7 +62,7 @@ interface Long { toNumber(): number }
 
 const TYPE_BYTES: Readonly<Record<number, number>> = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 11: 8, 12: 4, 13: 8 };
 
-function rawValues(t: onnx.ITensorProto, raw: Uint8Array, count: number, where: string): Result<Float32Array> {
+function rawValues(t: pb.ITensorProto, raw: Uint8Array, count: number, where: string): Result<Float32Array> {
   const type = t.dataType ?? 0;
   const bytes = TYPE_BYTES[type];
   if (!bytes) return fail(`${where}.dataType: expected float, double, (u)int8/16/32/64 or bool, found type ${type}`, `${where}.dataType`);
@@ -85,7 +88,7 @@ function rawValues(t: onnx.ITensorProto, raw: Uint8Array, count: number, where: 
 }
 
 /** Decodes one TensorProto to numbers; `where` prefixes error messages. */
-export function decodeTensor(t: onnx.ITensorProto, where: string): Result<OnnxTensor> {
+export function decodeTensor(t: pb.ITensorProto, where: string): Result<OnnxTensor> {
   const name = t.name ?? '';
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData?.length ?? 0) > 0) {
     return fail(`${where} ('${name}'): external tensor data is not supported (save the model with weights inside the .onnx file)`, `${where}.externalData`);
@@ -109,7 +112,7 @@ export function decodeTensor(t: onnx.ITensorProto, where: string): Result<OnnxTe
   return ok({ name, dims, dataType: type, data });
 }
 
-function decodeAttr(a: onnx.IAttributeProto, where: string): Result<OnnxAttr> {
+function decodeAttr(a: pb.IAttributeProto, where: string): Result<OnnxAttr> {
   const T = onnx.AttributeProto.AttributeType;
   switch (a.type) {
     case T.FLOAT: return ok(a.f ?? 0);
@@ -122,7 +125,7 @@ function decodeAttr(a: onnx.IAttributeProto, where: string): Result<OnnxAttr> {
   }
 }
 
-function valueInfo(v: onnx.IValueInfoProto): OnnxValueInfo {
+function valueInfo(v: pb.IValueInfoProto): OnnxValueInfo {
   const tt = v.type?.tensorType;
   const dims = (tt?.shape?.dim ?? []).map((d) => (d.dimValue !== null && d.dimValue !== undefined && num(d.dimValue) > 0 ? num(d.dimValue) : null));
   return { name: v.name ?? '', elemType: tt?.elemType ?? 0, dims };
@@ -130,7 +133,7 @@ function valueInfo(v: onnx.IValueInfoProto): OnnxValueInfo {
 
 /** Decodes ONNX model bytes; failures name the node / tensor / attribute at fault. */
 export function decodeModel(bytes: Uint8Array, file = 'model.onnx'): Result<OnnxModel> {
-  let m: onnx.ModelProto;
+  let m: pb.ModelProto;
   try {
     m = onnx.ModelProto.decode(bytes);
   } catch (e) {

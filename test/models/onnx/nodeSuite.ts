@@ -7,10 +7,12 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onnx } from 'onnx-proto';
+import onnxProto from 'onnx-proto';
 import { convertModel, decodeModel, decodeTensor, fromNhwc, SUPPORTED_OPS, toNhwc, type OnnxTensor } from '../../../models/onnx';
 import { runGolden } from '../../../sim/engine/golden';
 import { createJsKernel } from '../../../sim/kernels/js';
+
+const { onnx } = onnxProto;
 
 /** Where Debian's libonnx-testdata puts the node tests. */
 export const NODE_DIR = '/usr/share/libonnx-testdata/data/node';

@@ -1,0 +1,56 @@
+/**
+ * The importer + golden engine against onnxruntime-node on models the ONNX node tests do not
+ * cover: grouped, depthwise and dilated convolutions, a MobileNet block (BN folded, ReLU6), a
+ * residual Add, Concat of two runtime tensors, LeakyRelu, no-op Transpose, Dropout, Flatten /
+ * Reshape into Gemm / MatMul (C,H,W order), Softmax. fp32 tolerance 1e-5 + 1e-4*|ref|.
+ */
+import { describe, expect, it } from 'vitest';
+import { compareWithOrt, uniform } from './ortCompare';
+import { depthwiseConv, dilatedConv, flattenDense, groupedConv, mobilenetBlock, residualHead } from './models';
+
+const close = (ours: Float32Array, ref: Float32Array): void => {
+  expect(ours.length).toBe(ref.length);
+  for (let i = 0; i < ref.length; i++) expect(Math.abs(ours[i] - ref[i]), `element ${i}: ${ours[i]} vs ${ref[i]}`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(ref[i]));
+};
+
+describe('ONNX import vs onnxruntime-node', () => {
+  it('grouped conv (2 groups) is one slice + conv2d per group + concat, and matches', async () => {
+    const r = await compareWithOrt(groupedConv(), uniform(2 * 4 * 49, 1), [2, 4, 7, 7]);
+    close(r.ours, r.ort);
+    expect(r.imported.network.layers.map((l) => l.kind)).toEqual(['slice', 'conv2d', 'slice', 'conv2d', 'concat']);
+  });
+
+  it('depthwise conv with channel multiplier 2, stride 2 and asymmetric pads matches', async () => {
+    const r = await compareWithOrt(depthwiseConv(), uniform(3 * 3 * 72, 2), [3, 3, 9, 8]);
+    close(r.ours, r.ort);
+    expect(r.imported.network.layers.filter((l) => l.kind === 'conv2d').length).toBe(3);
+  });
+
+  it('dilated and SAME_UPPER convs match', async () => {
+    const r = await compareWithOrt(dilatedConv(), uniform(2 * 2 * 100, 3), [2, 2, 10, 10]);
+    close(r.ours, r.ort);
+  });
+
+  it('MobileNet block: batch norms folded into the convs, ReLU6 fused as clip 6, matches', async () => {
+    const r = await compareWithOrt(mobilenetBlock(), uniform(2 * 8 * 144, 4, -2, 2), [2, 8, 12, 12]);
+    close(r.ours, r.ort);
+    const layers = r.imported.network.layers;
+    expect(layers.some((l) => l.kind === 'batchnorm' || l.kind === 'activation')).toBe(false);
+    const pw = layers[layers.length - 1];
+    expect(pw.kind === 'conv2d' && pw.activation).toEqual({ kind: 'clip', bound: 6 });
+    // ReLU6 saturates somewhere in this data, so the clip is exercised
+    expect(r.ort.some((v) => v === 6)).toBe(true);
+  });
+
+  it('residual add, concat, LeakyRelu, no-op Transpose, Dropout, Gemm and Softmax match', async () => {
+    const r = await compareWithOrt(residualHead(), uniform(3 * 4 * 36, 5), [3, 4, 6, 6]);
+    close(r.ours, r.ort);
+    expect(r.imported.network.layers.map((l) => l.kind)).toContain('add');
+  });
+
+  it('Reshape to (N, features) feeding MatMul uses the C,H,W order, and matches', async () => {
+    const r = await compareWithOrt(flattenDense(), uniform(2 * 3 * 64, 6), [2, 3, 8, 8]);
+    close(r.ours, r.ort);
+    expect(r.imported.notes.some((n) => n.includes('permuted'))).toBe(true);
+  });
+});
