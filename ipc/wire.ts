@@ -13,10 +13,23 @@ export const ELECTRON_PUSH = 'faultline:push';
 
 /** Path of the web shell's WebSocket endpoint. */
 export const WS_PATH = '/ws';
-/** Name of the query parameter (page URL and WebSocket URL) carrying the per-launch token. */
+/**
+ * Name of the per-launch token: the key in the page URL's fragment (`/#token=…`, never sent to the
+ * server), and the WebSocket URL's query parameter accepted from non-browser clients.
+ */
 export const TOKEN_PARAM = 'token';
-/** Name of the cookie the web shell sets after a valid page load (lets assets and reloads through). */
+/**
+ * Former cookie name. The web shell sets no cookie any more (cookies ignore ports, so every other
+ * server on 127.0.0.1 would receive it); kept only so old imports compile.
+ * @deprecated
+ */
 export const TOKEN_COOKIE = 'faultline_token';
+/** WebSocket subprotocol the web shell speaks (the one it selects in its handshake reply). */
+export const WS_PROTOCOL = 'faultline.v1';
+/** Prefix of the second WebSocket subprotocol a browser offers: `faultline.token.<token>` carries the token. */
+export const WS_TOKEN_PROTOCOL_PREFIX = 'faultline.token.';
+/** sessionStorage key where the web page keeps the token (per tab and per origin, i.e. per port). */
+export const TOKEN_STORAGE_KEY = 'faultline.token';
 
 /**
  * Largest accepted request payload, in bytes of its UTF-8 JSON encoding (1 MiB).
@@ -24,8 +37,11 @@ export const TOKEN_COOKIE = 'faultline_token';
  */
 export const MAX_PAYLOAD_BYTES = 1_048_576;
 
-/** Error codes of a failed reply. `cancelled` is returned when the caller cancelled the request. */
-export type IpcErrorCode = 'bad-request' | 'unknown-channel' | 'too-large' | 'internal' | 'cancelled';
+/**
+ * Error codes of a failed reply. `cancelled` is returned when the caller cancelled the request;
+ * `busy` when the connection already has the most requests in flight the shell accepts.
+ */
+export type IpcErrorCode = 'bad-request' | 'unknown-channel' | 'too-large' | 'internal' | 'cancelled' | 'busy';
 
 /** A typed error: machine-readable code plus a human-readable message naming the field at fault. */
 export interface IpcError {

@@ -1,19 +1,30 @@
 /**
  * The web shell: serves the built renderer and the SAME services as Electron main over a WebSocket,
- * for machines without the Electron binary. Bound to 127.0.0.1 only; a random per-launch token is
- * required on the page URL (then kept in an HttpOnly cookie for assets and reloads) and on the
- * WebSocket; the Host header and the WebSocket Origin must be the shell's own http://127.0.0.1:PORT.
+ * for machines without the Electron binary. Bound to 127.0.0.1 only. The renderer's files hold no
+ * secret and are served to anyone who names the shell's own Host (electron/web/static.ts); the
+ * services need the random per-launch token, which the page reads from its URL fragment (`/#token=…`,
+ * never sent over HTTP), keeps in sessionStorage, and offers as a WebSocket subprotocol. No cookie is
+ * set: cookies ignore ports, so every other server on 127.0.0.1 would receive it. Host and Origin must
+ * be the shell's own http://127.0.0.1:PORT. No request, well formed or not, may stop the process:
+ * every handler catches its errors, and each connection has a bounded number of requests in flight.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { connectServices } from '../services';
 import type { Connection } from '../services/dispatch';
-import { MAX_PAYLOAD_BYTES, TOKEN_COOKIE, TOKEN_PARAM, WS_PATH, type PushEnvelope, type ServerMessage } from '../../ipc/wire';
+import { MAX_PAYLOAD_BYTES, TOKEN_PARAM, WS_PATH, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type PushEnvelope, type ServerMessage } from '../../ipc/wire';
 import { CSP } from '../main/security';
+import { hostProblem, parseTarget, upgradeProblem } from './auth';
+import { readStatic } from './static';
+
+export { tokenMatches } from './auth';
+
+/** Most requests one WebSocket connection may have in flight; the excess gets a `busy` reply. */
+export const MAX_IN_FLIGHT = 16;
+/** Most WebSocket connections open at once; further handshakes get 503. */
+export const MAX_CONNECTIONS = 32;
 
 /** Options of `startWebShell`. */
 export interface WebShellOptions {
@@ -39,34 +50,14 @@ export interface WebShell {
   readonly origin: string;
   /** The per-launch token. */
   readonly token: string;
-  /** Page URL including the token: what the user opens. */
+  /** Page URL with the token in its fragment (`/#token=…`): what the user opens. */
   readonly url: string;
-  /** WebSocket URL including the token. */
+  /** WebSocket URL with the token as `?token=` (for non-browser clients; needs `Origin: origin`). */
   readonly wsUrl: string;
+  /** Subprotocols a browser offers instead: `faultline.v1` and `faultline.token.<token>`. */
+  readonly wsProtocols: readonly string[];
   /** Stops listening and closes every client. */
   close(): Promise<void>;
-}
-
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.wasm': 'application/wasm', '.txt': 'text/plain; charset=utf-8',
-};
-
-/** Constant-time comparison of a presented token with the expected one. */
-export function tokenMatches(presented: string | null | undefined, expected: string): boolean {
-  if (typeof presented !== 'string') return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function cookieValue(req: IncomingMessage, name: string): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return null;
 }
 
 /** The CSP header of the shell: the app CSP with connect-src narrowed to this port. */
@@ -74,12 +65,39 @@ export function shellCsp(port: number): string {
   return CSP.replace('ws://127.0.0.1:*', `ws://127.0.0.1:${port}`);
 }
 
+/** Headers on every HTTP reply of the shell, successful or not (bytes: none; all strings). */
+export function securityHeaders(port: number): Record<string, string> {
+  return {
+    'Content-Security-Policy': shellCsp(port),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+  };
+}
+
+/** Writes a refusal on a raw upgrade socket and closes it; never throws. */
+function refuseSocket(socket: Duplex, status: string, text: string): void {
+  try {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nCache-Control: no-store\r\n\r\nforbidden: ${text}\n`);
+  } catch {
+    /* already gone */
+  }
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
 /** Starts the web shell; resolves once it listens. */
 export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const rendererDir = resolve(options.rendererDir);
-  const server = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_PAYLOAD_BYTES + 4096 });
+  const server = createServer({ maxHeaderSize: 16384, requestTimeout: 30_000 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 2 * MAX_PAYLOAD_BYTES + 4096,
+    // Browsers offer [faultline.v1, faultline.token.<token>]; only faultline.v1 is echoed back.
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   await new Promise<void>((ok, ko) => {
     server.once('error', ko);
     server.listen(options.port ?? 0, '127.0.0.1', () => ok());
@@ -87,81 +105,62 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const origin = `http://127.0.0.1:${port}`;
-  const cookieName = `${TOKEN_COOKIE}_${port}`;
-
-  const authorised = (req: IncomingMessage, url: URL): boolean =>
-    tokenMatches(url.searchParams.get(TOKEN_PARAM), token) || tokenMatches(cookieValue(req, cookieName), token);
-  const hostOk = (req: IncomingMessage): boolean => req.headers.host === `127.0.0.1:${port}`;
+  const headers = securityHeaders(port);
 
   function refuse(res: ServerResponse, status: number, text: string): void {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
     res.end(`${text}\n`);
   }
 
+  async function serveRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = parseTarget(req.url, origin);
+    if (url === null) return refuse(res, 400, 'bad request target');
+    const host = hostProblem(req, port);
+    if (host !== null) return refuse(res, 403, `forbidden: ${host}`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
+    if (url.pathname === WS_PATH) return refuse(res, 426, 'WebSocket endpoint: upgrade required');
+    const file = await readStatic(options.rendererDir, url.pathname);
+    if (!file.ok) return refuse(res, file.status, file.text);
+    res.writeHead(200, { ...headers, 'Content-Type': file.type, 'Content-Length': String(file.body.length) });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', origin);
-      if (!hostOk(req)) return refuse(res, 403, 'forbidden: wrong Host header');
-      if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
-      if (!authorised(req, url)) return refuse(res, 403, 'forbidden: missing or wrong token (open the URL the shell printed)');
-      let path: string;
+    serveRequest(req, res).catch((e: unknown) => {
       try {
-        path = decodeURIComponent(url.pathname);
+        refuse(res, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`);
       } catch {
-        return refuse(res, 400, 'bad path');
+        res.destroy();
       }
-      const file = resolve(join(rendererDir, path === '/' ? 'index.html' : path));
-      if (file !== rendererDir && !file.startsWith(rendererDir + sep)) return refuse(res, 403, 'forbidden path');
-      let body: Buffer;
-      try {
-        if (!(await stat(file)).isFile()) return refuse(res, 404, 'not found');
-        body = await readFile(file);
-      } catch {
-        const built = await stat(join(rendererDir, 'index.html')).then(() => true, () => false);
-        return built ? refuse(res, 404, 'not found') : refuse(res, 503, 'renderer not built: run `npm run build`');
-      }
-      const headers: Record<string, string> = {
-        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Content-Security-Policy': shellCsp(port),
-        'X-Content-Type-Options': 'nosniff',
-        'Referrer-Policy': 'no-referrer',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Resource-Policy': 'same-origin',
-        'X-Frame-Options': 'DENY',
-        'Cache-Control': 'no-store',
-      };
-      if (tokenMatches(url.searchParams.get(TOKEN_PARAM), token)) {
-        headers['Set-Cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-      }
-      res.writeHead(200, headers);
-      res.end(req.method === 'HEAD' ? undefined : body);
-    })().catch((e: unknown) => {
-      if (!res.headersSent) refuse(res, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`);
     });
   });
 
+  // Malformed HTTP (bad request line, oversized headers): answer 400 and drop the socket.
+  server.on('clientError', (_err: Error, socket: Duplex) => {
+    if (socket.writable) refuseSocket(socket, '400 Bad Request', 'malformed request');
+    else socket.destroy();
+  });
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', origin);
-    const why =
-      url.pathname !== WS_PATH ? 'wrong path'
-      : !hostOk(req) ? 'wrong Host'
-      : req.headers.origin !== origin ? 'wrong Origin'
-      : !authorised(req, url) ? 'missing or wrong token'
-      : null;
-    if (why !== null) {
-      socket.write(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nforbidden: ${why}\n`);
-      socket.destroy();
-      return;
+    socket.on('error', () => socket.destroy());
+    try {
+      const why = upgradeProblem(req, origin, port, token);
+      if (why !== null) return refuseSocket(socket, '403 Forbidden', why);
+      if (wss.clients.size >= MAX_CONNECTIONS) return refuseSocket(socket, '503 Service Unavailable', `more than ${MAX_CONNECTIONS} connections`);
+      wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options));
+    } catch (e) {
+      refuseSocket(socket, '400 Bad Request', e instanceof Error ? e.message : 'bad handshake');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options));
   });
 
   return {
     port,
     origin,
     token,
-    url: `${origin}/?${TOKEN_PARAM}=${token}`,
+    url: `${origin}/#${TOKEN_PARAM}=${token}`,
     wsUrl: `ws://127.0.0.1:${port}${WS_PATH}?${TOKEN_PARAM}=${token}`,
+    wsProtocols: [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`],
     close: () =>
       new Promise<void>((ok) => {
         for (const client of wss.clients) client.terminate();
@@ -172,36 +171,70 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   };
 }
 
+/** Serves one WebSocket client: at most MAX_IN_FLIGHT requests at once; nothing it sends can throw out. */
 function serveSocket(ws: WebSocket, options: WebShellOptions): void {
   const send = (msg: ServerMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-  };
-  const sendPush = (push: PushEnvelope): void => send({ type: 'push', ...push });
-  const conn = options.connect
-    ? options.connect(sendPush)
-    : connectServices(
-        { shell: 'web', appVersion: options.appVersion, scenariosDir: options.scenariosDir, electronVersion: null, nodeVersion: process.versions.node },
-        sendPush,
-      );
-  ws.on('message', (data, isBinary) => {
-    let msg: { type?: unknown; id?: unknown };
     try {
-      if (isBinary) throw new Error('binary frame');
-      msg = JSON.parse(String(data)) as { type?: unknown; id?: unknown };
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     } catch {
-      send({ type: 'reply', id: '', reply: { ok: false, error: { code: 'bad-request', message: 'message: expected JSON text' } } });
-      return;
+      ws.terminate();
     }
-    if (msg?.type === 'cancel' && typeof msg.id === 'string') {
-      conn.cancel(msg.id);
-    } else if (msg?.type === 'invoke') {
-      const id = typeof msg.id === 'string' ? msg.id : '';
-      void conn.invoke(msg).then((reply) => send({ type: 'reply', id, reply }));
-    } else {
-      send({ type: 'reply', id: typeof msg?.id === 'string' ? msg.id : '', reply: { ok: false, error: { code: 'bad-request', message: 'type: expected "invoke" or "cancel"' } } });
+  };
+  const reply = (id: string, code: 'bad-request' | 'busy' | 'internal', message: string): void =>
+    send({ type: 'reply', id, reply: { ok: false, error: { code, message } } });
+  const sendPush = (push: PushEnvelope): void => send({ type: 'push', ...push });
+  let conn: Connection;
+  try {
+    conn = options.connect
+      ? options.connect(sendPush)
+      : connectServices(
+          { shell: 'web', appVersion: options.appVersion, scenariosDir: options.scenariosDir, electronVersion: null, nodeVersion: process.versions.node },
+          sendPush,
+        );
+  } catch {
+    ws.close(1011, 'services unavailable');
+    return;
+  }
+  let inFlight = 0;
+  ws.on('message', (data, isBinary) => {
+    try {
+      let msg: { type?: unknown; id?: unknown };
+      try {
+        if (isBinary) throw new Error('binary frame');
+        msg = JSON.parse(String(data)) as { type?: unknown; id?: unknown };
+      } catch {
+        return reply('', 'bad-request', 'message: expected JSON text');
+      }
+      const id = typeof msg?.id === 'string' ? msg.id : '';
+      if (msg?.type === 'cancel' && typeof msg.id === 'string') {
+        conn.cancel(msg.id);
+      } else if (msg?.type === 'invoke') {
+        if (inFlight >= MAX_IN_FLIGHT) {
+          return reply(id, 'busy', `busy: this connection already has ${MAX_IN_FLIGHT} requests in flight (the limit); wait for a reply before sending more`);
+        }
+        inFlight++;
+        Promise.resolve()
+          .then(() => conn.invoke(msg))
+          .then(
+            (r) => send({ type: 'reply', id, reply: r }),
+            (e: unknown) => reply(id, 'internal', `internal error: ${e instanceof Error ? e.message : String(e)}`),
+          )
+          .finally(() => inFlight--)
+          .catch(() => ws.terminate());
+      } else {
+        reply(id, 'bad-request', 'type: expected "invoke" or "cancel"');
+      }
+    } catch {
+      ws.terminate();
     }
   });
-  ws.on('close', () => conn.close());
+  ws.on('close', () => {
+    try {
+      conn.close();
+    } catch {
+      /* the client is gone either way */
+    }
+  });
   // A protocol error (e.g. a frame over maxPayload, closed with 1009) must end this socket, not the process.
   ws.on('error', () => ws.terminate());
 }

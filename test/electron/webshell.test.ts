@@ -1,7 +1,7 @@
 /**
- * The web shell in-process on a free port: HTTP and WebSocket refuse a missing or wrong token, a wrong
- * Host and a wrong Origin; the right token serves the page (then a cookie) and the real services, also
- * through the renderer's own WebSocket bridge.
+ * The web shell in-process on a free port: the page and assets are served without a token and
+ * without cookies; the WebSocket refuses a missing or wrong token, a wrong Host and a wrong Origin; the
+ * right token serves the real services, also through the renderer's own WebSocket bridge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -61,24 +61,26 @@ describe('web shell HTTP', () => {
     await other.close();
   });
 
-  it('refuses the page with a missing or wrong token (403)', async () => {
-    expect((await get('/')).status).toBe(403);
-    expect((await get('/?token=wrong')).status).toBe(403);
-    expect((await get(`/?token=${shell.token}x`)).status).toBe(403);
-    expect((await get('/assets/app.js')).status).toBe(403);
+  it('serves the renderer without the token and without setting any cookie (the files hold no secret)', async () => {
+    for (const path of ['/', '/?token=wrong', '/assets/app.js', `/?token=${shell.token}`]) {
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(res.body).not.toContain(shell.token);
+    }
   });
 
-  it('serves the page with the right token, with the CSP and a session cookie for assets', async () => {
-    const res = await get(`/?token=${shell.token}`);
+  it('sends the CSP and the security headers with the page', async () => {
+    const res = await get('/');
     expect(res.status).toBe(200);
     expect(res.body).toContain('<title>t</title>');
     expect(res.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${shell.port}`);
     expect(res.headers['referrer-policy']).toBe('no-referrer');
-    const cookie = String((res.headers['set-cookie'] as string[])[0]).split(';')[0];
-    expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    const asset = await get('/assets/app.js', { cookie });
-    expect([asset.status, asset.body]).toEqual([200, 'console.log(1)']);
-    expect((await get('/assets/app.js', { cookie: cookie + 'x' })).status).toBe(403);
+    expect(res.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('prints a page URL with the token in the fragment (never sent to the server)', () => {
+    expect(shell.url).toBe(`${shell.origin}/#token=${shell.token}`);
   });
 
   it('refuses a foreign Host header (DNS rebinding), other methods and paths outside the renderer', async () => {
