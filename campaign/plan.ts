@@ -11,6 +11,7 @@ import type { CampaignArray, PointFault, PointSpec, TrialSpec } from './types';
 import { fail, ok, type Result } from '../sim/result';
 import { trialChoice, type ReliabilityFields } from './avf-schema';
 import type { DueRule } from './outcomes';
+import type { FaultTarget } from '../sim/faults/types';
 
 /** A shard selector: this process runs trials whose global index i satisfies i mod count == index. */
 export interface Shard {
@@ -32,7 +33,8 @@ export interface CampaignPlan {
 
 /**
  * Seed of one trial: the first 4 bytes (big-endian uint32) of
- * SHA-256("faultline-trial-v1\0" + campaignSeed + "\0" + pointKey + "\0" + trial).
+ * SHA-256("faultline-trial-v1\0" + campaignSeed + "\0" + pointKey + "\0" + trial); trialAt passes
+ * the point's drawKey (no protection in it).
  * Depends on nothing else (not on worker count, shard or run order).
  */
 export function deriveSeed(campaignSeed: number, pointKey: string, trial: number): number {
@@ -48,7 +50,8 @@ function faultKey(f: PointFault): string {
 /** Expands a campaign into points. `baseDir` resolves scenario paths (the campaign file's folder). */
 export function expandCampaign(c: CampaignFile, baseDir: string): CampaignPlan {
   const src = c.faults;
-  const faults: PointFault[] =
+  const avf = src as unknown as { kind: string; targets?: readonly FaultTarget[] }; // AVF study (campaign/avf-schema.ts)
+  const faults: PointFault[] = avf.kind === 'avf' ? (avf.targets ?? []).map((target) => ({ kind: 'avf' as const, target })) :
     src.kind === 'ber'
       ? src.targets.flatMap((target) =>
           src.ber.map((ber) => ({
@@ -81,6 +84,17 @@ export function expandCampaign(c: CampaignFile, baseDir: string): CampaignPlan {
 /** The campaign's DUE rule when it states one (campaign/avf-schema.ts `due`). */
 const dueOf = (plan: CampaignPlan): DueRule | undefined => (plan.campaign as ReliabilityFields).due;
 
+/**
+ * Key the fault draws of a point derive from: its key without the protection
+ * ("model|format|fault"), so at one (model, format, fault point, trial) every protection gets the
+ * same seed and, through pipeline/ber.ts, the same faults in the same weights and activations
+ * (common random numbers); draws for what only a protection stores come from streams of their own.
+ */
+export function drawKey(point: Pick<PointSpec, 'model' | 'formatKey' | 'key'>): string {
+  const parts = point.key.split('|');
+  return [point.model, point.formatKey, ...parts.slice(3)].join('|');
+}
+
 /** The TrialSpec of global trial index `i` (0 <= i < plan.totalTrials). */
 export function trialAt(plan: CampaignPlan, i: number): TrialSpec {
   const point = plan.points[Math.floor(i / plan.trialsPerPoint)]!;
@@ -89,7 +103,7 @@ export function trialAt(plan: CampaignPlan, i: number): TrialSpec {
     index: i,
     point,
     trial,
-    seed: deriveSeed(plan.campaign.seed, point.key, trial),
+    seed: deriveSeed(plan.campaign.seed, drawKey(point), trial),
     array: plan.array,
     testSet: plan.campaign.testSet,
     criticalClasses: plan.campaign.criticalClasses,

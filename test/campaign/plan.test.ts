@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { deriveSeed, parseShard, shardIndices, trialAt } from '../../campaign/plan';
+import { deriveSeed, drawKey, parseShard, shardIndices, trialAt } from '../../campaign/plan';
 import { berDoc, planOf } from './helpers';
 
 describe('campaign plan', () => {
@@ -15,7 +15,7 @@ describe('campaign plan', () => {
     expect(plan.totalTrials).toBe(12 * 4);
   });
 
-  it('a trial seed depends only on (campaign seed, point key, trial)', () => {
+  it('a trial seed depends only on (campaign seed, point key without the protection, trial)', () => {
     const a = planOf(berDoc());
     // reordering protections and adding a BER changes indices but not the seeds of shared points
     const b = planOf(berDoc({ protections: ['ranger', 'relu'], faults: { kind: 'ber', targets: ['weightSram'], ber: [1e-7, 1e-6, 1e-5, 1e-4], definition: 'per-bit' } }));
@@ -24,10 +24,21 @@ describe('campaign plan', () => {
       const pb = b.plan.points.find((p) => p.key === t.point.key)!;
       const u = trialAt(b.plan, pb.index * b.plan.trialsPerPoint + t.trial);
       expect(u.seed).toBe(t.seed);
-      expect(t.seed).toBe(deriveSeed(1234, t.point.key, t.trial));
+      expect(t.seed).toBe(deriveSeed(1234, drawKey(t.point), t.trial));
+      expect(drawKey(t.point)).toBe(t.point.key.replace(`|${t.point.protection}|`, '|'));
     }
-    const seeds = new Set(Array.from({ length: a.plan.totalTrials }, (_, i) => trialAt(a.plan, i).seed));
-    expect(seeds.size).toBe(a.plan.totalTrials);
+    // common random numbers: every protection of a (model, format, fault point, trial) shares the seed;
+    // different points or trials do not
+    const all = Array.from({ length: a.plan.totalTrials }, (_, i) => trialAt(a.plan, i));
+    const byPair = new Map<string, Set<number>>();
+    for (const t of all) {
+      const k = `${drawKey(t.point)}#${t.trial}`;
+      if (!byPair.has(k)) byPair.set(k, new Set());
+      byPair.get(k)!.add(t.seed);
+    }
+    expect(a.plan.campaign.protections.length).toBeGreaterThan(1);
+    for (const s of byPair.values()) expect(s.size).toBe(1);
+    expect(new Set(all.map((t) => t.seed)).size).toBe(byPair.size);
     expect(deriveSeed(1, 'k', 0)).not.toBe(deriveSeed(2, 'k', 0));
   });
 

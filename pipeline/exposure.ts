@@ -1,0 +1,121 @@
+/**
+ * Static weight-SRAM corruption of a weightSram BER point (paper-style "weight-SRAM bit flips at
+ * BER p", held for the whole run): every stored weight word of every conv/dense layer (layer
+ * order, row-major K x N) and, for bounded activations, every stored bound word. The same for
+ * every protection (common random numbers, pipeline/ber.ts): weight data bits from the shared
+ * stream; bound words from the `bounds` stream; SEC-DED check bits (protection with ecc) from the
+ * `check` stream. A word is read as the SEC-DED decoder returns it; a detected, uncorrectable word
+ * is a DUE for every inference (all of them read every weight and bound) and reads its stored data.
+ */
+import { decode, encode, wordBits } from '../sim/format/format';
+import { drawFlips } from '../sim/faults/campaign';
+import { MAX_FAULTS_PER_RUN } from '../sim/faults/limits';
+import { wordCodec, type WordCodec } from '../sim/memory/ecc';
+import type { FaultKind } from '../sim/faults/types';
+import type { Activation, Layer, Network } from '../sim/layers/types';
+import type { NumericFormat } from '../sim/types';
+import { budget, streamRng, type Rng } from './ber';
+import type { BerDefinition } from './types';
+
+/** Storage formats of layer `index`: weights in `weight`, bounds in `output`. */
+export type LayerStorage = (index: number) => { readonly weight: NumericFormat; readonly output: NumericFormat };
+
+/** Outcome of one static corruption. */
+export interface Exposure {
+  readonly network: Network;
+  /** Bits drawn (faults injected): weight data, bounds, check bits. */
+  readonly faults: number;
+  /** Of which in bound words. */
+  readonly boundFaults: number;
+  /** Words SEC-DED corrected / detected (DUE) / decoded to wrong data. */
+  readonly corrected: number;
+  readonly detected: number;
+  readonly silent: number;
+}
+
+interface Counts { faults: number; corrected: number; detected: number; silent: number }
+
+/** Applies one fault kind to bit `bit` of an unsigned word. */
+function hit(w: number, bit: number, kind: FaultKind, width: number): number {
+  const m = (2 ** bit) >>> 0;
+  if (kind === 'stuckAt0') return (w & ~m) >>> 0;
+  if (kind === 'stuckAt1') return (w | m) >>> 0;
+  let v = (w ^ m) >>> 0;
+  if (kind === 'mbu' && bit + 1 < width) v = (v ^ ((2 ** (bit + 1)) >>> 0)) >>> 0;
+  return v;
+}
+
+/** Groups sorted flat bit indices by word: word -> bits. */
+function byWord(flips: readonly number[], width: number, into: Map<number, number[]>): void {
+  for (const b of flips) {
+    const w = Math.floor(b / width);
+    let l = into.get(w);
+    if (!l) into.set(w, (l = []));
+    l.push(b % width);
+  }
+}
+
+/** Corrupts a copy of `values` stored in `format`; returns the input when nothing was hit. */
+function corruptWords(values: Float32Array, format: NumericFormat, codec: WordCodec | null, data: Rng, check: Rng | null,
+  ber: number, def: BerDefinition, kind: FaultKind, where: string, c: Counts): Float32Array {
+  const k = wordBits(format);
+  budget(values.length * k, ber, def, where);
+  const dataHits = new Map<number, number[]>();
+  byWord(drawFlips(data, values.length * k, ber, def), k, dataHits);
+  const checkHits = new Map<number, number[]>();
+  const r = codec ? codec.code.r + 1 : 0;
+  if (codec && check) byWord(drawFlips(check, values.length * r, ber, def), r, checkHits);
+  for (const l of dataHits.values()) c.faults += l.length;
+  for (const l of checkHits.values()) c.faults += l.length;
+  if (c.faults > MAX_FAULTS_PER_RUN) throw new RangeError(`BER ${ber} draws more than ${MAX_FAULTS_PER_RUN} faults in one run`);
+  if (dataHits.size === 0 && checkHits.size === 0) return values;
+  const out = Float32Array.from(values);
+  for (const word of new Set([...dataHits.keys(), ...checkHits.keys()])) {
+    const stored = encode(format, out[word]!) >>> 0;
+    let d = stored;
+    for (const b of dataHits.get(word) ?? []) d = hit(d, b, kind, k);
+    if (!codec) { out[word] = decode(format, d); continue; }
+    let ch = codec.check(stored);
+    for (const b of checkHits.get(word) ?? []) ch = hit(ch, b, kind, r);
+    const dec = codec.decode(d, ch);
+    if (dec.outcome === 1) c.corrected++;
+    if (dec.outcome === 2) c.detected++;
+    else if (dec.data !== stored) c.silent++;
+    out[word] = decode(format, dec.data >>> 0);
+  }
+  return out;
+}
+
+/**
+ * Static corruption of `net`'s stored parameters at BER `ber` with `seed` (see the module doc).
+ * `ecc`: every word carries SEC-DED check bits (codec per word width). `storage` gives per-layer
+ * formats. The input network is never mutated.
+ */
+export function exposeWeightSram(net: Network, storage: LayerStorage, ber: number, def: BerDefinition, kind: FaultKind, seed: number,
+  opts: { readonly ecc: boolean; readonly bounds?: boolean }): Exposure {
+  const data = streamRng(seed, 'data');
+  const check = opts.ecc ? streamRng(seed, 'check') : null;
+  const c: Counts = { faults: 0, corrected: 0, detected: 0, silent: 0 };
+  const codecOf = (f: NumericFormat): WordCodec | null => (opts.ecc ? wordCodec(wordBits(f)) : null);
+  let layers: Layer[] = net.layers.map((l, i) => {
+    if (l.kind !== 'conv2d' && l.kind !== 'dense') return l;
+    const f = storage(i).weight;
+    const w = corruptWords(l.weights, f, codecOf(f), data, check, ber, def, kind, `weightSram of layer ${l.name}`, c);
+    return w === l.weights ? l : { ...l, weights: w };
+  });
+  const weightFaults = c.faults;
+  if (opts.bounds ?? true) {
+    const bounds = streamRng(seed, 'bounds');
+    layers = layers.map((l, i) => {
+      if (!('activation' in l) || (l.activation.kind !== 'clip' && l.activation.kind !== 'clipZero')) return l;
+      const b = l.activation.bound;
+      const arr = typeof b === 'number' ? Float32Array.of(b) : b;
+      const f = storage(i).output;
+      const nb = corruptWords(arr, f, codecOf(f), bounds, check, ber, def, kind, `bounds of layer ${l.name}`, c);
+      if (nb === arr) return l;
+      const activation: Activation = { kind: l.activation.kind, bound: typeof b === 'number' ? nb[0]! : nb };
+      return { ...l, activation } as Layer;
+    });
+  }
+  return { network: { ...net, layers }, faults: c.faults, boundFaults: c.faults - weightFaults, corrected: c.corrected, detected: c.detected, silent: c.silent };
+}

@@ -1,0 +1,49 @@
+/**
+ * Input images of a run: the MNIST test split for MNIST models (images start..start+count-1 with
+ * their labels), else seeded uniform noise in [0, 1) (no labels), the same for every shell.
+ */
+import type { Network } from '../sim/layers/types';
+import { fail, ok, type Result } from '../sim/result';
+import { MODELS } from '../models/registry';
+import { loadMnistSplit } from '../models/data/mnist';
+import type { Split } from '../models/data/dataset';
+
+/** A batch of images (NHWC, batch-major) and their labels (null for noise). */
+export interface InputBatch {
+  readonly batch: Float32Array;
+  readonly labels: Uint8Array | null;
+  /** Images in the dataset (0 for noise). */
+  readonly total: number;
+}
+
+let mnist: Split | null = null;
+
+/** The MNIST splits, loaded once per process. */
+export function mnistSplit(): Split {
+  mnist ??= loadMnistSplit();
+  return mnist;
+}
+
+/** Dataset of a model id ("none" for architecture-only and unknown models). */
+export function datasetOf(model: string): string {
+  return MODELS.find((m) => m.id === model)?.dataset ?? 'none';
+}
+
+/** Images `start .. start+count-1` for `model`; failures name `images.start` / `images.count`. */
+export function inputBatch(model: string, net: Network, start: number, count: number): Result<InputBatch> {
+  if (!Number.isInteger(count) || count < 1) return fail(`images.count: expected an integer >= 1, found ${count}`, 'images.count');
+  if (!Number.isInteger(start) || start < 0) return fail(`images.start: expected an integer >= 0, found ${start}`, 'images.start');
+  const size = net.input.h * net.input.w * net.input.c;
+  if (datasetOf(model) === 'mnist' && size === 784) {
+    const test = mnistSplit().test;
+    if (start + count > test.n) return fail(`images: expected start + count <= ${test.n} MNIST test images, found ${start} + ${count}`, start >= test.n ? 'images.start' : 'images.count');
+    return ok({ batch: test.images.slice(start * size, (start + count) * size), labels: test.labels.slice(start, start + count), total: test.n });
+  }
+  let s = (0x9e3779b9 + start) >>> 0;
+  const batch = new Float32Array(count * size);
+  for (let i = 0; i < batch.length; i++) {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    batch[i] = s / 2 ** 32;
+  }
+  return ok({ batch, labels: null, total: 0 });
+}
