@@ -13,10 +13,9 @@ import type { FaultRecord } from '../sim/faults/types';
 import { classifyOutcomes, worstOutcome, type DueRule, type OutcomeCounts } from './outcomes';
 import type { SiteRunner } from './avf';
 
-/** Per-image DUE flags of a faulty run when the engine reports them (ECC detections), else null. */
+/** Per-image DUE flags of a faulty run (`FaultyRun.due`, 1 = an ECC-detected uncorrectable read), else null. */
 export function dueFlags(run: FaultyRun): ArrayLike<number> | null {
-  const r = run as FaultyRun & { readonly dueImages?: ArrayLike<number>; readonly due?: ArrayLike<number> };
-  return r.dueImages ?? (r.due && typeof r.due === 'object' && 'length' in r.due ? r.due : null);
+  return run.due ?? null;
 }
 
 /** Outcome counts of a faulty run against its golden run (every image of the batch). */

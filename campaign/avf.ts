@@ -14,8 +14,10 @@
  *
  * Structure sizes (bits counted for FIT): SRAMs — the words the network actually occupies
  * (weights: all layers' K x N when resident, else the largest layer, at most the capacity; ifmap /
- * ofmap: the largest layer operand, at most the capacity) x the format's word width; PE registers —
- * R x C registers of the format's width (psum: 32 bits). ECC check bits are not sampled.
+ * ofmap: the largest layer operand, at most the capacity) x the stored word width (sim/faults
+ * resolve.ts targetBits: the format's width plus the SEC-DED check bits when `spec.ecc` covers that
+ * SRAM, so upsets of check bits are sampled too); PE registers — R x C registers of the format's
+ * width (psum: 32 bits).
  * Pure: no Node built-ins.
  */
 import type { ArraySpec } from '../sim/types';

@@ -118,4 +118,18 @@ describe('AVF on the engine (residency aware)', () => {
       expect(exact).toBeLessThanOrEqual(e.sdc.hi);
     }
   });
+
+  it('ECC inside the engine: a single upset is corrected (masked), a double upset in one word is a DUE', async () => {
+    const E = { ...S, ecc: { weightSram: true } };
+    const g = golden(twoLayer);
+    const plain = engineSiteRunner(g, S);
+    const ecc = engineSiteRunner(g, E);
+    const site = { unit: 36, bit: 30, cycle: 0 };
+    expect(await plain(siteRecord(S, 'weightSram', site), site)).not.toBe('masked');
+    expect(await ecc(siteRecord(E, 'weightSram', site), site)).toBe('masked');
+    const double = { ...siteRecord(E, 'weightSram', site), kind: 'mbu' as const, bits: [29, 30] };
+    expect(await ecc(double, site)).toBe('due');
+    // ECC words are wider: the sampled structure includes the check bits
+    expect(structureSizes(E, twoLayer).weightSram.bitsPerUnit).toBeGreaterThan(32);
+  });
 });
