@@ -1,7 +1,7 @@
 /**
  * The built web shell as users start it (`node out/main/webshell.js`, what `npm run web` runs): it prints
- * a tokenised 127.0.0.1 URL, serves the built page with the real version, models and scenarios (paths
- * resolved from the bundle's location), and refuses the page without the token.
+ * a 127.0.0.1 URL with the token in its fragment, serves the built page with the real version, models
+ * and scenarios (paths resolved from the bundle's location), and refuses the services without the token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,7 +25,7 @@ beforeAll(async () => {
     const timer = setTimeout(() => ko(new Error(`no URL printed within 20 s; output: ${out}`)), 20_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
+      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         ok(m[1]);
@@ -44,12 +44,22 @@ afterAll(async () => {
 });
 
 describe('node out/main/webshell.js', () => {
-  it('prints a 127.0.0.1 URL with a token and refuses the page without it', async () => {
+  it('prints a 127.0.0.1 URL with the token in its fragment; the services refuse a socket without it', async () => {
     const u = new URL(url);
     expect(u.hostname).toBe('127.0.0.1');
-    expect(u.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const token = new URLSearchParams(u.hash.slice(1)).get('token');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const page = await browser.newPage();
-    expect((await page.goto(`${u.origin}/?token=wrong`))?.status()).toBe(403);
+    await page.goto(`${u.origin}/`);
+    // Runs in the page (the Node typings have no DOM, hence the string).
+    const tryToken = (t: string) =>
+      page.evaluate(`new Promise((ok) => {
+        const ws = new WebSocket('ws://' + location.host + '/ws', ['faultline.v1', 'faultline.token.${t}']);
+        ws.onopen = () => ok('open');
+        ws.onerror = () => ok('refused');
+      })`);
+    expect(await tryToken('wrong')).toBe('refused');
+    expect(await tryToken(token!)).toBe('open');
     await page.close();
   });
 
