@@ -8,6 +8,8 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadMnistSplit } from '../data/mnist';
+import { loadFashionSplit } from '../data/fashion';
+import { MODELS } from '../registry';
 import { DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION } from '../data/split';
 import { materialize } from '../nets/init';
 import { getArch } from '../nets';
@@ -17,7 +19,7 @@ import { useBackend } from './backend';
 
 const program = new Command()
   .name('train')
-  .requiredOption('--model <id>', 'model id (lenet5 | vgg_mnist)')
+  .requiredOption('--model <id>', 'model id (lenet5 | vgg_mnist on MNIST; lenet5_fashion | vgg_fashion on Fashion-MNIST)')
   .option('--epochs <n>', 'epochs', String(DEFAULT_TRAIN.epochs))
   .option('--batch <n>', 'batch size', String(DEFAULT_TRAIN.batchSize))
   .option('--lr <x>', 'initial Adam learning rate', String(DEFAULT_TRAIN.learningRate))
@@ -34,7 +36,7 @@ const o = program.opts<Record<string, string>>();
 const id = o.model!;
 const arch = getArch(id);
 if (!arch || arch.input.h !== 28) {
-  console.error(`--model: expected a trainable MNIST model id (lenet5, vgg_mnist), found '${id}'`);
+  console.error(`--model: expected a trainable 28x28 model id (lenet5, vgg_mnist, lenet5_fashion, vgg_fashion), found '${id}'`);
   process.exit(2);
 }
 const opts = {
@@ -51,9 +53,11 @@ const say = (s: string): void => {
   console.log(s);
   appendFileSync(logPath, s + '\n');
 };
-const { train, test } = loadMnistSplit();
+// Fashion-MNIST models train on the official 60,000 / 10,000 split; MNIST ones on the bundled split
+const fashion = MODELS.find((m) => m.id === id)?.dataset === 'fashion-mnist';
+const { train, test } = fashion ? loadFashionSplit() : loadMnistSplit();
 say(`# ${command}`);
-say(`# model=${id} backend=${backend} train=${train.n} test=${test.n} split-seed=${DEFAULT_SPLIT_SEED} ${JSON.stringify(opts)} date=${new Date().toISOString()}`);
+say(`# model=${id} dataset=${fashion ? 'fashion-mnist (official split)' : 'mnist'} backend=${backend} train=${train.n} test=${test.n} split-seed=${fashion ? 'none' : DEFAULT_SPLIT_SEED} ${JSON.stringify(opts)} date=${new Date().toISOString()}`);
 const init = materialize(arch, opts.seed);
 const res = await trainNetwork(init, train, test, opts, (e) =>
   say(`epoch ${e.epoch}/${opts.epochs} loss=${e.loss.toFixed(4)} test_acc=${(e.testAccuracy * 100).toFixed(2)}% lr=${e.learningRate.toExponential(2)} time=${e.seconds.toFixed(1)}s`),
