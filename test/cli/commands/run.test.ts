@@ -38,7 +38,22 @@ describe('faultline run', () => {
     expect(o.faulty.touchedImages).not.toContain(0);
   }, 60_000);
 
+  it('--kernel tfjs-wasm runs (no "wasmDir" error) and gives the js kernel\'s results; --protection fitact runs the bounded network', async () => {
+    const a = await executeRun({ model: 'lenet5', scenario: ex('psum-msb-stuck-at-1'), images: '3', kernel: 'tfjs-wasm', protection: 'fitact' });
+    const b = await executeRun({ model: 'lenet5', scenario: ex('psum-msb-stuck-at-1'), images: '3', kernel: 'js', protection: 'fitact' });
+    expect(a.kernel).toBe('tfjs-wasm');
+    expect(b.kernel).toBe('js');
+    expect(a.protection).toBe('fitact');
+    expect(a.faulty.layers[0].corrupted).toBeGreaterThan(0);
+    expect(a.faulty.layers).toEqual(b.faulty.layers);
+    expect(a.faultyPredictions).toEqual(b.faultyPredictions);
+    for (let L = 0; L < a.faulty.layers.length; L++) expect(a.faulty.output(L, 0)).toEqual(b.faulty.output(L, 0));
+    expect(formatRun(a)).toContain('lenet5 + fitact');
+  }, 60_000);
+
   it('bad input ends in a CliError naming the option or the scenario path', async () => {
+    await expect(executeRun({ model: 'lenet5', scenario: ex('aging'), kernel: 'cuda' })).rejects.toThrow(/--kernel: expected one of js \| tfjs-wasm \| gpujs, found "cuda"/);
+    await expect(executeRun({ model: 'lenet5', scenario: ex('aging'), protection: 'nope' })).rejects.toThrow(/--protection/);
     await expect(executeRun({ model: 'nope', scenario: ex('aging') })).rejects.toThrow(/--model: expected one of/);
     await expect(executeRun({ model: 'lenet5' })).rejects.toThrow(CliError);
     await expect(executeRun({ model: 'lenet5', scenario: ex('aging'), images: '0' })).rejects.toThrow(/--images/);
