@@ -11,7 +11,6 @@ import type { CampaignArray, PointFault, PointSpec, TrialSpec } from './types';
 import { fail, ok, type Result } from '../sim/result';
 import { trialChoice, type ReliabilityFields } from './avf-schema';
 import type { DueRule } from './outcomes';
-import type { FaultTarget } from '../sim/faults/types';
 
 /** A shard selector: this process runs trials whose global index i satisfies i mod count == index. */
 export interface Shard {
@@ -50,8 +49,8 @@ function faultKey(f: PointFault): string {
 /** Expands a campaign into points. `baseDir` resolves scenario paths (the campaign file's folder). */
 export function expandCampaign(c: CampaignFile, baseDir: string): CampaignPlan {
   const src = c.faults;
-  const avf = src as unknown as { kind: string; targets?: readonly FaultTarget[] }; // AVF study (campaign/avf-schema.ts)
-  const faults: PointFault[] = avf.kind === 'avf' ? (avf.targets ?? []).map((target) => ({ kind: 'avf' as const, target })) :
+  // AVF study (campaign/avf-schema.ts): one point per structure
+  const faults: PointFault[] = src.kind === 'avf' ? src.targets.map((target) => ({ kind: 'avf' as const, target })) :
     src.kind === 'ber'
       ? src.targets.flatMap((target) =>
           src.ber.map((ber) => ({

@@ -10,6 +10,7 @@ import { wordBits } from '../sim/format/format';
 import { sramWords } from '../sim/memory/layout';
 import { checkFaultBudget } from '../sim/faults/limits';
 import { parseJsonText } from '../scenarios/json';
+import { avfFaultsSchema, dueRuleSchema, fitSchema, precisionSchema, trialChoice } from './avf-schema';
 
 /** Size and count limits of a campaign file. */
 export const CAMPAIGN_LIMITS = {
@@ -78,13 +79,19 @@ export const campaignSchema = z.strictObject({
       banks: z.number().int().min(1).max(1024),
     }).optional(),
   }),
-  faults: z.discriminatedUnion('kind', [berSweep, scenarioList]),
-  trialsPerPoint: z.number().int().min(1).max(L.trialsPerPoint),
+  faults: z.discriminatedUnion('kind', [berSweep, scenarioList, avfFaultsSchema]),
+  /** Fixed trials per point; exactly one of trialsPerPoint and precision (issue 14). */
+  trialsPerPoint: z.number().int().min(1).max(L.trialsPerPoint).optional(),
+  precision: precisionSchema.optional(),
+  due: dueRuleSchema.optional(),
+  fit: fitSchema.optional(),
   testSet: z.strictObject({
     start: z.number().int().min(0).max(10_000_000),
     count: z.number().int().min(1).max(L.testImages),
   }),
   criticalClasses: z.array(z.number().int().min(0).max(100_000)).max(L.criticalClasses).default([]),
+}).refine((c) => (c.trialsPerPoint === undefined) !== (c.precision === undefined), {
+  message: 'expected exactly one of trialsPerPoint (a fixed count) or precision (margin and confidence)',
 });
 
 /** A validated campaign file (defaults filled in). */
@@ -112,8 +119,8 @@ function show(v: unknown): string {
 
 /** Number of trials a campaign asks for (points x trials per point). */
 export function countTrials(c: CampaignFile): number {
-  const faults = c.faults.kind === 'ber' ? c.faults.targets.length * c.faults.ber.length : c.faults.files.length;
-  return c.models.length * c.protections.length * c.formats.length * faults * c.trialsPerPoint;
+  const faults = c.faults.kind === 'ber' ? c.faults.targets.length * c.faults.ber.length : c.faults.kind === 'avf' ? c.faults.targets.length : c.faults.files.length;
+  return c.models.length * c.protections.length * c.formats.length * faults * trialChoice(c).trialsPerPoint;
 }
 
 /**
