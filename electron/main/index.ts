@@ -12,7 +12,7 @@ import type { Connection } from '../services/dispatch';
 import { readAppVersion } from '../services/version';
 import { appRootFrom, rendererDirOf, scenariosDirOf } from '../services/paths';
 import { ELECTRON_CANCEL, ELECTRON_INVOKE, ELECTRON_PUSH, errorReply } from '../../ipc/wire';
-import { allowPermission, CSP, isAppUrl, windowOptions } from './security';
+import { allowPermission, CSP, isAppResource, isAppUrl, windowOptions } from './security';
 
 const root = appRootFrom(import.meta.url);
 const devUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -59,11 +59,17 @@ function installSessionPolicy(): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  // No remote content: only the app's own files (and the dev server in development).
+  // No remote content and no file outside out/renderer: a top-level load must be the app's own page,
+  // subresources must be files of the built renderer (or the dev server in development).
+  const rendererDir = rendererDirOf(root);
   ses.webRequest.onBeforeRequest((details, callback) => {
     const url = details.url;
-    const local = url.startsWith('file:') || url.startsWith('devtools:') || url.startsWith('data:') || url.startsWith('blob:');
-    callback({ cancel: !(local || (devUrl !== undefined && isAppUrl(url, devUrl))) });
+    const dev = devUrl !== undefined && isAppUrl(url, devUrl);
+    const allowed =
+      details.resourceType === 'mainFrame' ? isAppUrl(url, appUrl)
+      : details.resourceType === 'subFrame' ? false
+      : dev || isAppResource(url, rendererDir) || url.startsWith('data:') || url.startsWith('blob:') || (devUrl !== undefined && url.startsWith('devtools:'));
+    callback({ cancel: !allowed });
   });
   ses.setPermissionRequestHandler((_wc, permission, cb) => cb(allowPermission(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
@@ -76,12 +82,25 @@ function createWindow(): void {
   // (scripts/electronegativity.mjs) sees them at the BrowserWindow call site.
   const win = new BrowserWindow({
     ...opts,
-    webPreferences: { ...opts.webPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' },
+    webPreferences: {
+      ...opts.webPreferences,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      disableBlinkFeatures: 'Auxclick',
+      // DevTools only under the electron-vite dev server, never in the built app.
+      devTools: devUrl !== undefined,
+    },
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event, url) => {
+  // Navigation (top level, frames, redirects) only to the app's own page: its exact file URL.
+  const stayOnApp = (event: { preventDefault(): void }, url: string): void => {
     if (!isAppUrl(url, appUrl)) event.preventDefault();
-  });
+  };
+  win.webContents.on('will-navigate', stayOnApp);
+  win.webContents.on('will-frame-navigate', (event) => stayOnApp(event, event.url));
+  win.webContents.on('will-redirect', stayOnApp);
+  if (devUrl === undefined) win.webContents.on('devtools-opened', () => win.webContents.closeDevTools());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
   if (devUrl) void win.loadURL(devUrl);

@@ -4,6 +4,8 @@
  * applied to IPC senders and navigations.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { resolve, sep } from 'node:path';
 
 /**
  * Content-Security-Policy of the renderer (Electron response header, web-shell header and the meta tag
@@ -45,6 +47,8 @@ export const WEB_PREFERENCES = {
   webviewTag: false,
   experimentalFeatures: false,
   spellcheck: false,
+  /** No DevTools in the built app; electron/main/index.ts turns them on only under the dev server. */
+  devTools: false,
   /** Middle-click must not open links in new windows (electronegativity AUXCLICK_JS_CHECK). */
   disableBlinkFeatures: 'Auxclick',
 } as const satisfies BrowserWindowConstructorOptions['webPreferences'];
@@ -85,6 +89,25 @@ export function isAppUrl(url: string | undefined | null, appUrl: string): boolea
   if (app.protocol === 'file:') return u.protocol === 'file:' && u.pathname === app.pathname;
   if (app.protocol === 'http:' || app.protocol === 'https:') return u.origin === app.origin;
   return false;
+}
+
+/**
+ * True when `url` is a file the renderer may load: a `file:` URL naming a path inside `rendererDir`
+ * (absolute path of out/renderer), after resolving `.` and `..`. Any other `file:` URL (the user's
+ * files, /etc, the app's own sources) is refused by the session's request filter.
+ */
+export function isAppResource(url: string | undefined | null, rendererDir: string): boolean {
+  if (!url) return false;
+  let path: string;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'file:' || (u.host !== '' && u.host !== 'localhost')) return false;
+    path = resolve(fileURLToPath(u));
+  } catch {
+    return false;
+  }
+  const root = resolve(rendererDir);
+  return path.startsWith(root + sep);
 }
 
 /** Permissions the renderer may get from the session permission handler: none. */

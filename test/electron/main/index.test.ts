@@ -28,6 +28,7 @@ const fake = vi.hoisted(() => {
       this.webContents = {
         setWindowOpenHandler: (h: Fn) => (rec.openHandler = h),
         on: (ev: string, h: Fn) => (rec.handlers[ev] = h),
+        closeDevTools: () => {},
       };
     }
     once() {}
@@ -85,6 +86,48 @@ describe('electron main (fake electron)', () => {
     const allow = vi.fn();
     (w.handlers['will-navigate'] as (e: unknown, url: string) => void)({ preventDefault: allow }, appFile + '#/demo');
     expect(allow).not.toHaveBeenCalled();
+  });
+
+  it('disables DevTools in the built app', () => {
+    const prefs = s.windows[0].options['webPreferences'] as Record<string, unknown>;
+    expect(prefs['devTools']).toBe(false);
+    expect(typeof s.windows[0].handlers['devtools-opened']).toBe('function');
+  });
+
+  it('allows navigation (top level, frames, redirects) only to the app\'s own file URL, not to any file:', () => {
+    const w = s.windows[0];
+    const dir = appFile.slice(0, appFile.lastIndexOf('/'));
+    const blocked = (ev: string, url: string): boolean => {
+      const prevent = vi.fn();
+      const h = w.handlers[ev] as (e: unknown, url?: string) => void;
+      if (ev === 'will-frame-navigate') h({ preventDefault: prevent, url });
+      else h({ preventDefault: prevent }, url);
+      return prevent.mock.calls.length > 0;
+    };
+    for (const ev of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+      for (const url of ['file:///etc/passwd', `${dir}/other.html`, `${dir}/../main/index.js`, 'file:///', 'https://example.com/']) {
+        expect(blocked(ev, url), `${ev} ${url}`).toBe(true);
+      }
+      expect(blocked(ev, appFile), `${ev} app`).toBe(false);
+      expect(blocked(ev, `${appFile}#/scenarios`), `${ev} app view`).toBe(false);
+    }
+  });
+
+  it('lets the page load only files inside out/renderer, and only its own page at top level', () => {
+    const dir = appFile.slice(0, appFile.lastIndexOf('/'));
+    const cancelled = (url: string, resourceType = 'script') => {
+      let r: { cancel: boolean } | undefined;
+      (s.before as (d: unknown, cb: (r: { cancel: boolean }) => void) => void)({ url, resourceType }, (x) => (r = x));
+      return r?.cancel;
+    };
+    expect(cancelled(`${dir}/assets/index.js`)).toBe(false);
+    expect(cancelled('file:///etc/passwd', 'image')).toBe(true);
+    expect(cancelled(`${dir}/../main/index.js`)).toBe(true);
+    expect(cancelled(`${dir}/%2e%2e/main/index.js`)).toBe(true);
+    expect(cancelled(appFile, 'mainFrame')).toBe(false);
+    expect(cancelled(`${dir}/assets/index.js`, 'mainFrame')).toBe(true);
+    expect(cancelled(appFile, 'subFrame')).toBe(true);
+    expect(cancelled('devtools://devtools/bundled/inspector.html')).toBe(true);
   });
 
   it('adds the CSP to every response and cancels remote requests', () => {
