@@ -67,6 +67,12 @@ export const CSV_COLUMNS = [
   'trials', 'images', 'golden_accuracy', 'accuracy_mean', 'accuracy_lo95', 'accuracy_hi95',
   'sdc', 'sdc_base', 'sdc_rate', 'sdc_lo95', 'sdc_hi95', 'critical_sdc', 'critical_sdc_rate',
   'faults_per_trial', 'reached_output', 'cycles', 'utilization',
+  // issue 14: early stop, outcome classes over all images, AVF and FIT of AVF points
+  'planned_trials', 'stopped_early', 'out_images', 'out_masked', 'out_tolerable', 'out_tolerable_rate',
+  'out_sdc', 'out_sdc_rate', 'out_sdc_lo95', 'out_sdc_hi95', 'out_critical_sdc', 'out_critical_sdc_rate',
+  'out_due', 'out_due_rate', 'out_due_lo95', 'out_due_hi95',
+  'avf_bits', 'avf_sites', 'avf_sdc', 'avf_sdc_lo95', 'avf_sdc_hi95', 'avf_due', 'avf_due_lo95', 'avf_due_hi95',
+  'fit_sdc', 'fit_sdc_lo95', 'fit_sdc_hi95', 'fit_due', 'fit_due_lo95', 'fit_due_hi95',
 ] as const;
 
 function cell(v: string | number | null | undefined): string {
@@ -75,20 +81,28 @@ function cell(v: string | number | null | undefined): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csvRow(p: PointSummary): string {
+function csvRow(p: PointSummary, s: CampaignSummary): string {
   const f = p.fault;
   const ber = f.kind === 'ber' ? f : null;
+  const o = p.outcomes;
+  const a = p.avf;
+  const fit = a ? s.fit.find((x) => x.model === p.model && x.protection === p.protection && x.format === p.format)?.report.structures.find((x) => x.target === a.target) : undefined;
   return [
     p.index, p.model, p.protection, p.format, f.kind, ber?.target, ber?.ber, ber?.definition, ber?.faultKind,
     f.kind === 'scenario' ? f.id : null, p.trials, p.images, p.goldenAccuracy, p.accuracy.mean, p.accuracy.lo,
     p.accuracy.hi, p.sdc.count, p.sdc.base, p.sdc.rate.mean, p.sdc.rate.lo, p.sdc.rate.hi, p.criticalSdc.count,
     p.criticalSdc.rate.mean, p.faultsPerTrial, p.reachedOutput, p.cycles, p.utilization,
+    p.plannedTrials, p.stoppedEarly ? 1 : 0, o?.counts.images, o?.counts.masked, o?.counts.tolerable, o?.rates.tolerable.mean,
+    o?.counts.sdc, o?.rates.sdc.mean, o?.rates.sdc.lo, o?.rates.sdc.hi, o?.counts.criticalSdc, o?.rates.criticalSdc.mean,
+    o?.counts.due, o?.rates.due.mean, o?.rates.due.lo, o?.rates.due.hi,
+    a?.bits, a?.tally.sites, a?.avf.sdc.mean, a?.avf.sdc.lo, a?.avf.sdc.hi, a?.avf.due.mean, a?.avf.due.lo, a?.avf.due.hi,
+    fit?.fitSdc.mean, fit?.fitSdc.lo, fit?.fitSdc.hi, fit?.fitDue.mean, fit?.fitDue.lo, fit?.fitDue.hi,
   ].map(cell).join(',');
 }
 
 /** summary.csv text: a header and one row per point, in campaign order. */
 export function summaryCsv(s: CampaignSummary): string {
-  return [CSV_COLUMNS.join(','), ...s.points.map(csvRow)].join('\n') + '\n';
+  return [CSV_COLUMNS.join(','), ...s.points.map((p) => csvRow(p, s))].join('\n') + '\n';
 }
 
 /** Writes summary.json, summary.csv and report.html into `dir`, each atomically. */

@@ -33,6 +33,11 @@ describe('faultline avf', () => {
     expect(s.avf.map((x: { target: string }) => x.target)).toEqual(['weightSram', 'pe.weight']);
     expect(s.fit[0].report.structures[0].rawFit).toBeCloseTo(s.avf[0].bits / 1048576, 9); // unit preset: 1 FIT/Mbit
     expect(avfTable(s)).toContain('AVF_SDC');
+    const [head, ...rows] = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
+    const col = head!.split(',').indexOf('avf_sdc');
+    const fitCol = head!.split(',').indexOf('fit_sdc');
+    expect(rows.map((r) => Number(r.split(',')[col]))).toEqual(s.avf.map((x: { avf: { sdc: { mean: number } } }) => x.avf.sdc.mean));
+    expect(Number(rows[0]!.split(',')[fitCol])).toBeCloseTo(s.fit[0].report.structures[0].fitSdc.mean, 9);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('AVF (SDC) per structure');
     expect(html).toContain('FIT (SDC) per structure');
