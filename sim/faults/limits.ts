@@ -5,9 +5,10 @@
  * the list was built; the expected count is now checked first.
  */
 import { fail, ok, type Result } from '../result';
+import { MAX_RUN_FAULTS } from './resolve';
 
-/** Most faults (drawn bits) one run or one campaign trial may inject. */
-export const MAX_FAULTS_PER_RUN = 2_000_000;
+/** Most faults (drawn bits) one run or one campaign trial may inject: the engine's MAX_RUN_FAULTS (one limit). */
+export const MAX_FAULTS_PER_RUN = MAX_RUN_FAULTS;
 
 /**
  * Expected number of flipped bits among `bits` bits at bit error rate `ber`: exactly
