@@ -14,6 +14,30 @@ export const IntervalSchema = z.object({ mean: z.number(), lo: z.number(), hi: z
 /** Share of a structure's faults that ended in an SDC. */
 export const VulnSchema = z.object({ faults: z.number(), sdcFaults: z.number(), share: z.number() });
 
+/** Outcome classes of a point over all images (issue 14, campaign/outcomes.ts). */
+export const OutcomesSchema = z.object({
+  counts: z.object({ images: z.number(), masked: z.number(), tolerable: z.number(), sdc: z.number(), criticalSdc: z.number(), due: z.number() }),
+  rates: z.object({ masked: IntervalSchema, tolerable: IntervalSchema, sdc: IntervalSchema, criticalSdc: IntervalSchema, due: IntervalSchema }),
+});
+
+/** AVF of one structure for a model x protection x format (campaign/avf-summary.ts AvfRow). */
+export const AvfRowSchema = z.object({
+  model: z.string(), protection: z.string(), format: z.string(), target: z.string(),
+  bits: z.number(), cycles: z.number(),
+  tally: z.object({ sites: z.number(), masked: z.number(), tolerable: z.number(), sdc: z.number(), due: z.number() }),
+  avf: z.object({ sites: z.number(), sdc: IntervalSchema, due: IntervalSchema }),
+});
+
+/** FIT of one model x protection x format (campaign/fit.ts FitReport). */
+export const FitRowSchema = z.object({
+  model: z.string(), protection: z.string(), format: z.string(),
+  report: z.object({
+    confidence: z.number(),
+    structures: z.array(z.object({ target: z.string(), bits: z.number(), rawFit: z.number(), fitSdc: IntervalSchema, fitDue: IntervalSchema })),
+    total: z.object({ rawFit: z.number(), fitSdc: IntervalSchema, fitDue: IntervalSchema }),
+  }),
+});
+
 /** One point of a campaign summary. */
 export const PointSchema = z.object({
   key: z.string(),
@@ -30,6 +54,11 @@ export const PointSchema = z.object({
   faultsPerTrial: z.number(),
   vulnerability: z.record(z.string(), VulnSchema),
   cycles: z.number(),
+  /** Issue 14 (absent in summaries written before it): outcome classes, AVF, early stop. */
+  outcomes: OutcomesSchema.nullable().optional(),
+  avf: AvfRowSchema.nullable().optional(),
+  plannedTrials: z.number().optional(),
+  stoppedEarly: z.boolean().optional(),
 });
 
 /** The campaign summary as the comparison view needs it. */
@@ -46,6 +75,13 @@ export const SummarySchema = z.object({
     model: z.string(), protection: z.string(), format: z.string(), cycles: z.number(), utilization: z.number(),
     cycleRatio: z.number().nullable(), extraParams: z.number().nullable(), extraBytes: z.number().nullable(),
   })),
+  /** Issue 14 (optional: older summaries lack them): AVF per structure, FIT per structure and total,
+   * the raw rates used, how the trial count was chosen, and the DUE rule. */
+  avf: z.array(AvfRowSchema).optional(),
+  fit: z.array(FitRowSchema).optional(),
+  fitRates: z.object({ sramFitPerMbit: z.number(), registerFitPerFlop: z.number().optional(), registerFitPerMbit: z.number().optional(), source: z.string() }).nullable().optional(),
+  trialCount: z.looseObject({ method: z.string(), trialsPerPoint: z.number() }).optional(),
+  dueRule: z.object({ nonFinite: z.string() }).optional(),
 });
 
 /** Response of `campaign.list`: shipped campaign files and past runs (folders with a summary.json). */
