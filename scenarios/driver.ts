@@ -48,7 +48,7 @@ export function runScenario(
   const delivered = toSimEvents(timeline.filter((t) => handled.has(t.event.type)));
   let machine = buildScenarioMachine(file.machine);
   if (options.simulator) machine = machine.provide({ actors: { simulator: options.simulator } });
-  const input: ScenarioInput = { clock, events: delivered };
+  const input: ScenarioInput = { clock, events: delivered, linear: true };
   const actor = createActor(machine, { clock, input });
   const trace: TracePoint[] = [];
   let actorError: unknown;

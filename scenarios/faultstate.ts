@@ -4,6 +4,7 @@
  * traversal (xstate/graph) sees their effect too. Cycles are accelerator cycles.
  */
 import type { FaultTarget } from '../sim/faults/types';
+import { MAX_RUN_FAULTS } from '../sim/faults/resolve';
 import {
   SRAM_TARGETS,
   type AddStuckAtParams,
@@ -16,14 +17,15 @@ import {
   type SetRateParams,
 } from './types';
 
-/** Initial (empty) fault state. */
-export function emptyContext(clock: CycleSource): ScenarioContext {
-  return { clock, active: [], ended: [], rates: [], endedRates: [], scrubs: [], seq: 0 };
+/** Initial (empty) fault state; `linear`: a single forward run (see ScenarioContext.linear). */
+export function emptyContext(clock: CycleSource, linear = false): ScenarioContext {
+  return { clock, active: [], ended: [], rates: [], endedRates: [], scrubs: [], seq: 0, ...(linear ? { linear: { ids: new Map<string, number>() } } : {}) };
 }
 
 /** `id`, or `id#k` when `id` was already used (k = uses so far + 1). */
 function uniqueId(ctx: ScenarioContext, id: string): string {
-  const used = [...ctx.active, ...ctx.ended].filter((f) => f.id === id || f.id.startsWith(`${id}#`)).length;
+  const used = ctx.linear ? (ctx.linear.ids.get(id) ?? 0) : [...ctx.active, ...ctx.ended].filter((f) => f.id === id || f.id.startsWith(`${id}#`)).length;
+  if (ctx.linear) ctx.linear.ids.set(id, used + 1);
   return used === 0 ? id : `${id}#${used + 1}`;
 }
 
@@ -37,11 +39,18 @@ function endAt(f: DeclaredFault, cycle: number): DeclaredFault {
 function endWhere(ctx: ScenarioContext, cycle: number, pred: (f: DeclaredFault) => boolean): ScenarioContext {
   const hit = ctx.active.filter(pred);
   if (hit.length === 0) return ctx;
+  if (ctx.linear) {
+    const ended = ctx.ended as DeclaredFault[];
+    for (const f of hit) ended.push(endAt(f, cycle));
+    return { ...ctx, active: ctx.active.filter((f) => !pred(f)) };
+  }
   return { ...ctx, active: ctx.active.filter((f) => !pred(f)), ended: [...ctx.ended, ...hit.map((f) => endAt(f, cycle))] };
 }
 
-/** injectFault: declares a fault starting at `cycle` (ending after `duration` cycles if given). */
+/** injectFault: declares a fault starting at `cycle` (ending after `duration` cycles if given).
+ * More than MAX_RUN_FAULTS declarations end the run with an error (checked before storing). */
 export function injectFault(ctx: ScenarioContext, p: InjectFaultParams, cycle: number): ScenarioContext {
+  if (ctx.seq >= MAX_RUN_FAULTS) throw new RangeError(`more than ${MAX_RUN_FAULTS} faults declared in one run (the limit of one run); inject fewer or run fewer inferences`);
   const f: DeclaredFault = {
     id: uniqueId(ctx, p.id ?? `f${ctx.seq}`),
     seq: ctx.seq,
@@ -52,6 +61,10 @@ export function injectFault(ctx: ScenarioContext, p: InjectFaultParams, cycle: n
     window: p.duration === undefined ? { start: cycle } : { start: cycle, end: cycle + p.duration },
     ...(p.cluster ? { cluster: p.cluster } : {}),
   };
+  if (ctx.linear) {
+    (ctx.active as DeclaredFault[]).push(f); // a single forward run: no earlier context is read again
+    return { ...ctx, seq: ctx.seq + 1 };
+  }
   return { ...ctx, active: [...ctx.active, f], seq: ctx.seq + 1 };
 }
 

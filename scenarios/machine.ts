@@ -23,6 +23,8 @@ export interface ScenarioInput {
   readonly clock: EventClock;
   /** Events the simulator will send, in order, with absolute cycles. */
   readonly events: readonly SimEvent[];
+  /** A single forward run: the fault state is appended in place (ScenarioContext.linear). */
+  readonly linear?: boolean;
 }
 
 /** The default simulator actor: plays `events` on the clock, each at its cycle, to the machine. */
@@ -64,7 +66,7 @@ export function buildScenarioMachine(config: StateNodeJson): AnyStateMachine {
   const full = {
     ...config,
     id: config.id ?? 'scenario',
-    context: ({ input }: { input: ScenarioInput }) => ({ ...fs.emptyContext(input.clock), input }),
+    context: ({ input }: { input: ScenarioInput }) => ({ ...fs.emptyContext(input.clock, input.linear === true), input }),
     invoke: { id: 'simulator', src: 'simulator', input: ({ context }: { context: { input: ScenarioInput } }) => context.input },
   };
   // The JSON config is dynamically shaped; its validity was established by validate.ts.

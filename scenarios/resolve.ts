@@ -18,13 +18,14 @@ import type { ArraySpec } from '../sim/types';
 import type { FaultLocation, FaultRecord, FaultTarget } from '../sim/faults/types';
 import { fail, ok, type Result } from '../sim/result';
 import { drawFlips } from '../sim/faults/campaign';
+import { MAX_RUN_FAULTS } from '../sim/faults/resolve';
 import { isSramTarget, targetBits, targetUnits, targetWordBits } from './geometry';
 import type { DeclaredFault, RateProcess, ScenarioContext, ScrubRecord } from './types';
 
 type Rng = ReturnType<typeof xoroshiro128plus>;
 
-/** Most flips a whole run's rate processes may produce. */
-export const MAX_RUN_FLIPS = 1_000_000;
+/** Most flips a whole run's rate processes may produce (the run's fault limit, sim MAX_RUN_FAULTS). */
+export const MAX_RUN_FLIPS = MAX_RUN_FAULTS;
 
 /** Draws a location for a random fault so its cluster fits in the target. */
 function drawLocation(rng: Rng, spec: ArraySpec, f: DeclaredFault): FaultLocation {
@@ -91,6 +92,9 @@ export function resolveSchedule(ctx: ScenarioContext, spec: ArraySpec, seed: num
   const rateRng = xoroshiro128plus(seed);
   rateRng.jump();
   const declared = [...ctx.active, ...ctx.ended].sort((a, b) => a.seq - b.seq);
+  let units = 0;
+  for (const f of declared) units += (f.cluster?.rows ?? 1) * (f.cluster?.cols ?? 1);
+  if (units > MAX_RUN_FAULTS) return fail(`faults: expected at most ${MAX_RUN_FAULTS} faulty words / PEs in one run, found ${units}; inject fewer or run fewer inferences`, 'injectFault');
   const faults: FaultRecord[] = [];
   for (const f of declared) {
     const location = f.location.kind === 'random' ? drawLocation(locRng, spec, f) : f.location;

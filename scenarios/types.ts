@@ -129,6 +129,10 @@ export interface ScenarioContext {
   readonly scrubs: readonly ScrubRecord[];
   /** Next declaration sequence number. */
   readonly seq: number;
+  /** Present in a single forward run (runScenario): the fault lists are appended in place and ids
+   * counted in this map, so declaring n faults costs O(n), not O(n^2). Absent for graph traversal
+   * (xstate/graph explores several branches from one context, which must stay unchanged). */
+  readonly linear?: { readonly ids: Map<string, number> };
 }
 
 /** A [cycle, state] point of the state trace; `state` is the dotted active state value(s). */

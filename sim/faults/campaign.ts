@@ -16,7 +16,7 @@ import type { ArraySpec, NumericFormat } from '../types';
 import type { Layer, Network } from '../layers/types';
 import { decode, encode, wordBits } from '../format/format';
 import type { FaultKind, FaultRecord, FaultTarget } from './types';
-import { makeRng, randInt, targetBits, targetWords, type Rng } from './resolve';
+import { MAX_RUN_FAULTS, makeRng, randInt, targetBits, targetWords, type Rng } from './resolve';
 import { applyOp, opOf } from './ops';
 
 /** How many faults to draw: a BER under one of the two definitions, or a fixed count. */
@@ -24,8 +24,20 @@ export type FaultCount =
   | { readonly kind: 'ber'; readonly ber: number; readonly definition: 'perBit' | 'count' }
   | { readonly kind: 'fixed'; readonly count: number };
 
-/** Sorted distinct bit positions in [0, total) drawn per `how`. */
+/** Why a draw of `how` over `total` bits is too large for one run (its expected count, or its
+ * fixed count, exceeds MAX_RUN_FAULTS), or null when it fits. Check before drawing: nothing is
+ * allocated here. */
+export function drawTooLarge(total: number, how: FaultCount): string | null {
+  const expected = how.kind === 'fixed' ? how.count : total * Math.min(1, Math.max(0, how.ber));
+  if (expected <= MAX_RUN_FAULTS) return null;
+  return `expected at most ${MAX_RUN_FAULTS} flipped bits in one draw, found ${Math.round(expected)} (${total} bits${how.kind === 'ber' ? ` x BER ${how.ber}` : ''}); lower the rate or the memory size`;
+}
+
+/** Sorted distinct bit positions in [0, total) drawn per `how`. Throws a RangeError (before
+ * allocating) when drawTooLarge refuses the draw: callers check drawTooLarge first. */
 export function drawBitPositions(rng: Rng, total: number, how: FaultCount): number[] {
+  const big = drawTooLarge(total, how);
+  if (big !== null) throw new RangeError(big);
   if (how.kind === 'ber' && how.definition === 'perBit') {
     const p = how.ber;
     if (!(p > 0) || total <= 0) return [];

@@ -64,3 +64,25 @@ describe('resolveFaults', () => {
     }
   });
 });
+
+describe('limits of one run', () => {
+  it('refuses more than MAX_RUN_FAULTS concrete faults before expanding them, naming the limit', async () => {
+    const { MAX_RUN_FAULTS, resolveFaults: resolve } = await import('../../../sim/faults/resolve');
+    const s = { rows: 16, cols: 16, dataflow: 'ws' as const, format: { kind: 'fp32' as const }, sram: { weightKiB: 64, ifmapKiB: 64, ofmapKiB: 64, banks: 1 } };
+    const one = { target: 'pe.psum' as const, kind: 'seu' as const, bits: [3], location: { kind: 'random' as const }, window: { start: 0 }, cluster: { rows: 16, cols: 16 } };
+    const n = Math.floor(MAX_RUN_FAULTS / 256) + 1;
+    const r = resolve(s, Array.from({ length: n }, () => one));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toContain(`at most ${MAX_RUN_FAULTS} concrete faults`);
+    expect(resolve(s, Array.from({ length: 3 }, () => one)).ok).toBe(true);
+  });
+  it('a BER draw whose expected count exceeds the limit is refused before allocating', async () => {
+    const { drawTooLarge, drawBitPositions } = await import('../../../sim/faults/campaign');
+    const { makeRng: mk } = await import('../../../sim/faults/resolve');
+    const bits = 65536 * 8192; // a 64 MiB SRAM
+    expect(drawTooLarge(bits, { kind: 'ber', ber: 0.5, definition: 'perBit' })).toMatch(/expected at most/);
+    expect(() => drawBitPositions(mk(1), bits, { kind: 'ber', ber: 0.5, definition: 'perBit' })).toThrow(RangeError);
+    expect(drawTooLarge(bits, { kind: 'ber', ber: 1e-6, definition: 'perBit' })).toBeNull();
+    expect(drawBitPositions(mk(1), bits, { kind: 'ber', ber: 1e-6, definition: 'perBit' }).length).toBeGreaterThan(0);
+  });
+});
