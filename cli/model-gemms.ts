@@ -3,6 +3,9 @@ import { ARCHITECTURES, getArch } from '../models/nets';
 import { inferArch } from '../models/nets/arch';
 import type { NamedGemm } from '../sim/cycles';
 import { CliError } from './errors';
+import { isOnnxPath } from '../models/onnx/file';
+import { loadModelResult } from '../models/io/load';
+import { networkGemms } from '../sim/cycles/network';
 
 /** Ids of the architectures in the model registry (models/nets), sorted. */
 export function modelIds(): string[] {
@@ -15,6 +18,14 @@ export function modelIds(): string[] {
  * unknown id or an inconsistent architecture.
  */
 export function modelGemms(id: string): NamedGemm[] {
+  if (isOnnxPath(id)) {
+    // an imported .onnx file: its array layers (one GEMM per channel group of grouped convs)
+    const r = loadModelResult(id);
+    if (!r.ok) throw new CliError(`--${r.reason}`);
+    const g = networkGemms(r.value.net);
+    if (!g.ok) throw new CliError(`--model ${id}: ${g.reason}`);
+    return g.value;
+  }
   const arch = getArch(id);
   if (arch === undefined) throw new CliError(`--model: expected one of ${modelIds().join(', ')}, found "${id}"`);
   let infos: ReturnType<typeof inferArch>;
