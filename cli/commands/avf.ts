@@ -9,14 +9,13 @@ import type { Command } from 'commander';
 import { campaignHash, expandCampaign } from '../../campaign/plan';
 import { createTrialPool, defaultWorkers } from '../../campaign/pool';
 import { runCampaign } from '../../campaign/run';
-import type { CampaignFile } from '../../campaign/schema';
+import { parseCampaign, type CampaignFile } from '../../campaign/schema';
 import type { RunnerKind } from '../../campaign/worker-entry';
 import { AVF_STRUCTURES } from '../../campaign/avf';
 import { FIT_PRESETS } from '../../campaign/fit';
 import { precisionSchema } from '../../campaign/avf-schema';
 import type { CampaignSummary } from '../../campaign/summary';
 import type { Interval } from '../../campaign/stats';
-import type { FaultTarget } from '../../sim/faults/types';
 import { CliError, EXIT_USAGE } from '../errors';
 import { renderTable } from '../table';
 
@@ -91,14 +90,17 @@ export function avfCampaign(o: AvfCliOptions): CampaignFile {
   const due = o.dueRule ?? 'output';
   if (due !== 'output' && due !== 'never') throw new CliError(`--due-rule: expected output | never, found "${due}"`, EXIT_USAGE);
   const critical = o.critical ? o.critical.split(',').map((s) => int(s.trim(), 'critical', 0, 100_000, 0)) : [];
-  return {
+  const doc = {
     version: 1, name: `AVF study: ${o.model}`, description: `AVF and FIT per structure of ${o.model} (${o.protection ?? 'relu'}, ${fmt}) on a ${o.rows ?? 16}x${o.cols ?? 16} ${dataflow} array`,
-    seed: int(o.seed, 'seed', 0, 0xffffffff, 1), models: [o.model], protections: [o.protection ?? 'relu'], formats: [fmt as 'fp32'],
-    array: { rows: int(o.rows, 'rows', 1, 256, 16), cols: int(o.cols, 'cols', 1, 256, 16), dataflow: dataflow as 'ws' },
-    faults: { kind: 'avf', targets: targets as FaultTarget[] },
+    seed: int(o.seed, 'seed', 0, 0xffffffff, 1), models: [o.model], protections: [o.protection ?? 'relu'], formats: [fmt],
+    array: { rows: int(o.rows, 'rows', 1, 256, 16), cols: int(o.cols, 'cols', 1, 256, 16), dataflow },
+    faults: { kind: 'avf', targets },
     testSet: { start: int(o.start, 'start', 0, 10_000_000, 0), count: int(o.images, 'images', 1, 10_000, 1) },
     criticalClasses: critical, due: { nonFinite: due }, ...sizing, ...(fit ? { fit } : {}),
-  } as unknown as CampaignFile;
+  };
+  const parsed = parseCampaign(doc, 'faultline avf');
+  if (!parsed.ok) throw new CliError(parsed.reason, EXIT_USAGE);
+  return parsed.value;
 }
 
 const pct = (i: Interval): string => `${(i.mean * 100).toFixed(3)}% [${(i.lo * 100).toFixed(3)}, ${(i.hi * 100).toFixed(3)}]`;
