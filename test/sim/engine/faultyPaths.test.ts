@@ -127,6 +127,7 @@ afterAll(() => {
  * image, indices and golden / faulty bits, and every output of every layer and image. */
 function expectSameRun(a: FaultyRun, b: FaultyRun, what: string): void {
   expect(b.touchedImages, what).toEqual(a.touchedImages);
+  expect(Array.from(b.due), `${what}: DUE flags`).toEqual(Array.from(a.due));
   expect(b.faultTouches, what).toEqual(a.faultTouches);
   expect(b.layers, what).toEqual(a.layers);
   expect(b.diffs.length).toBe(a.diffs.length);
@@ -151,6 +152,8 @@ interface Outcome {
   /** Kernel rows of the faulty runs with / without golden reuse. */
   readonly rowsReuse: number;
   readonly rowsFresh: number;
+  /** Images with a DUE (ECC). */
+  readonly dues: number;
 }
 
 /** One fault scenario on one network and kernel: golden run on the (counted) kernel, then the
@@ -191,6 +194,7 @@ function scenario(net: Network, inSize: number, kernel: GemmKernel, records: rea
     masked: st.reduce((a, l) => a + l.maskedInArray + l.maskedByActivation + l.maskedDownstream, 0),
     rowsReuse: wasmReuse.rows,
     rowsFresh: wasmFresh.rows,
+    dues: wasmReuse.run.dueImages.length,
   };
 }
 
@@ -338,5 +342,38 @@ describe('the same paths agree in fp16 and int8 (output rounding and requantizat
         });
       }
     }
+  }
+});
+
+describe('the same paths agree with ECC on every SRAM and tanh-saturated weights (transform unit before the PE register)', () => {
+  const safConv: Network = { ...convPool, name: 'conv2-saf', layers: convPool.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weightTransform: 'tanh' as const } : l)) };
+  const eccSpec: ArraySpec = { ...specOf({ kind: 'fp32' }), ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } };
+  for (const kname of ['js', 'tfjs-wasm'] as const) {
+    it(`${safConv.name} on ${kname}, ECC: fixed faults with a double error (DUE) and random faults`, () => {
+      S = eccSpec;
+      try {
+        const l0 = weightWords(safConv, 0);
+        const P = planRun(safConv, S).inferenceCycles;
+        const fixed: FaultRecord[] = [
+          ...fixedFaults(safConv),
+          { target: 'weightSram', kind: 'mbu', bits: [28, 29], location: { kind: 'address', address: l0.base + 9 }, window: { start: 2 * P } },
+        ];
+        const o = scenario(safConv, 72, kernels.get(kname)!, fixed);
+        expect(o.corrupted).toBeGreaterThan(0);
+        expect(o.dues).toBe(N_IMAGES - 2); // resident word read by inferences 2..10
+        const images = seeded(N_IMAGES * 72, 51);
+        const golden = goldenOf(safConv, images, counting(kernels.get(kname)!, { rows: 0 }));
+        let corrupting = 0;
+        fc.assert(
+          fc.property(faultsArb(safConv), (records) => {
+            if (scenario(safConv, 72, kernels.get(kname)!, records, golden).corrupted > 0) corrupting++;
+          }),
+          { numRuns: 12, seed: 63 },
+        );
+        expect(corrupting).toBeGreaterThan(2);
+      } finally {
+        S = specOf({ kind: 'fp32' });
+      }
+    });
   }
 });
