@@ -84,8 +84,10 @@ export const RunRequest = z.strictObject({
   viewImage: z.number().int().min(0).max(15).default(0),
   /** Seed override of the scenario's random draws. */
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-  /** Protection id (models/protections/spec.ts), e.g. "ranger", "proact+saf"; default "relu" (none). */
+  /** Protection id (models/protections/spec.ts), e.g. "ranger", "proact+saf", "ecc"; default "relu" (none). */
   protection: protectionId.default('relu'),
+  /** GEMM backend (a speed choice: every backend gives the same results); default: the fastest (tfjs-wasm). */
+  kernel: z.enum(['js', 'tfjs-wasm', 'gpujs']).optional(),
 });
 
 /** A [cycle, state] point of the scenario's state trace. */
@@ -164,6 +166,10 @@ export const RunResponse = z.strictObject({
   labels: z.array(z.number().int()).nullable(),
   touchedImages: z.array(z.number().int()),
   elapsedMs: z.number(),
+  /** GEMM backend the run used. */
+  kernel: z.enum(['js', 'tfjs-wasm', 'gpujs']).optional(),
+  /** Images with a detected, uncorrectable ECC error (DUE), 0-based within the run. */
+  dueImages: z.array(z.number().int()).optional(),
 });
 
 /** Request of `sim.inspect`: a PE or SRAM word of a finished run at a cycle. */

@@ -88,7 +88,9 @@ export function createConnection<D extends ContractDef>(
       return parseResponse(def, name, result);
     } catch (e) {
       if (controller.signal.aborted) return errorReply('cancelled', `${name}: cancelled by the caller`);
-      return errorReply('internal', `${name}: ${e instanceof Error ? e.message : String(e)}`);
+      // a user mistake (electron/services/sim/errors.ts RequestError, code 'bad-request') is not a bug in main
+      const code = typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'bad-request' ? 'bad-request' : 'internal';
+      return errorReply(code, `${name}: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       running.delete(id);
     }

@@ -11,6 +11,7 @@ import { runCampaign } from '../../../campaign/run';
 import { createEngineRunner } from '../../../campaign/trial';
 import type { TrialRunner } from '../../../campaign/types';
 import type { Progress } from './pipeline';
+import { RequestError } from './errors';
 
 /** Payload of the worker's `campaign` method. */
 export interface CampaignJob {
@@ -27,7 +28,7 @@ let runner: TrialRunner | null = null;
 /** Runs the job; resolves to the campaign summary (as written to summary.json). */
 export async function runCampaignJob(job: CampaignJob, progress: Progress): Promise<unknown> {
   const loaded = loadCampaignFile(job.file);
-  if (!loaded.ok) throw new Error(loaded.reason);
+  if (!loaded.ok) throw new RequestError(loaded.reason, 'id');
   let { plan, hash } = loaded.value;
   if (job.trialsPerPoint !== undefined || job.images !== undefined) {
     const c = { ...plan.campaign, trialsPerPoint: job.trialsPerPoint ?? plan.campaign.trialsPerPoint, testSet: { ...plan.campaign.testSet, count: job.images ?? plan.campaign.testSet.count } };

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { WorkerMessage, WorkerRequest } from './worker-entry';
+import { RequestError } from './errors';
 
 /** Progress callback of a job: done of total steps, with a message. */
 export type JobProgressFn = (done: number, total: number, message: string) => void;
@@ -42,7 +43,7 @@ export function createSimHost(file: string): SimHost {
       else {
         waiting.delete(m.id);
         if (m.kind === 'result') job.resolve(m.value);
-        else job.reject(new Error(m.message));
+        else job.reject(m.code ? new RequestError(m.message, m.field ?? 'request') : new Error(m.message));
       }
     });
     const fail = (e: Error): void => {

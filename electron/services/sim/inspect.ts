@@ -13,6 +13,7 @@ import type { NumericFormat } from '../../../sim/types';
 import type { InspectRequest, InspectResponse } from '../../../ipc/sim-schemas';
 import type { KeptRun } from './pipeline';
 import { peRegisters } from './inspectRegs';
+import { RequestError } from './errors';
 
 type Reply = z.input<typeof InspectResponse>;
 type Value = Reply['values'][number];
@@ -41,7 +42,7 @@ export function inspect(kept: KeptRun, req: z.output<typeof InspectRequest>): Re
   const values: Value[] = [];
   const t = req.target;
   if (t.kind === 'pe') {
-    if (t.row >= spec.rows || t.col >= spec.cols) throw new Error(`target: PE (${t.row}, ${t.col}) is outside the ${spec.rows}x${spec.cols} array`);
+    if (t.row >= spec.rows || t.col >= spec.cols) throw new RequestError(`target: PE (${t.row}, ${t.col}) is outside the ${spec.rows}x${spec.cols} array`, 'target');
     const mine = faulty.faults.filter((f) => f.row >= 0 && f.row === t.row && f.col === t.col);
     if (loc) {
       const lr = plan.layers[loc.layer];
@@ -66,7 +67,7 @@ export function inspect(kept: KeptRun, req: z.output<typeof InspectRequest>): Re
   }
   const layout = memoryLayout(spec, golden.network, plan);
   const cap = layout.capacity[t.sram];
-  if (t.address >= cap) throw new Error(`target.address: expected 0..${cap - 1} for ${t.sram}, found ${t.address}`);
+  if (t.address >= cap) throw new RequestError(`target.address: expected 0..${cap - 1} for ${t.sram}, found ${t.address}`, 'target.address');
   const mine = faulty.faults.filter((f) => f.target === t.sram && f.address === t.address);
   const L = loc?.layer ?? -1;
   const img = loc?.inference ?? 0;

@@ -1,34 +1,25 @@
 /**
  * The simulations behind the `sim.*` and `data.images` channels, as plain functions of their
  * validated requests. They run inside the simulation worker thread (worker-entry.ts), never on the
- * main thread. Pipeline of `sim.run`: array spec -> network -> scenario validated for that array ->
- * run timeline -> scenario machine on the simulated clock -> fault schedule -> concrete faults ->
- * golden run -> faulty run -> per-layer stats and the view image's feature maps.
+ * main thread. `sim.run` only translates: the IPC request becomes a declared run of the one run
+ * pipeline (pipeline/run.ts: the same pipeline as `faultline run` and campaign trials), and its
+ * outcome becomes the reply. User mistakes come back as RequestError (IPC `bad-request`, naming
+ * the request field); anything else is `internal`.
  */
 import type { z } from 'zod';
 import { specOf } from './pipeline-spec';
 import type { ArraySpec } from '../../../sim/types';
 import type { Network } from '../../../sim/layers/types';
-import { timeline } from '../../../sim/engine/timeline';
-import { runGolden, type GoldenRun } from '../../../sim/engine/golden';
-import { runFaulty, type FaultyRun } from '../../../sim/engine/faulty';
+import type { GoldenRun } from '../../../sim/engine/golden';
+import type { FaultyRun } from '../../../sim/engine/faulty';
 import { planRun, type RunPlan } from '../../../sim/engine/faultyPlan';
 import { layerCycles } from '../../../sim/cycles/cycles';
 import { memoryLayout } from '../../../sim/memory/layout';
-import { resolveFaults } from '../../../sim/faults/resolve';
-import { createKernel } from '../../../sim/kernels/select';
-import type { GemmKernel } from '../../../sim/kernels/types';
-import { getArch, ARCHITECTURES } from '../../../models/nets';
-import { materialize } from '../../../models/nets/init';
-import { hasWeights, readWeights } from '../../../models/io/weights';
-import { loadMnistSplit } from '../../../models/data/mnist';
-import type { Split } from '../../../models/data/dataset';
-import { MODELS } from '../../../models/registry';
-import { parseProtection } from '../../../models/protections/spec';
-import { validateScenario } from '../../../scenarios/validate';
-import { runScenario } from '../../../scenarios/driver';
-import { checkMemoryCap, MEMORY_CAP_ENV, parseMemoryCapMb } from '../../../sim/engine/memoryEstimate';
+import type { Failure } from '../../../sim/result';
+import { loadModelResult } from '../../../models/io/load';
+import { datasetOf, inputBatch as pipelineInputs, mnistSplit, runPipeline } from '../../../pipeline';
 import type { ArrayInput, CyclesResponse, ImagesRequest, ImagesResponse, RunRequest, RunResponse } from '../../../ipc/sim-schemas';
+import { RequestError } from './errors';
 
 /** A finished run kept in the worker for `sim.inspect`. */
 export interface KeptRun {
@@ -43,74 +34,18 @@ export interface KeptRun {
 /** Reports progress: `done` of `total` steps with a message. */
 export type Progress = (done: number, total: number, message: string) => void;
 
-const networks = new Map<string, { net: Network; trained: boolean }>();
-let mnist: Split | null = null;
-let kernel: GemmKernel | null = null;
-
-/** Network of a model id: committed trained weights when present, else seeded random weights (cached). */
+/** Network of a model id: committed trained weights when present, else seeded random weights (cached by models/io). */
 export function networkOf(id: string): { net: Network; trained: boolean } {
-  const hit = networks.get(id);
-  if (hit) return hit;
-  const arch = getArch(id);
-  if (!arch) throw new Error(`model: expected one of ${Object.keys(ARCHITECTURES).join(', ')}, found "${id}"`);
-  let entry: { net: Network; trained: boolean };
-  if (hasWeights(id)) {
-    const w = readWeights(id);
-    if (!w.ok) throw new Error(`model ${id}: ${w.reason}`);
-    entry = { net: w.value.net, trained: true };
-  } else entry = { net: materialize(arch), trained: false };
-  networks.set(id, entry);
-  return entry;
+  const r = loadModelResult(id, { allowUntrained: true });
+  if (!r.ok) throw new RequestError(r.reason, 'model');
+  return { net: r.value.net, trained: r.value.meta !== null };
 }
 
-const protectedNets = new Map<string, Network>();
-
-/**
- * The network `sim.run` simulates for (model, protection): the model's network for `relu`, else the
- * committed protected weights via models/protections loadProtected (imported lazily: it pulls in
- * tfjs). Only network-level protections (bounds, weight transforms) are accepted.
- */
-export async function protectedNetworkOf(model: string, protection: string): Promise<{ net: Network; trained: boolean; protection: string }> {
-  const base = networkOf(model);
-  const sp = parseProtection(protection);
-  if (!sp.ok) throw new Error(sp.reason);
-  const id = sp.value.id;
-  if (id === 'relu') return { ...base, protection: id };
-  if (sp.value.ecc || sp.value.ptq || sp.value.qat || sp.value.saq) throw new Error(`protection: "${id}" acts on the fault model or int8 formats, which sim.run does not model; expected one of the ids listed by catalog.protections`);
-  const key = `${model}+${id}`;
-  const hit = protectedNets.get(key);
-  if (hit) return { net: hit, trained: base.trained, protection: id };
-  const { loadProtected } = await import('../../../models/protections/io');
-  const r = loadProtected(model, id, base.net);
-  if (!r.ok) throw new Error(r.reason);
-  protectedNets.set(key, r.value.net);
-  return { net: r.value.net, trained: base.trained, protection: id };
-}
-
-function datasetOf(model: string): string {
-  return MODELS.find((m) => m.id === model)?.dataset ?? 'none';
-}
-
-function mnistSplit(): Split {
-  mnist ??= loadMnistSplit();
-  return mnist;
-}
-
-/** Input batch of `n` images from `first`: the MNIST test set for MNIST models, else seeded noise. */
+/** Input batch of `n` images from `first` (pipeline/inputs.ts): the MNIST test set for MNIST models, else seeded noise. */
 export function inputBatch(model: string, net: Network, first: number, n: number): { batch: Float32Array; labels: number[] | null } {
-  const size = net.input.h * net.input.w * net.input.c;
-  if (datasetOf(model) === 'mnist' && size === 784) {
-    const test = mnistSplit().test;
-    if (first + n > test.n) throw new Error(`firstImage: expected at most ${test.n - n} (test set has ${test.n} images), found ${first}`);
-    return { batch: test.images.slice(first * size, (first + n) * size), labels: Array.from(test.labels.slice(first, first + n)) };
-  }
-  let s = (0x9e3779b9 + first) >>> 0;
-  const batch = new Float32Array(n * size);
-  for (let i = 0; i < batch.length; i++) {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    batch[i] = s / 2 ** 32;
-  }
-  return { batch, labels: null };
+  const r = pipelineInputs(model, net, first, n);
+  if (!r.ok) throw new RequestError(r.reason.replace(/^images(\.start)?:/, 'firstImage:'), 'firstImage');
+  return { batch: r.value.batch, labels: r.value.labels ? Array.from(r.value.labels) : null };
 }
 
 /** `data.images`: test-set images for the input picker. */
@@ -155,51 +90,46 @@ function fmtName(spec: ArraySpec): string {
   return spec.format.kind === 'int8' ? `int8 Q${spec.format.intBits}.${spec.format.fracBits}` : spec.format.kind;
 }
 
+/** Request field of a pipeline failure path (declaration field -> `sim.run` request field). */
+function requestField(f: Failure): string {
+  const root = (f.path ?? '').split('.')[0]!;
+  if (root === 'faults') return 'scenario';
+  if (root === 'images') return f.path === 'images.start' ? 'firstImage' : 'images';
+  if (root === 'format') return 'array.format';
+  return root === '' ? 'request' : root;
+}
+
 /** `sim.run`: golden vs faulty for a scenario; returns the reply and the run to keep for inspection. */
 export async function run(req: z.output<typeof RunRequest>, runId: string, progress: Progress): Promise<{ reply: z.input<typeof RunResponse>; kept: KeptRun }> {
   const t0 = Date.now();
-  const total = 5;
-  const spec = specOf(req.array);
+  const total = 3;
+  const a = specOf(req.array);
+  if (req.viewImage >= req.images) throw new RequestError(`viewImage: expected 0..${req.images - 1}, found ${req.viewImage}`, 'viewImage');
   progress(0, total, req.protection === 'relu' ? 'loading model' : `loading model (${req.protection})`);
-  const { net, trained, protection } = await protectedNetworkOf(req.model, req.protection);
-  const cap = parseMemoryCapMb(process.env[MEMORY_CAP_ENV]);
-  if (!cap.ok) throw new Error(cap.reason);
-  const mem = checkMemoryCap(net, req.images, cap.value, { format: spec.format });
-  if (!mem.ok) throw new Error(`run refused: ${mem.reason}`);
-  const scen = validateScenario(req.scenario.text, spec, { file: req.scenario.file });
-  if (!scen.ok) throw new Error(`scenario is not valid for this array:\n${scen.reason}`);
-  if (req.viewImage >= req.images) throw new Error(`viewImage: expected 0..${req.images - 1}, found ${req.viewImage}`);
-  progress(1, total, 'running the scenario machine');
-  const plan = planRun(net, spec);
-  const tl = timeline(net, spec, req.images);
-  const sr = runScenario(scen.value.file, spec, tl, req.seed === undefined ? {} : { seed: req.seed });
-  if (!sr.ok) throw new Error(`scenario: ${sr.reason}`);
-  const faults = resolveFaults(spec, sr.value.schedule, sr.value.seed);
-  if (!faults.ok) throw new Error(`faults: ${faults.reason}`);
-  progress(2, total, 'golden run');
-  if (kernel === null) {
-    const k = await createKernel('js');
-    if (!k.ok) throw new Error(`kernel: ${k.reason}`);
-    kernel = k.value;
+  progress(1, total, 'golden and faulty runs');
+  const r = await runPipeline({
+    model: req.model, protection: req.protection, format: a.format,
+    array: { rows: a.rows, cols: a.cols, dataflow: a.dataflow, sram: a.sram },
+    faults: { kind: 'scenario', text: req.scenario.text, ...(req.scenario.file ? { file: req.scenario.file } : {}), ...(req.seed !== undefined ? { seed: req.seed } : {}) },
+    images: { start: req.firstImage, count: req.images },
+    ...(req.kernel ? { kernel: req.kernel } : {}),
+  });
+  if (!r.ok) {
+    const field = requestField(r);
+    throw new RequestError(field === 'scenario' && !r.reason.startsWith('scenario') ? `scenario is not valid for this array:\n${r.reason}` : r.reason, field);
   }
-  const { batch, labels } = inputBatch(req.model, net, req.firstImage, req.images);
-  const golden = runGolden(net, batch, spec, kernel);
-  if (!golden.ok) throw new Error(`golden run: ${golden.reason}`);
-  progress(3, total, `faulty run (${faults.value.length} concrete faults)`);
-  const faulty = runFaulty(golden.value, spec, faults.value, { kernel });
-  progress(4, total, 'collecting results');
+  const o = r.value;
+  const spec = o.spec;
+  const plan = o.plan;
+  const net = o.network;
+  const golden = o.golden;
+  const faulty = o.faulty.engine!;
+  const sr = o.scenario!;
+  progress(2, total, 'collecting results');
   const v = req.viewImage;
-  const last = net.layers.length - 1;
-  const faultyPred: number[] = [];
-  for (let i = 0; i < req.images; i++) {
-    const o = faulty.output(last, i);
-    let best = 0;
-    for (let j = 1; j < o.length; j++) if (o[j] > o[best]) best = j;
-    faultyPred.push(best);
-  }
   const layout = memoryLayout(spec, net, plan);
   const layers = plan.layers.map((l, L) => {
-    const gl = golden.value.layers[L];
+    const gl = golden.layers[L];
     const size = l.outShape.h * l.outShape.w * l.outShape.c;
     const st = faulty.layers[L];
     return {
@@ -212,10 +142,12 @@ export async function run(req: z.output<typeof RunRequest>, runId: string, progr
     };
   });
   const inSize = net.input.h * net.input.w * net.input.c;
+  const dueImages: number[] = [];
+  o.faulty.due.forEach((d, i) => { if (d) dueImages.push(i); });
   const reply: z.input<typeof RunResponse> = {
-    runId, model: req.model, protection, trained, rows: spec.rows, cols: spec.cols, dataflow: spec.dataflow, format: fmtName(spec),
-    images: req.images, viewImage: v, inferenceCycles: plan.inferenceCycles, totalCycles: faulty.cycles.total, seed: sr.value.seed,
-    trace: sr.value.trace.map((t) => ({ cycle: t.cycle, state: t.state })),
+    runId, model: req.model, protection: o.protection.id, trained: o.trained, rows: spec.rows, cols: spec.cols, dataflow: spec.dataflow, format: fmtName(spec),
+    images: req.images, viewImage: v, inferenceCycles: plan.inferenceCycles, totalCycles: faulty.cycles.total, seed: sr.seed,
+    trace: sr.trace.map((t) => ({ cycle: t.cycle, state: t.state })),
     faults: faulty.faults.slice(0, MAX_FAULTS_SHOWN).map((f, i) => ({
       target: f.target, kind: f.kind, address: f.address, row: f.row, col: f.col, bits: [...f.bits],
       start: f.start, end: Number.isFinite(f.end) ? f.end : null, touches: faulty.faultTouches[i] ?? 0,
@@ -223,14 +155,16 @@ export async function run(req: z.output<typeof RunRequest>, runId: string, progr
     faultCount: faulty.faults.length,
     sramWords: { ...layout.capacity },
     layers,
-    input: Array.from(batch.subarray(v * inSize, (v + 1) * inSize)),
+    input: Array.from(o.batch.subarray(v * inSize, (v + 1) * inSize)),
     inputShape: [net.input.h, net.input.w, net.input.c],
-    goldenPredictions: Array.from(golden.value.predictions),
-    faultyPredictions: faultyPred,
-    labels,
+    goldenPredictions: Array.from(golden.predictions),
+    faultyPredictions: Array.from(o.faulty.predictions),
+    labels: o.labels ? Array.from(o.labels) : null,
     touchedImages: [...faulty.touchedImages],
     elapsedMs: Date.now() - t0,
+    kernel: o.kernel,
+    ...(dueImages.length ? { dueImages } : {}),
   };
-  progress(5, total, 'done');
-  return { reply, kept: { spec, plan, golden: golden.value, faulty, nImages: req.images, viewImage: v } };
+  progress(3, total, 'done');
+  return { reply, kept: { spec, plan, golden, faulty, nImages: req.images, viewImage: v } };
 }

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { cycles, images, run, type KeptRun } from './pipeline';
 import { inspect } from './inspect';
 import { runCampaignJob, type CampaignJob } from './campaign-job';
+import { isBadRequest, RequestError } from './errors';
 
 /** A request to the worker. */
 export interface WorkerRequest {
@@ -20,7 +21,7 @@ export interface WorkerRequest {
 export type WorkerMessage =
   | { readonly id: string; readonly kind: 'progress'; readonly done: number; readonly total: number; readonly message: string }
   | { readonly id: string; readonly kind: 'result'; readonly value: unknown }
-  | { readonly id: string; readonly kind: 'error'; readonly message: string };
+  | { readonly id: string; readonly kind: 'error'; readonly message: string; readonly code?: 'bad-request'; readonly field?: string };
 
 /** Runs kept for inspection, newest last. */
 const KEEP = 4;
@@ -36,7 +37,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return images(p);
     case 'inspect': {
       const k = kept.get(p.runId);
-      if (!k) throw new Error(`runId: run ${JSON.stringify(p.runId)} is no longer in memory (run it again)`);
+      if (!k) throw new RequestError(`runId: run ${JSON.stringify(p.runId)} is no longer in memory (run it again)`, 'runId');
       return inspect(k, p);
     }
     case 'campaign':
@@ -53,6 +54,9 @@ async function handle(req: WorkerRequest): Promise<unknown> {
 parentPort?.on('message', (req: WorkerRequest) => {
   handle(req).then(
     (value) => parentPort?.postMessage({ id: req.id, kind: 'result', value } satisfies WorkerMessage),
-    (e: unknown) => parentPort?.postMessage({ id: req.id, kind: 'error', message: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage),
+    (e: unknown) => parentPort?.postMessage({
+      id: req.id, kind: 'error', message: e instanceof Error ? e.message : String(e),
+      ...(isBadRequest(e) ? { code: 'bad-request' as const, field: (e as RequestError).field } : {}),
+    } satisfies WorkerMessage),
   );
 });

@@ -68,6 +68,7 @@ describe('sim.* channels (worker thread)', () => {
     const bad = await call('sim.run', { model: 'lenet5', scenario: { text: '{"name":1}' }, array });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.message).toMatch(/scenario/);
+    if (!bad.ok) expect(bad.error.code).toBe('bad-request');
     pushes.length = 0;
     const p = call('sim.run', { model: 'vgg_mnist', scenario: { text: text('dead-pe-column.json') }, array, images: 16 }, 'long');
     // Cancel while the job is known to be running: at its first progress push (stage 1 of 4),
@@ -87,6 +88,32 @@ describe('sim.* channels (worker thread)', () => {
     const again = await call('sim.cycles', { model: 'lenet5', array });
     expect(again.ok).toBe(true);
   }, 120_000);
+
+  it('user mistakes are bad-request naming the field; ECC runs; the GUI gets what `faultline run` gets (one pipeline)', async () => {
+    const noProt = await call('sim.run', { model: 'lenet5', protection: 'toString', scenario: { text: text('aging.json') }, array });
+    expect(noProt.ok).toBe(false);
+    if (!noProt.ok) { expect(noProt.error.code).toBe('bad-request'); expect(noProt.error.message).toMatch(/protection/); }
+    const tooFar = await call('sim.run', { model: 'lenet5', scenario: { text: text('aging.json') }, array, firstImage: 99_999, images: 2 });
+    expect(tooFar.ok).toBe(false);
+    if (!tooFar.ok) { expect(tooFar.error.code).toBe('bad-request'); expect(tooFar.error.message).toMatch(/firstImage|images/); }
+    const small = await call('sim.run', { model: 'lenet5', scenario: { text: text('dead-pe-column.json') }, array: { ...array, rows: 4, cols: 4 } });
+    expect(small.ok).toBe(false);
+    if (!small.ok) expect(small.error.code).toBe('bad-request');
+    const ecc = await call('sim.run', { model: 'lenet5', protection: 'ecc', scenario: { text: text('act-burst-one-layer.json') }, array, images: 2 });
+    expect(ecc.ok, JSON.stringify(ecc).slice(0, 300)).toBe(true);
+    if (ecc.ok) expect((ecc.value as { protection: string }).protection).toBe('ecc');
+    const gui = await call('sim.run', { model: 'lenet5', protection: 'fitact', kernel: 'js', scenario: { text: text('psum-msb-stuck-at-1.json') }, array, images: 3 });
+    expect(gui.ok, JSON.stringify(gui).slice(0, 300)).toBe(true);
+    const { executeRun } = await import('../../../cli/commands/run');
+    const cli = await executeRun({ model: 'lenet5', protection: 'fitact', scenario: join(scenariosDir, 'psum-msb-stuck-at-1.json'), images: '3' });
+    if (!gui.ok) return;
+    const v = gui.value as { faultyPredictions: number[]; goldenPredictions: number[]; layers: { corrupted: number; faulty: (number | null)[] }[] };
+    expect(v.faultyPredictions).toEqual(cli.faultyPredictions);
+    expect(v.goldenPredictions).toEqual(cli.goldenPredictions);
+    expect(v.layers.map((l) => l.corrupted)).toEqual(cli.faulty.layers.map((l) => l.corrupted));
+    expect(v.layers.some((l) => l.corrupted > 0)).toBe(true);
+    expect(v.layers[0]!.faulty).toEqual(Array.from(cli.faulty.output(0, 0), (x) => (Number.isFinite(x) ? x : null)));
+  }, 180_000);
 
   it('campaign.run runs a shipped campaign in the worker with progress; campaign.list/load find the run', async () => {
     pushes.length = 0;
