@@ -17,6 +17,7 @@ import type { Layer, Network } from '../layers/types';
 import { decode, encode, wordBits } from '../format/format';
 import type { FaultKind, FaultRecord, FaultTarget } from './types';
 import { MAX_RUN_FAULTS, makeRng, randInt, targetBits, targetWords, type Rng } from './resolve';
+import { checkFaultBudget } from './limits';
 import { applyOp, opOf } from './ops';
 
 /** How many faults to draw: a BER under one of the two definitions, or a fixed count. */
@@ -25,12 +26,12 @@ export type FaultCount =
   | { readonly kind: 'fixed'; readonly count: number };
 
 /** Why a draw of `how` over `total` bits is too large for one run (its expected count, or its
- * fixed count, exceeds MAX_RUN_FAULTS), or null when it fits. Check before drawing: nothing is
- * allocated here. */
+ * fixed count, exceeds MAX_RUN_FAULTS: sim/faults/limits.ts), or null when it fits. Check before
+ * drawing: nothing is allocated here. */
 export function drawTooLarge(total: number, how: FaultCount): string | null {
-  const expected = how.kind === 'fixed' ? how.count : total * Math.min(1, Math.max(0, how.ber));
-  if (expected <= MAX_RUN_FAULTS) return null;
-  return `expected at most ${MAX_RUN_FAULTS} flipped bits in one draw, found ${Math.round(expected)} (${total} bits${how.kind === 'ber' ? ` x BER ${how.ber}` : ''}); lower the rate or the memory size`;
+  if (how.kind === 'fixed') return how.count <= MAX_RUN_FAULTS ? null : `expected at most ${MAX_RUN_FAULTS} faults in one draw, found ${how.count}`;
+  const r = checkFaultBudget(total, how.ber, how.definition === 'count' ? 'count' : 'per-bit', 'draw');
+  return r.ok ? null : r.reason;
 }
 
 /** Sorted distinct bit positions in [0, total) drawn per `how`. Throws a RangeError (before
