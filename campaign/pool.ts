@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { TrialRunner } from './types';
 import type { RunnerKind, WorkerTask } from './worker-entry';
+import type { KernelBackendName } from '../sim/kernels/types';
 
 /** A running pool. */
 export interface TrialPool {
@@ -22,8 +23,8 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/** Starts a pool of `workers` threads (>= 1) running the `kind` runner. */
-export function createTrialPool(opts: { workers?: number; kind: RunnerKind; busyMs?: number }): TrialPool {
+/** Starts a pool of `workers` threads (>= 1) running the `kind` runner (engine: on `kernel`). */
+export function createTrialPool(opts: { workers?: number; kind: RunnerKind; busyMs?: number; kernel?: KernelBackendName }): TrialPool {
   const workers = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
   const pool = new Piscina({
     filename: new URL('./worker.mjs', import.meta.url).href,
@@ -34,7 +35,7 @@ export function createTrialPool(opts: { workers?: number; kind: RunnerKind; busy
   return {
     workers,
     run: (spec, signal) => {
-      const task: WorkerTask = { kind: opts.kind, spec, ...(opts.busyMs ? { busyMs: opts.busyMs } : {}) };
+      const task: WorkerTask = { kind: opts.kind, spec, ...(opts.busyMs ? { busyMs: opts.busyMs } : {}), ...(opts.kernel ? { kernel: opts.kernel } : {}) };
       return pool.run(task, signal ? { signal } : {});
     },
     destroy: () => pool.destroy(),

@@ -90,6 +90,9 @@ export const campaignSchema = z.strictObject({
     count: z.number().int().min(1).max(L.testImages),
   }),
   criticalClasses: z.array(z.number().int().min(0).max(100_000)).max(L.criticalClasses).default([]),
+  /** GEMM backend of the trials (a speed choice: results are the same bits on every backend);
+   * absent: `--kernel`, else FAULTLINE_KERNEL, else the fastest (pipeline/kernels.ts DEFAULT_KERNEL). */
+  kernel: z.enum(['js', 'tfjs-wasm', 'gpujs']).optional(),
 }).refine((c) => (c.trialsPerPoint === undefined) !== (c.precision === undefined), {
   message: 'expected exactly one of trialsPerPoint (a fixed count) or precision (margin and confidence)',
 });

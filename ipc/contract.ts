@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { errorReply, jsonBytes, MAX_PAYLOAD_BYTES, type Reply } from './wire';
 import { CyclesRequest, CyclesResponse, ImagesRequest, ImagesResponse, InspectRequest, InspectResponse, ProtectionsRequest, ProtectionsResponse, RunRequest, RunResponse } from './sim-schemas';
 import {
-  ScenarioListResponse, ScenarioOpenRequest, ScenarioOpenResponse, ScenarioSaveRequest, ScenarioSaveResponse,
+  ScenarioListRequest, ScenarioListResponse, ScenarioOpenRequest, ScenarioOpenResponse, ScenarioSaveRequest, ScenarioSaveResponse,
   ScenarioValidateRequest, ScenarioValidateResponse,
 } from './scenario-schemas';
 import { CampaignListResponse, CampaignLoadRequest, CampaignResult, CampaignRunRequest } from './campaign-schemas';
@@ -145,11 +145,11 @@ export const CHANNELS = {
     summary: "Test-set images (pixels and labels) of a model's dataset, for the input picker.",
   }),
   'scenario.list': channel({
-    request: NoParams,
+    request: ScenarioListRequest,
     response: ScenarioListResponse,
     cancellable: false,
     pushes: [],
-    summary: 'Example and user scenario files, and the user scenarios directory.',
+    summary: 'One page of the example and user scenario files (regular files only, read off the main thread), and the user scenarios directory.',
   }),
   'scenario.open': channel({
     request: ScenarioOpenRequest,

@@ -19,11 +19,28 @@ export const ScenarioListItem = z.strictObject({
   description: z.string(),
 });
 
+/** Most entries in one `scenario.list` reply. */
+export const LIST_PAGE_MAX = 200;
+
+/** Request of `scenario.list`: one page of entries (examples first, then user files, each sorted by id). */
+export const ScenarioListRequest = z.strictObject({
+  /** Index of the first entry (0-based). */
+  offset: z.number().int().min(0).max(1_000_000).default(0),
+  /** Entries wanted, 1..LIST_PAGE_MAX. */
+  limit: z.number().int().min(1).max(LIST_PAGE_MAX).default(LIST_PAGE_MAX),
+});
+
 /** Response of `scenario.list`. */
 export const ScenarioListResponse = z.strictObject({
   items: z.array(ScenarioListItem),
   /** The user scenarios directory (where `scenario.save` writes). */
   userDir: z.string(),
+  /** Entries in all pages. */
+  total: z.number().int().min(0),
+  /** Index of this page's first entry. */
+  offset: z.number().int().min(0),
+  /** Offset of the next page, or null when this is the last one. */
+  nextOffset: z.number().int().min(0).nullable(),
 });
 
 /** Request of `scenario.open`. */

@@ -12,6 +12,7 @@ import { runCampaign } from '../../campaign/run';
 import type { CampaignProgress } from '../../campaign/types';
 import type { RunnerKind } from '../../campaign/worker-entry';
 import { CliError, EXIT_USAGE } from '../errors';
+import { DEFAULT_KERNEL, KERNEL_ENV, KERNEL_NAMES, parseKernelName, resolveKernelName } from '../../pipeline/kernels';
 
 /** Options of the campaign command (as parsed by commander). */
 export interface CampaignCliOptions {
@@ -20,6 +21,8 @@ export interface CampaignCliOptions {
   readonly resume?: boolean;
   readonly shard?: string;
   readonly runner?: string;
+  /** GEMM backend; overrides the campaign file's `kernel`. */
+  readonly kernel?: string;
   readonly progress?: boolean;
   /** Fake runner only: CPU ms spun per trial (tests of interruption). */
   readonly fakeBusyMs?: string;
@@ -84,8 +87,16 @@ export async function campaignCommand(file: string, opts: CampaignCliOptions): P
   }
   const kind = (opts.runner ?? 'engine') as RunnerKind;
   if (kind !== 'engine' && kind !== 'fake') throw new CliError(`--runner: expected engine | fake, found "${opts.runner}"`, EXIT_USAGE);
+  let kernelName = loaded.value.plan.campaign.kernel as string | undefined;
+  if (opts.kernel !== undefined) {
+    const k = parseKernelName(opts.kernel, '--kernel');
+    if (!k.ok) throw new CliError(k.reason, EXIT_USAGE);
+    kernelName = k.value;
+  }
+  const kernel = resolveKernelName(kernelName);
+  if (!kernel.ok) throw new CliError(kernel.reason, EXIT_USAGE);
   const busyMs = kind === 'fake' && opts.fakeBusyMs !== undefined ? Math.max(0, Math.min(10_000, Number(opts.fakeBusyMs) || 0)) : 0;
-  const pool = createTrialPool({ workers, kind, busyMs });
+  const pool = createTrialPool({ workers, kind, busyMs, kernel: kernel.value });
   const ctl = new AbortController();
   const onSigint = (): void => {
     if (ctl.signal.aborted) process.exit(130);
@@ -128,6 +139,7 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads (default: all cores)')
     .option('--resume', 'continue the run in --out: runs exactly the missing trials')
     .option('--shard <i/N>', 'run only trials with index mod N == i (0-based), for clusters')
+    .option('-k, --kernel <name>', `GEMM backend of the trials: ${KERNEL_NAMES.join(' | ')} (default: the file's "kernel", else ${KERNEL_ENV}, else ${DEFAULT_KERNEL}; results are the same on each)`)
     .option('--runner <kind>', 'trial runner: engine (default) or fake (synthetic numbers, for testing the machinery)')
     .option('--no-progress', 'no progress output')
     .addOption(new Option('--fake-busy-ms <ms>', 'fake runner: CPU ms per trial').hideHelp())

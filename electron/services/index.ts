@@ -79,7 +79,7 @@ export function createServices(config: ServiceConfig): HandlersFor<typeof CHANNE
       ) as never,
     'sim.inspect': (req, ctx) => sim().call('inspect', req, ctx.signal) as never,
     'data.images': (req, ctx) => sim().call('images', req, ctx.signal) as never,
-    'scenario.list': () => listAll(config.scenariosDir, userDir),
+    'scenario.list': (req) => listAll(config.scenariosDir, userDir, req),
     'scenario.open': (req) => openScenario(config.scenariosDir, userDir, req),
     'scenario.save': (req) => saveScenario(userDir, req),
     'scenario.validate': (req) => validateText(req),

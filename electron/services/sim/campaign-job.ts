@@ -24,6 +24,7 @@ export interface CampaignJob {
 }
 
 let runner: TrialRunner | null = null;
+let runnerKernel = '';
 
 /** Runs the job; resolves to the campaign summary (as written to summary.json). */
 export async function runCampaignJob(job: CampaignJob, progress: Progress): Promise<unknown> {
@@ -40,7 +41,10 @@ export async function runCampaignJob(job: CampaignJob, progress: Progress): Prom
   }
   mkdirSync(job.outDir, { recursive: true });
   writeFileSync(join(job.outDir, 'source.txt'), `${job.file}\n`);
-  runner ??= createEngineRunner();
+  // the file's kernel, else FAULTLINE_KERNEL, else the fastest (pipeline/kernels.ts)
+  const kernel = plan.campaign.kernel;
+  const key = kernel ?? '';
+  if (runner === null || runnerKernel !== key) { runner = createEngineRunner(kernel ? { kernel } : {}); runnerKernel = key; }
   const o = await runCampaign({
     plan, hash, outDir: job.outDir, runner, runnerName: 'engine', concurrency: 1,
     onProgress: (p) => progress(p.trialsDone, p.trialsTotal, `trial ${p.trialsDone}/${p.trialsTotal}, point ${p.pointsDone}/${p.pointsTotal}, ${p.faultsInjected} faults`),

@@ -17,15 +17,15 @@ describe('scenario files', () => {
     }
   });
 
-  it('saves into the user dir, refuses to overwrite unless asked, lists and reopens it', () => {
+  it('saves into the user dir, refuses to overwrite unless asked, lists and reopens it', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'fl-')), 'scen');
     const text = readFileSync(join(examples, 'single-seu-weight.json'), 'utf8');
     const a = saveScenario(dir, { id: 'mine', text, overwrite: false });
     expect(a.written).toBe(true);
     expect(readdirSync(dir)).toEqual(['mine.json']);
     expect(saveScenario(dir, { id: 'mine', text: '{}', overwrite: false }).written).toBe(false);
-    expect(openScenario(examples, dir, { source: 'user', id: 'mine' }).text.trim()).toBe(text.trim());
-    const list = listAll(examples, dir);
+    expect((await openScenario(examples, dir, { source: 'user', id: 'mine' })).text.trim()).toBe(text.trim());
+    const list = await listAll(examples, dir);
     expect(list.items.filter((i) => i.source === 'user').map((i) => i.id)).toEqual(['mine']);
     expect(list.items.filter((i) => i.source === 'example').length).toBe(readdirSync(examples).filter((f) => f.endsWith('.json')).length);
     expect(() => saveScenario(dir, { id: 'bad', text: 'not json', overwrite: false })).toThrow(/JSON/);
