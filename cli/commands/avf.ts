@@ -107,15 +107,24 @@ const pct = (i: Interval): string => `${(i.mean * 100).toFixed(3)}% [${(i.lo * 1
 const g = (v: number): string => (v === 0 ? '0' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6 ? v.toExponential(3) : String(+v.toPrecision(4)));
 const fitI = (i: Interval): string => `${g(i.mean)} [${g(i.lo)}, ${g(i.hi)}]`;
 
-/** The AVF / FIT table of a summary, as printed. */
+/** The AVF / FIT table of a summary, as printed: one row per AVF point (protection, structure),
+ * FIT columns when the campaign gives raw rates, and a total row per model x protection x format. */
 export function avfTable(s: CampaignSummary): string {
-  const fit = s.fit[0]?.report;
-  const rows = s.avf.map((r) => {
-    const f = fit?.structures.find((x) => x.target === r.target);
-    return [r.target, r.bits, r.tally.sites, r.tally.sdc, r.tally.due, pct(r.avf.sdc), pct(r.avf.due), ...(f ? [fitI(f.fitSdc), fitI(f.fitDue)] : [])];
-  });
-  const head = ['structure', 'bits', 'sites', 'SDC', 'DUE', 'AVF_SDC (95% CI)', 'AVF_DUE (95% CI)', ...(fit ? ['FIT_SDC', 'FIT_DUE'] : [])];
-  if (fit) rows.push(['total', fit.structures.reduce((a, x) => a + x.bits, 0), '', '', '', '', '', fitI(fit.total.fitSdc), fitI(fit.total.fitDue)]);
+  const withFit = s.fit.length > 0;
+  const many = new Set(s.avf.map((r) => `${r.model}|${r.format}`)).size > 1;
+  const rows: (string | number)[][] = [];
+  const groups = [...new Set(s.avf.map((r) => `${r.model}|${r.protection}|${r.format}`))];
+  for (const k of groups) {
+    const [model, protection, format] = k.split('|') as [string, string, string];
+    const who = many ? `${protection} (${model}, ${format})` : protection;
+    const fit = s.fit.find((f) => f.model === model && f.protection === protection && f.format === format)?.report;
+    for (const r of s.avf.filter((x) => x.model === model && x.protection === protection && x.format === format)) {
+      const f = fit?.structures.find((x) => x.target === r.target);
+      rows.push([who, r.target, r.bits, r.tally.sites, r.tally.sdc, r.tally.due, pct(r.avf.sdc), pct(r.avf.due), ...(withFit ? [f ? fitI(f.fitSdc) : '', f ? fitI(f.fitDue) : ''] : [])]);
+    }
+    if (fit) rows.push([who, 'total', fit.structures.reduce((a, x) => a + x.bits, 0), '', '', '', '', '', fitI(fit.total.fitSdc), fitI(fit.total.fitDue)]);
+  }
+  const head = ['protection', 'structure', 'bits', 'sites', 'SDC', 'DUE', 'AVF_SDC (95% CI)', 'AVF_DUE (95% CI)', ...(withFit ? ['FIT_SDC (95% CI)', 'FIT_DUE (95% CI)'] : [])];
   return renderTable(head, rows);
 }
 

@@ -27,8 +27,8 @@ describe('faultline avf', () => {
       '--structures', 'weightSram,pe.weight', '--fit-preset', 'unit', '--workers', '1'], { encoding: 'utf8' });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/weightSram\s+\d+\s+30/);
-    expect(r.stdout).toMatch(/^total/m);
+    expect(r.stdout).toMatch(/relu\s+weightSram\s+\d+\s+30/);
+    expect(r.stdout).toMatch(/^relu\s+total/m);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(s.avf.map((x: { target: string }) => x.target)).toEqual(['weightSram', 'pe.weight']);
     expect(s.fit[0].report.structures[0].rawFit).toBeCloseTo(s.avf[0].bits / 1048576, 9); // unit preset: 1 FIT/Mbit
