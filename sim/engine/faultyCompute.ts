@@ -143,6 +143,18 @@ export function weightTerm(lc: LayerCompute, k: number, n: number, mods: readonl
   return reg < 0 ? weightOperandOfWord(lc, stored) : lc.acc.weightOperand(decode(lc.formats.weight, reg));
 }
 
+/** PE register words of term (k, n) as the array holds them (for inspectors): the weight register
+ * (stored word, SRAM-stage mods, ECC, transform unit, register-stage mods) and the input register
+ * (clean input word `inputWord`, ifmap stage, ECC, register stage), with every mod of `mods` at k;
+ * `clean` gives the same words without faults. */
+export function registerWords(lc: LayerCompute, k: number, n: number, inputWord: number, mods: readonly Mod[] | null): { weight: number; input: number; clean: { weight: number; input: number } } {
+  const at = (mods ?? []).filter((md) => md.k === k);
+  const storedW = sramStage(lc, wordOf(lc, k, n), at, 0, at.length, 'w', lc.ecc.w);
+  const regW = registerStage(registerWordOf(lc, storedW), at, 0, at.length, 'w');
+  const weight = regW < 0 ? registerWordOf(lc, storedW) : regW;
+  return { weight, input: inputTermWord(lc, inputWord, at, 0, at.length), clean: { weight: registerWordOf(lc, wordOf(lc, k, n)), input: inputWord } };
+}
+
 /** Input word of term k (clean word `word`) with the 'x' mods in mods[lo..hi): ifmap SRAM stage and
  * ECC, then the PE input register stage. */
 export function inputTermWord(lc: LayerCompute, word: number, mods: readonly Mod[], lo: number, hi: number): number {

@@ -159,3 +159,24 @@ describe('ECC (SEC-DED) inside the cycle model', () => {
     }
   });
 });
+
+describe('registerWords (what an inspector shows)', () => {
+  it('the PE weight register holds f(w); ECC corrects a single flip before it; register faults act on f(w)', async () => {
+    const { prepareLayer, registerWords, REGISTER_STAGE } = await import('../../../sim/engine/faultyCompute');
+    const { wordCodec } = await import('../../../sim/memory/ecc');
+    const { decode, encode } = await import('../../../sim/format/format');
+    const { uniformFormats } = await import('../../../sim/format/accumulator');
+    const conv = { ...(net.layers[0] as Extract<(typeof net.layers)[number], { kind: 'conv2d' }>), weightTransform: 'tanh' as const };
+    const fmt = { kind: 'fp32' as const };
+    const lc = prepareLayer(conv, planRun(net, resident).layers[0], uniformFormats(fmt), null, { w: wordCodec(32), x: null, out: null });
+    const w = conv.weights[1 * 3 + 2];
+    const clean = registerWords(lc, 1, 2, encode(fmt, 0.5), null);
+    expect(decode(fmt, clean.weight)).toBe(Math.fround(Math.tanh(w)));
+    const sramFlip = { k: 1, operand: 'w' as const, op: { kind: 'xor' as const, mask: 1 << 30 }, order: 0 };
+    expect(registerWords(lc, 1, 2, encode(fmt, 0.5), [sramFlip]).weight).toBe(clean.weight); // corrected
+    const regStuck = { k: 1, operand: 'w' as const, op: { kind: 'or' as const, mask: 1 << 30 }, order: REGISTER_STAGE + 1 };
+    const hitReg = registerWords(lc, 1, 2, encode(fmt, 0.5), [regStuck]);
+    expect(hitReg.weight).toBe((clean.weight | (1 << 30)) >>> 0);
+    expect(Math.abs(decode(fmt, hitReg.weight))).toBeGreaterThan(1e30);
+  });
+});
