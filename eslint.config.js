@@ -1,5 +1,5 @@
 // Flat ESLint config. The point is the import boundaries of the architecture (DESIGN.md section 1):
-//   renderer -> (ipc contract) -> electron -> scenarios, models -> sim
+//   renderer -> (ipc contract) -> electron, cli -> campaign -> pipeline -> scenarios, models -> sim
 // Style rules stay lenient (recommended sets, noisy rules relaxed) so everyone's code passes.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -77,12 +77,28 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: simNoNode },
             { group: ['electron/*', 'svelte/*', '@sveltejs/*', '@xyflow/*'], message: 'sim/ may not import UI or Electron packages.' },
-            { regex: relativeInto(['models', 'scenarios', 'electron', 'renderer', 'ipc', 'cli', 'campaign', 'bench']), message: 'sim/ is the bottom layer: it may not import the layers above it.' },
+            { regex: relativeInto(['models', 'scenarios', 'pipeline', 'electron', 'renderer', 'ipc', 'cli', 'campaign', 'bench']), message: 'sim/ is the bottom layer: it may not import the layers above it.' },
           ],
         },
       ],
     },
   },
+  // The layers between the shells and sim/: each imports only downward
+  // (cli, electron -> campaign -> pipeline -> scenarios, models -> sim).
+  ...[
+    { dir: 'models', above: ['pipeline', 'campaign', 'cli', 'electron', 'renderer', 'ipc', 'bench'] },
+    { dir: 'scenarios', above: ['pipeline', 'campaign', 'cli', 'electron', 'renderer', 'ipc', 'bench'] },
+    { dir: 'pipeline', above: ['campaign', 'cli', 'electron', 'renderer', 'ipc', 'bench'] },
+    { dir: 'campaign', above: ['cli', 'electron', 'renderer', 'ipc', 'bench'] },
+    { dir: 'cli', above: ['electron', 'renderer', 'bench'] },
+  ].map(({ dir, above }) => ({
+    files: [`${dir}/**/*.{ts,js,mjs}`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: relativeInto(above), message: `${dir}/ may not import ${above.join(', ')}: dependencies point down (renderer -> ipc -> electron, cli -> campaign -> pipeline -> scenarios, models -> sim).` }],
+      }],
+    },
+  })),
   // renderer/ and ipc/: browser code. The renderer reaches the rest only through ipc/.
   {
     files: ['renderer/**/*.{ts,js,svelte}', 'ipc/**/*.ts'],
