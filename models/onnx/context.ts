@@ -30,6 +30,7 @@ export class Ctx {
    * a batch norm or activation reading only such a value is folded into those layers. */
   readonly arrayOut = new Map<string, readonly string[]>();
   private readonly used = new Set<string>(['input']);
+  private readonly indexOf = new Map<string, number>();
 
   constructor(
     /** ai.onnx opset version of the model. */
@@ -51,7 +52,7 @@ export class Ctx {
   foldTarget(name: string): number[] | null {
     const names = this.arrayOut.get(name);
     if (!names || (this.uses.get(name) ?? 0) !== 1) return null;
-    const idx = names.map((n) => this.layers.findIndex((l) => l.name === n));
+    const idx = names.map((n) => this.indexOf.get(n) ?? -1);
     const linear = idx.every((i) => {
       const l = this.layers[i];
       return i >= 0 && (l.kind === 'conv2d' || l.kind === 'dense') && l.activation.kind === 'linear' && (l.weightTransform ?? 'none') === 'none';
@@ -61,6 +62,7 @@ export class Ctx {
 
   /** Appends a layer and returns its name. */
   push(layer: Layer): string {
+    this.indexOf.set(layer.name, this.layers.length);
     this.layers.push(layer);
     return layer.name;
   }
