@@ -28,6 +28,7 @@ export interface AvfCliOptions {
   readonly rows?: string;
   readonly cols?: string;
   readonly dataflow?: string;
+  readonly sramKib?: string;
   readonly structures?: string;
   readonly trials?: string;
   readonly margin?: string;
@@ -89,11 +90,17 @@ export function avfCampaign(o: AvfCliOptions): CampaignFile {
   }
   const due = o.dueRule ?? 'output';
   if (due !== 'output' && due !== 'never') throw new CliError(`--due-rule: expected output | never, found "${due}"`, EXIT_USAGE);
+  let sram: Record<string, number> | undefined;
+  if (o.sramKib !== undefined) {
+    const k = o.sramKib.split(',').map(Number);
+    if (k.length !== 3 || !k.every((x) => Number.isFinite(x) && x > 0)) throw new CliError(`--sram-kib: expected "weight,ifmap,ofmap" KiB, e.g. 256,64,64; found "${o.sramKib}"`, EXIT_USAGE);
+    sram = { weightKiB: k[0]!, ifmapKiB: k[1]!, ofmapKiB: k[2]!, banks: 1 };
+  }
   const critical = o.critical ? o.critical.split(',').map((s) => int(s.trim(), 'critical', 0, 100_000, 0)) : [];
   const doc = {
     version: 1, name: `AVF study: ${o.model}`, description: `AVF and FIT per structure of ${o.model} (${o.protection ?? 'relu'}, ${fmt}) on a ${o.rows ?? 16}x${o.cols ?? 16} ${dataflow} array`,
     seed: int(o.seed, 'seed', 0, 0xffffffff, 1), models: [o.model], protections: [o.protection ?? 'relu'], formats: [fmt],
-    array: { rows: int(o.rows, 'rows', 1, 256, 16), cols: int(o.cols, 'cols', 1, 256, 16), dataflow },
+    array: { rows: int(o.rows, 'rows', 1, 256, 16), cols: int(o.cols, 'cols', 1, 256, 16), dataflow, ...(sram ? { sram } : {}) },
     faults: { kind: 'avf', targets },
     testSet: { start: int(o.start, 'start', 0, 10_000_000, 0), count: int(o.images, 'images', 1, 10_000, 1) },
     criticalClasses: critical, due: { nonFinite: due }, ...sizing, ...(fit ? { fit } : {}),
@@ -170,6 +177,7 @@ export function register(program: Command): void {
     .option('--rows <n>', 'PE rows (default 16)')
     .option('--cols <n>', 'PE columns (default 16)')
     .option('--dataflow <d>', 'ws | os | is (default ws)')
+    .option('--sram-kib <w,i,o>', 'weight, ifmap, ofmap SRAM sizes in KiB (default 64,64,64)')
     .option('--structures <list>', `comma-separated subset of ${AVF_STRUCTURES.join(',')} (default all)`)
     .option('--trials <n>', 'sites per structure (default 100)')
     .option('--margin <e>', 'instead of --trials: half-width of the AVF interval, e.g. 0.02')
