@@ -30,7 +30,7 @@ const o = program.opts<Record<string, string>>();
 const backend = await useBackend(o.backend as 'cpu' | 'wasm');
 const model = o.model!;
 const base = loadModel(model);
-const { calib, val } = calibrationSets(Number(o.calib), Number(o.val));
+const { calib, val } = calibrationSets(Number(o.calib), Number(o.val), model);
 const spec16 = parseArraySpec({ rows: 16, cols: 16, dataflow: 'ws', format: { kind: 'fp32' } });
 if (!spec16.ok) throw new Error(spec16.reason);
 for (const id of o.protection!.split(',')) {

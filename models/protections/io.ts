@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../../sim/layers/types';
 import { fail, ok, type Result } from '../../sim/result';
-import { head, subset, type Dataset } from '../data/dataset';
+import { head, subset, type Dataset, type Split } from '../data/dataset';
 import { loadMnistSplit } from '../data/mnist';
+import { loadFashionSplit } from '../data/fashion';
+import { MODELS } from '../registry';
 import { hasWeights, readWeights, saveWeights, WEIGHTS_DIR } from '../io/weights';
 import type { WeightsMeta } from '../io/weightsFormat';
 import { rangerBounds, withBounds } from './bounds';
@@ -34,18 +36,23 @@ export function weightsChecksum(net: Network): number {
   return h >>> 0;
 }
 
+/** The train/test split a model was trained on: Fashion-MNIST's official split for fashion models, else the MNIST split. */
+export function datasetOf(model?: string): Split {
+  return MODELS.find((m) => m.id === model)?.dataset === 'fashion-mnist' ? loadFashionSplit() : loadMnistSplit();
+}
+
 /** File id of a protected model, e.g. "lenet5+proact+saf". */
 export function protectedId(model: string, p: ProtectionSpec): string {
   return `${model}+${p.id}`;
 }
 
 /**
- * Calibration set: the first `calibN` images of the train split. Validation set: the last `valN`
+ * Calibration set: the first `calibN` images of the model's train split. Validation set: the last `valN`
  * images of the held-out test split (campaigns evaluate the test split's head, e.g. images
  * 0..399, so keep valN <= test images - campaign slice to keep them disjoint).
  */
-export function calibrationSets(calibN = 2000, valN = 500): { calib: Dataset; val: Dataset } {
-  const { train, test } = loadMnistSplit();
+export function calibrationSets(calibN = 2000, valN = 500, model?: string): { calib: Dataset; val: Dataset } {
+  const { train, test } = datasetOf(model);
   const calib = head(train, calibN);
   const val = subset(test, Array.from({ length: Math.min(valN, test.n) }, (_, i) => test.n - Math.min(valN, test.n) + i));
   return { calib, val };
@@ -77,7 +84,7 @@ export function loadProtected(model: string, protection: string, base: Network, 
     return ok({ net: r.value.net, spec });
   }
   if (needsOfflineStep(spec)) return fail(`protection "${protection}" of model "${model}": no calibrated file ${join(dir, id)}.json; run \`npm run protect -- --model ${model} --protection ${spec.id}\` first`, 'protection');
-  const { calib } = calibrationSets();
+  const { calib } = calibrationSets(2000, 500, model);
   const net = withBounds(unbounded(base), rangerBounds(profileActivations(base, calib)), 'clip');
   return ok({ net, spec });
 }

@@ -21,14 +21,11 @@ import { dirname } from 'node:path';
 import { FP32 } from '../../sim/format/format';
 import type { Network } from '../../sim/layers/types';
 import { loadModel } from '../io/load';
-import { MODELS } from '../registry';
-import { loadMnistSplit } from '../data/mnist';
-import { loadFashionSplit } from '../data/fashion';
 import type { Dataset } from '../data/dataset';
 import { subset } from '../data/dataset';
 import { corruptStored, type StoredBerDefinition } from './exposure';
 import { boundsOf, withBounds } from './bounds';
-import { loadProtected, PROTECTED_DIR } from './io';
+import { datasetOf, loadProtected, PROTECTED_DIR } from './io';
 import { formatCell, pairedDiff, pointStats } from './reproStats';
 
 const RRELU_BERS = '1e-7,3e-7,1e-6,3e-6,1e-5,3e-5';
@@ -55,8 +52,7 @@ const def = o.faultModel as StoredBerDefinition;
 if (def !== 'rrelu' && def !== 'per-bit') { console.error(`--fault-model: expected rrelu or per-bit, found ${def}`); process.exit(2); }
 const bers = (o.bers ?? (def === 'rrelu' ? RRELU_BERS : '1e-7,1e-6,1e-5,3e-5,1e-4')).split(',').map(Number);
 const trials = Number(o.trials), seed = Number(o.seed), threshold = Number(o.threshold);
-const info = MODELS.find((m) => m.id === model);
-const split = info?.dataset === 'fashion-mnist' ? loadFashionSplit() : loadMnistSplit();
+const split = datasetOf(model);
 const test: Dataset = subset(split.test, Array.from({ length: Math.min(Number(o.count), split.test.n - Number(o.start)) }, (_, i) => Number(o.start) + i));
 const base = loadModel(model);
 // every GEMM backend gives identical results; tfjs-wasm is ~7x faster than plain JS on LeNet
