@@ -21,12 +21,30 @@ export interface IdxTensor {
   readonly data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }
 
-const TYPES: Record<number, { size: number; name: string }> = {
+const TYPES: Readonly<Partial<Record<number, { size: number; name: string }>>> = {
   0x08: { size: 1, name: 'ubyte' }, 0x09: { size: 1, name: 'sbyte' }, 0x0b: { size: 2, name: 'int16' },
   0x0c: { size: 4, name: 'int32' }, 0x0d: { size: 4, name: 'float32' }, 0x0e: { size: 8, name: 'float64' },
 };
 
 const hex = (n: number): string => '0x' + n.toString(16).padStart(2, '0');
+
+/**
+ * Reads only the IDX header and returns the file size it declares (header + elements x type size,
+ * bytes), so a compressed file can be refused before it is inflated. Needs the first 4 + 4 x dims bytes.
+ */
+export function idxDeclaredBytes(bytes: Uint8Array, file = 'idx'): Result<number> {
+  if (bytes.length < 4) return fail(`${file}: offset 0: expected a 4-byte IDX header, found ${bytes.length} bytes`);
+  if (bytes[0] !== 0 || bytes[1] !== 0) return fail(`${file}: offset 0: expected magic 0x00 0x00, found ${hex(bytes[0]!)} ${hex(bytes[1]!)}`);
+  const t = TYPES[bytes[2]!];
+  if (!t) return fail(`${file}: offset 2: expected a type byte in {0x08,0x09,0x0b,0x0c,0x0d,0x0e}, found ${hex(bytes[2]!)}`);
+  const nd = bytes[3]!;
+  if (nd < 1 || nd > 8) return fail(`${file}: offset 3: expected 1..8 dimensions, found ${nd}`);
+  if (bytes.length < 4 + 4 * nd) return fail(`${file}: offset 4: expected ${nd} dimension sizes (${4 * nd} bytes), found ${bytes.length - 4} bytes`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let count = 1;
+  for (let i = 0; i < nd; i++) count *= dv.getUint32(4 + 4 * i, false);
+  return ok(4 + 4 * nd + count * t.size);
+}
 
 /** Parses IDX bytes; `file` names the source in error messages. */
 export function parseIdx(bytes: Uint8Array, file = 'idx'): Result<IdxTensor> {

@@ -2,44 +2,62 @@
  * File-system side of the dataset importers: reads IDX (optionally gzipped), CIFAR-10 binary batches
  * and folder-per-class PNG trees, enforcing size limits before parsing with models/data.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { readRegularFile } from './safeFile';
 import { fail, type Result } from '../../sim/result';
 import { parseCifar10 } from '../data/cifar';
 import type { Dataset } from '../data/dataset';
-import { idxToDataset, parseIdx } from '../data/idx';
+import { idxDeclaredBytes, idxToDataset, parseIdx } from '../data/idx';
 import { type LabelledPng, pngsToDataset } from '../data/png';
 
 /** Largest file read by an importer (bytes, after gunzip): 256 MiB. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** Largest gzip-compressed file read (bytes): 64 MiB (MNIST / Fashion-MNIST train images: 10-26 MB). */
+export const MAX_GZIP_BYTES = 64 * 1024 * 1024;
+/** Largest single PNG read (bytes): 16 MiB (a 1024x1024 RGBA 16-bit image stores 8 MiB raw). */
+export const MAX_PNG_BYTES = 16 * 1024 * 1024;
+/** Compressed bytes inflated to read an IDX header, and the most that prefix may inflate to. */
+const HEADER_PREFIX = 4096;
+const HEADER_INFLATE_MAX = 8 * 1024 * 1024;
 
-function readLimited(path: string): Result<Uint8Array> {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (e) {
-    return fail(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  if (size > MAX_FILE_BYTES) return fail(`${path}: ${size} bytes exceeds the ${MAX_FILE_BYTES}-byte limit`);
-  const b = readFileSync(path);
-  return { ok: true, value: new Uint8Array(b.buffer, b.byteOffset, b.byteLength) };
+function readLimited(path: string, maxBytes = MAX_FILE_BYTES): Result<Uint8Array> {
+  const r = readRegularFile(path, { maxBytes });
+  if (!r.ok) return r;
+  return { ok: true, value: new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.byteLength) };
 }
 
-/** Reads a file and gunzips it when it starts with the gzip magic 0x1f 0x8b (output capped at MAX_FILE_BYTES). */
+/**
+ * Reads an IDX file, gunzipping it when it starts with the gzip magic 0x1f 0x8b. A gzip file is
+ * refused before it is inflated when the IDX header (read from a small inflated prefix) declares more
+ * than MAX_FILE_BYTES, and inflation stops at the declared size (a stream that inflates further is a
+ * decompression bomb and is refused).
+ */
 export function readMaybeGzip(path: string): Result<Uint8Array> {
   const r = readLimited(path);
   if (!r.ok) return r;
   const b = r.value;
-  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) {
-    try {
-      const out = gunzipSync(b, { maxOutputLength: MAX_FILE_BYTES });
-      return { ok: true, value: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
-    } catch (e) {
-      return fail(`${path}: invalid gzip data or larger than ${MAX_FILE_BYTES} bytes (${(e as Error).message})`);
-    }
+  if (!(b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b)) return r;
+  if (b.length > MAX_GZIP_BYTES) return fail(`${path}: ${b.length} gzip bytes exceeds the ${MAX_GZIP_BYTES}-byte limit for compressed files`);
+  let head: Uint8Array;
+  try {
+    head = gunzipSync(b.subarray(0, HEADER_PREFIX), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: HEADER_INFLATE_MAX });
+  } catch (e) {
+    return fail(`${path}: invalid gzip data at the start (${(e as Error).message})`);
   }
-  return r;
+  const declared = idxDeclaredBytes(head, path);
+  if (!declared.ok) return declared;
+  if (declared.value > MAX_FILE_BYTES) return fail(`${path}: the IDX header declares ${declared.value} bytes, over the ${MAX_FILE_BYTES}-byte limit; refused before decompressing`);
+  try {
+    const out = gunzipSync(b, { maxOutputLength: declared.value });
+    return { ok: true, value: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return fail(`${path}: decompresses to more than the ${declared.value} bytes its IDX header declares (a decompression bomb or a damaged file)`);
+    }
+    return fail(`${path}: invalid gzip data (${(e as Error).message})`);
+  }
 }
 
 /** Loads an IDX image file and IDX label file (e.g. train-images-idx3-ubyte[.gz]) as a dataset. */
@@ -58,9 +76,11 @@ export function loadIdxDataset(imagesPath: string, labelsPath: string, classes?:
 /** Loads CIFAR-10 binary batch files (data_batch_1.bin ...) as one dataset. */
 export function loadCifar10(paths: readonly string[]): Result<Dataset> {
   const batches: { file: string; bytes: Uint8Array }[] = [];
+  let total = 0;
   for (const p of paths) {
-    const r = readLimited(p);
-    if (!r.ok) return r;
+    const r = readLimited(p, MAX_FILE_BYTES - total);
+    if (!r.ok) return fail(`${r.reason} (CIFAR batches: at most ${MAX_FILE_BYTES} bytes in all)`);
+    total += r.value.length;
     batches.push({ file: p, bytes: r.value });
   }
   return parseCifar10(batches);
@@ -78,9 +98,14 @@ export function loadPngFolder(dir: string, channels?: 1 | 3): Result<Dataset> {
   const items: LabelledPng[] = [];
   let total = 0;
   for (const cls of classDirs) {
-    const files = readdirSync(join(dir, cls)).filter((f) => f.toLowerCase().endsWith('.png')).sort();
+    let files: string[];
+    try {
+      files = readdirSync(join(dir, cls)).filter((f) => f.toLowerCase().endsWith('.png')).sort();
+    } catch (e) {
+      return fail(`${join(dir, cls)}: cannot list (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
     for (const f of files) {
-      const r = readLimited(join(dir, cls, f));
+      const r = readLimited(join(dir, cls, f), Math.min(MAX_PNG_BYTES, MAX_FILE_BYTES - total));
       if (!r.ok) return r;
       total += r.value.length;
       if (total > MAX_FILE_BYTES) return fail(`${dir}: PNG files exceed ${MAX_FILE_BYTES} bytes in total`);

@@ -38,14 +38,14 @@ export function insideFolder(file: string, folder: string, label = file): Result
   try {
     realDir = realpathSync(folder);
   } catch (e) {
-    return fail(`${folder}: cannot read (${code(e)})`);
+    return fail(`${folder}: cannot read folder (${code(e)})`);
   }
   const lexical = relative(resolve(folder), resolve(folder, file));
   if (lexical.startsWith('..') || isAbsolute(lexical)) return fail(`${label}: path leaves the folder ${folder}`);
   try {
     real = realpathSync(resolve(folder, file));
   } catch (e) {
-    return fail(`${label}: cannot read (${code(e)})`);
+    return fail(`${label}: cannot read file (${code(e)})`);
   }
   const r = relative(realDir, real);
   if (r.startsWith('..') || isAbsolute(r)) return fail(`${label}: resolves to ${real}, outside the folder ${folder} (symlinks may not leave it)`);
@@ -70,14 +70,14 @@ export function readRegularFile(path: string, opts: SafeReadOptions): Result<Buf
     if (!st.isFile()) return fail(`${label}: expected a regular file, found ${kindOf(st)}`);
     if (st.size > opts.maxBytes) return fail(`${label}: expected at most ${opts.maxBytes} bytes, found ${st.size}`);
   } catch (e) {
-    return fail(`${label}: cannot read (${code(e)})`);
+    return fail(`${label}: cannot read file (${code(e)})`);
   }
   let fd: number;
   try {
     // O_NONBLOCK: if the path was swapped for a FIFO after the stat, open does not wait for a writer
     fd = openSync(target, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    return fail(`${label}: cannot read (${code(e)})`);
+    return fail(`${label}: cannot read file (${code(e)})`);
   }
   try {
     const st = fstatSync(fd);
@@ -95,7 +95,7 @@ export function readRegularFile(path: string, opts: SafeReadOptions): Result<Buf
     if (n > opts.maxBytes) return fail(`${label}: expected at most ${opts.maxBytes} bytes, found more (the file grew while read)`);
     return ok(buf.subarray(0, n));
   } catch (e) {
-    return fail(`${label}: cannot read (${code(e)})`);
+    return fail(`${label}: cannot read file (${code(e)})`);
   } finally {
     closeSync(fd);
   }

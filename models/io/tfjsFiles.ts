@@ -4,50 +4,42 @@
  * model.json + one shard via tf.io.withSaveHandler (tfjs' own 'file://' needs tfjs-node).
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Network } from '../../sim/layers/types';
 import { fail, type Result } from '../../sim/result';
 import { importTfjsModel } from './tfjsImport';
+import { readRegularFile, readTextFileSafe } from './safeFile';
+import { parseJsonText } from '../../scenarios/json';
 
 /** Largest model.json accepted (bytes). */
 export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 /** Largest total shard size accepted (bytes): 1 GiB. */
 export const MAX_SHARD_BYTES = 1024 * 1024 * 1024;
 
-/** Imports `<dir>/model.json` and the shards its weightsManifest names as a Network. */
+/**
+ * Imports `<dir>/model.json` and the shards its weightsManifest names as a Network. model.json and
+ * every shard must be regular files; shards are resolved inside the model's folder (a `..` path or a
+ * symlink leading out of it is refused) and their total size is checked before each read.
+ */
 export function loadTfjsModel(modelJsonPath: string): Result<Network> {
-  let size: number;
-  try {
-    size = statSync(modelJsonPath).size;
-  } catch (e) {
-    return fail(`${modelJsonPath}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  if (size > MAX_MODEL_JSON_BYTES) return fail(`${modelJsonPath}: ${size} bytes exceeds the ${MAX_MODEL_JSON_BYTES}-byte limit`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(modelJsonPath, 'utf8'));
-  } catch (e) {
-    return fail(`${modelJsonPath}: invalid JSON (${(e as Error).message})`);
-  }
+  const text = readTextFileSafe(modelJsonPath, { maxBytes: MAX_MODEL_JSON_BYTES });
+  if (!text.ok) return text;
+  const parsed = parseJsonText(text.value, modelJsonPath);
+  if (!parsed.ok) return fail(parsed.reason.replace('not valid JSON', 'invalid JSON'));
+  const json = parsed.value;
   const dir = dirname(resolve(modelJsonPath));
   const shards = new Map<string, Uint8Array>();
-  const manifest = (json as { weightsManifest?: { paths?: unknown[] }[] })?.weightsManifest;
+  const manifest = (json as { weightsManifest?: { paths?: unknown[] }[] } | null)?.weightsManifest;
   let total = 0;
-  for (const group of Array.isArray(manifest) ? manifest : []) {
-    for (const p of Array.isArray(group?.paths) ? group.paths : []) {
-      const rel = String(p);
-      const full = resolve(dir, rel);
-      const r = relative(dir, full);
-      if (r.startsWith('..') || isAbsolute(r)) return fail(`${modelJsonPath}: shard path '${rel}' leaves the model folder`);
-      try {
-        total += statSync(full).size;
-      } catch {
-        return fail(`${modelJsonPath}: shard '${rel}' not found next to model.json`);
-      }
-      if (total > MAX_SHARD_BYTES) return fail(`${modelJsonPath}: shards exceed ${MAX_SHARD_BYTES} bytes`);
-      const b = readFileSync(full);
-      shards.set(rel, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  for (const [g, group] of (Array.isArray(manifest) ? manifest : []).entries()) {
+    for (const [k, p] of (Array.isArray(group?.paths) ? group.paths : []).entries()) {
+      if (typeof p !== 'string' || p.length === 0) return fail(`${modelJsonPath}: weightsManifest[${g}].paths[${k}]: expected a shard file name, found ${JSON.stringify(p)?.slice(0, 60)}`);
+      if (shards.has(p)) continue;
+      const b = readRegularFile(p, { maxBytes: MAX_SHARD_BYTES - total, inside: dir, label: `${modelJsonPath}: shard '${p}'` });
+      if (!b.ok) return b;
+      total += b.value.length;
+      shards.set(p, new Uint8Array(b.value.buffer, b.value.byteOffset, b.value.byteLength));
     }
   }
   return importTfjsModel(json, shards, modelJsonPath);

@@ -112,7 +112,11 @@ export function decodeWeights(doc: WeightsDoc, bin: Uint8Array, file = 'weights'
       return fail(`${file}: tensors.${i} (${t.path}): offset ${t.offset} + ${t.length} floats lies outside the ${bin.length}-byte .bin`, `tensors.${i}`);
     }
     const a = new Float32Array(t.length);
-    for (let j = 0; j < t.length; j++) a[j] = dv.getFloat32(t.offset + 4 * j, true);
+    for (let j = 0; j < t.length; j++) {
+      const v = dv.getFloat32(t.offset + 4 * j, true);
+      if (!Number.isFinite(v)) return fail(`${file}.bin: tensors.${i} (${t.path}): value ${j} at byte ${t.offset + 4 * j} is ${v}; expected finite numbers`, `tensors.${i}`);
+      a[j] = v;
+    }
     decoded.push(a);
   }
   let bad: string | null = null;

@@ -1,6 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readTextFileSafe } from '../../models/io/safeFile';
+import { parseJsonText } from '../json';
+import { MAX_SCENARIO_CHARS } from '../validate';
 
 /** Summary of one scenario file on disk. */
 export interface ScenarioInfo {
@@ -29,16 +32,16 @@ export function listScenarios(dir: string = EXAMPLES_DIR): readonly ScenarioInfo
   return names.map((n) => {
     const file = join(dir, n);
     const id = basename(n, '.json');
-    try {
-      const doc = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; description?: unknown };
-      return {
-        id,
-        file,
-        name: typeof doc.name === 'string' ? doc.name : id,
-        description: typeof doc.description === 'string' ? doc.description : '',
-      };
-    } catch (e) {
-      return { id, file, name: id, description: `unreadable: ${(e as Error).message}` };
-    }
+    // regular files of bounded size only: a FIFO or device named *.json must not hang or flood the listing
+    const text = readTextFileSafe(file, { maxBytes: MAX_SCENARIO_CHARS * 4, label: n });
+    const parsed = text.ok ? parseJsonText(text.value, n) : text;
+    if (!parsed.ok) return { id, file, name: id, description: `unreadable: ${parsed.reason}` };
+    const doc = (parsed.value ?? {}) as { name?: unknown; description?: unknown };
+    return {
+      id,
+      file,
+      name: typeof doc.name === 'string' ? doc.name : id,
+      description: typeof doc.description === 'string' ? doc.description : '',
+    };
   });
 }

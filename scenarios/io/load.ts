@@ -1,25 +1,18 @@
 /**
- * Reading scenario files from disk: size check before reading, then the pure validation of
+ * Reading scenario files from disk: regular files only, size check before reading, then the pure validation of
  * scenarios/validate.ts with the file path in every message.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readTextFileSafe } from '../../models/io/safeFile';
 import type { ArraySpec } from '../../sim/types';
 import { scenarioFailure } from '../errors';
 import { MAX_SCENARIO_CHARS, parseScenario, validateScenario, type ScenarioResult } from '../validate';
 
-/** Reads a file as UTF-8 text, refusing files over the scenario size limit; a failure on error. */
+/** Reads a file as UTF-8 text (regular files only, size checked first, BOM removed); a failure on error. */
 function readText(file: string): { ok: true; text: string } | ScenarioResult {
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return scenarioFailure([{ path: '', message: 'not a regular file' }], file);
-    if (st.size > MAX_SCENARIO_CHARS * 4) {
-      return scenarioFailure([{ path: '', message: 'scenario file too large', expected: `at most ${MAX_SCENARIO_CHARS} characters`, found: `${st.size} bytes` }], file);
-    }
-    return { ok: true, text: readFileSync(file, 'utf8') };
-  } catch (e) {
-    return scenarioFailure([{ path: '', message: `cannot read file: ${(e as Error).message}` }], file);
-  }
+  const r = readTextFileSafe(file, { maxBytes: MAX_SCENARIO_CHARS * 4, label: '' });
+  if (r.ok) return { ok: true, text: r.value };
+  return scenarioFailure([{ path: '', message: r.reason.replace(/^: /, '') }], file);
 }
 
 /** Loads and validates a scenario file for a run on `spec` (messages start with the path). */

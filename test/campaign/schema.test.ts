@@ -73,7 +73,7 @@ describe('campaign schema', () => {
     const doc = berDoc({ faults: { kind: 'scenarios', files: ['a.json', 'missing.json'] } });
     const r = loadCampaignFile(writeCampaign(dir, doc));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toMatch(/\$\.faults\.files\[1\]: scenario "missing\.json" \(.*missing\.json\): cannot read \(ENOENT\)/);
+    if (!r.ok) expect(r.reason).toMatch(/\$\.faults\.files\[1\]: scenario "missing\.json" \(.*missing\.json\): cannot read file \(ENOENT\)/);
     const ok = loadCampaignFile(writeCampaign(dir, berDoc({ faults: { kind: 'scenarios', files: ['a.json'] } })));
     expect(ok.ok).toBe(true);
     if (!ok.ok) return;

@@ -93,6 +93,6 @@ describe('tfjs LayersModel import', () => {
     escape.weightsManifest[0].paths = ['../../etc/passwd'];
     writeFileSync(join(dir, 'evil.json'), JSON.stringify(escape));
     const e = loadTfjsModel(join(dir, 'evil.json'));
-    expect(!e.ok && e.reason).toMatch(/leaves the model folder/);
+    expect(!e.ok && e.reason).toMatch(/leaves the folder/);
   });
 });

@@ -51,7 +51,7 @@ describe('weights file format', () => {
     expect(r.ok && r.value.meta.architecture).toBe('vgg_mnist');
     writeFileSync(join(dir, 'test.json'), readFileSync(join(dir, 'test.json'), 'utf8').slice(0, 20));
     const broken = readWeights('test', dir);
-    expect(!broken.ok && broken.reason).toMatch(/invalid JSON/);
+    expect(!broken.ok && broken.reason).toMatch(/not valid JSON/);
     expect(readWeights('absent', dir).ok).toBe(false);
   });
 });
