@@ -13,6 +13,7 @@ import { readAppVersion } from '../services/version';
 import { appRootFrom, rendererDirOf, scenariosDirOf } from '../services/paths';
 import { ELECTRON_CANCEL, ELECTRON_INVOKE, ELECTRON_PUSH, errorReply } from '../../ipc/wire';
 import { allowPermission, CSP, isAppResource, isAppUrl, windowOptions } from './security';
+import { MAX_IN_FLIGHT } from '../web/limits';
 
 const root = appRootFrom(import.meta.url);
 const devUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -45,7 +46,12 @@ function trusted(event: IpcMainInvokeEvent | Electron.IpcMainEvent): boolean {
 function installIpc(): void {
   ipcMain.handle(ELECTRON_INVOKE, async (event, envelope: unknown) => {
     if (!trusted(event)) return errorReply('bad-request', 'sender: IPC accepted only from the app window');
-    return connectionFor(event.sender).invoke(envelope);
+    const conn = connectionFor(event.sender);
+    // Same bound as the web shell's per-connection cap.
+    if (conn.inFlight() >= MAX_IN_FLIGHT) {
+      return errorReply('busy', `busy: this window already has ${MAX_IN_FLIGHT} requests in flight (the limit); wait for a reply before sending more`);
+    }
+    return conn.invoke(envelope);
   });
   ipcMain.on(ELECTRON_CANCEL, (event, msg: unknown) => {
     if (!trusted(event)) return;

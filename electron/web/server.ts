@@ -18,13 +18,11 @@ import { MAX_PAYLOAD_BYTES, TOKEN_PARAM, WS_PATH, WS_PROTOCOL, WS_TOKEN_PROTOCOL
 import { CSP } from '../main/security';
 import { hostProblem, parseTarget, upgradeProblem } from './auth';
 import { readStatic } from './static';
+import { MAX_CONNECTIONS, MAX_IN_FLIGHT } from './limits';
 
 export { tokenMatches } from './auth';
 
-/** Most requests one WebSocket connection may have in flight; the excess gets a `busy` reply. */
-export const MAX_IN_FLIGHT = 16;
-/** Most WebSocket connections open at once; further handshakes get 503. */
-export const MAX_CONNECTIONS = 32;
+export { MAX_CONNECTIONS, MAX_IN_FLIGHT } from './limits';
 
 /** Options of `startWebShell`. */
 export interface WebShellOptions {

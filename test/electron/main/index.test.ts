@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ELECTRON_INVOKE } from '../../../ipc/wire';
 import { CSP, WEB_PREFERENCES } from '../../../electron/main/security';
+import { MAX_IN_FLIGHT } from '../../../electron/web/limits';
 import { listModels } from '../../../models/registry';
 
 type Fn = (...args: never[]) => unknown;
@@ -161,5 +162,14 @@ describe('electron main (fake electron)', () => {
       ok: false,
       error: { code: 'bad-request' },
     });
+  });
+
+  it('answers busy beyond MAX_IN_FLIGHT requests in flight from one window', async () => {
+    const handle = s.ipcHandle[ELECTRON_INVOKE] as (e: unknown, env: unknown) => Promise<unknown>;
+    const calls = Array.from({ length: MAX_IN_FLIGHT + 2 }, (_, i) => handle(sender(appFile), { id: `b${i}`, channel: 'app.version', payload: {} }));
+    const replies = (await Promise.all(calls)) as { ok: boolean; error?: { code: string } }[];
+    expect(replies.filter((r) => r.ok)).toHaveLength(MAX_IN_FLIGHT);
+    expect(replies.slice(MAX_IN_FLIGHT).map((r) => r.error?.code)).toEqual(['busy', 'busy']);
+    await expect(handle(sender(appFile), { id: 'after', channel: 'app.version', payload: {} })).resolves.toMatchObject({ ok: true });
   });
 });
