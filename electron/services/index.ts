@@ -9,6 +9,7 @@ import { listScenarios } from '../../scenarios/io/catalog';
 import { createConnection, type Connection, type HandlersFor } from './dispatch';
 import { SIM_CORE_VERSION } from './version';
 import { protectionsFor } from './protections';
+import { weightsDirOf } from './paths';
 import { resolve } from 'node:path';
 import { createSimHost, workerFile, type SimHost } from './sim/host';
 import { campaignsDirOf, childOf, listCampaigns, loadRun } from './campaigns';
@@ -71,7 +72,7 @@ export function createServices(config: ServiceConfig): HandlersFor<typeof CHANNE
       listModels().map((m) => ({ id: m.id, name: m.name, dataset: m.dataset, trained: m.trained, description: m.description })),
     'catalog.scenarios': () =>
       listScenarios(config.scenariosDir).map((s) => ({ id: s.id, name: s.name, description: s.description })),
-    'catalog.protections': (req) => protectionsFor(req.model),
+    'catalog.protections': (req) => protectionsFor(req.model, join(weightsDirOf(root), 'protected')),
     'sim.cycles': (req, ctx) => sim().call('cycles', req, ctx.signal) as never,
     'sim.run': (req, ctx) =>
       sim().call('run', { request: req, runId: `${ctx.id}-${Date.now().toString(36)}` }, ctx.signal, (done, total, message) =>

@@ -20,3 +20,12 @@ export function scenariosDirOf(root: string): string {
 export function rendererDirOf(root: string): string {
   return join(root, 'out', 'renderer');
 }
+
+/**
+ * Directory of the committed model weights under `root` (models/weights; protected variants in
+ * its `protected/` folder). Resolved from the app root, not from the module's own location: in the
+ * built app the weights module is bundled into out/main, where `../weights` does not exist.
+ */
+export function weightsDirOf(root: string): string {
+  return join(root, 'models', 'weights');
+}

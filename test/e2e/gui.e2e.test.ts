@@ -5,33 +5,29 @@
  * test-results/gui-*.png; console errors fail the suite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startWebShell, type WebShell } from '../../electron/web/server';
-import { connectServices, closeSimWorkers } from '../../electron/services';
-import { appRootFrom, rendererDirOf, scenariosDirOf } from '../../electron/services/paths';
 import { launchChromium, watchedPage } from './browser';
+import { startBuiltApp, ROOT, SHOTS, type BuiltApp } from './built-app';
 import { planRun } from '../../sim/engine/faultyPlan';
 import { parseArraySpec } from '../../sim/array/spec';
 import { readWeights } from '../../models/io/weights';
 import { protectionsFor } from '../../electron/services/protections';
 
-const root = appRootFrom(new URL('./x', import.meta.url).href);
-const shots = join(root, 'test-results');
-const userDir = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-')), 'scenarios');
+const root = ROOT;
+const shots = SHOTS;
+let userDir = '';
 
-let shell: WebShell;
+let shell: BuiltApp;
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDirOf(root), 'index.html'))) throw new Error('out/renderer missing: run `npm run build` first');
   mkdirSync(shots, { recursive: true });
-  const config = { shell: 'web' as const, appVersion: '0.0.0-e2e', scenariosDir: scenariosDirOf(root), electronVersion: null, nodeVersion: process.versions.node, userScenariosDir: userDir };
-  shell = await startWebShell({ rendererDir: rendererDirOf(root), scenariosDir: scenariosDirOf(root), appVersion: config.appVersion, connect: (send) => connectServices(config, send) });
+  shell = await startBuiltApp();
+  userDir = join(shell.userDir, 'scenarios');
   browser = await launchChromium();
   page = await watchedPage(browser, problems);
   await page.goto(shell.url);
@@ -40,7 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await shell?.close();
-  await closeSimWorkers();
 });
 
 /** The parts of a canvas element the tests read (the Node typings have no DOM). */
@@ -194,7 +189,8 @@ describe('GUI against the real simulator', () => {
     await expect.poll(() => page.locator('[data-testid=campaign-progress]').count()).toBe(1);
     await page.locator('[data-testid=campaign-cancel]').click();
     await expect.poll(() => page.locator('[data-testid=campaign-progress]').count(), { timeout: 2000 }).toBe(0);
-    await expect.poll(() => page.locator('.note.error').textContent()).toMatch(/cancelled/);
+    await expect.poll(() => page.locator('[data-testid=campaign-notice]').textContent()).toBe('Campaign cancelled.');
+    expect(await page.locator('.note.error').count()).toBe(0);
   });
 
   it('demo mode: loads a preset, plays with requestAnimationFrame, steps by cycle and layer, goes full window', async () => {
@@ -229,19 +225,20 @@ describe('GUI against the real simulator', () => {
     const runMs = Date.now() - t0;
     const grid = page.locator('[data-testid=pe-grid]');
     expect(await grid.getAttribute('aria-label')).toMatch(/128 by 128/);
-    // one cell per PE: the canvas is 128 cells wide and high (4 px per PE at the default 520 px)
+    // one cell per PE: the canvas is 128 cells (+1 line) wide and high (3 px per PE at the default 440 px)
     const [w, h] = await grid.evaluate((c) => [(c as unknown as Canvas).width, (c as unknown as Canvas).height]);
     expect(w).toBe(h);
-    expect(w % 128).toBe(0);
-    const cell = w / 128;
-    expect(cell).toBeGreaterThanOrEqual(4);
+    // 128 cells plus the closing grid line
+    expect((w - 1) % 128).toBe(0);
+    const cell = (w - 1) / 128;
+    expect(cell).toBeGreaterThanOrEqual(3);
     // PE (3, 5) carries the stuck-at: drawn red; a PE far away is not
     // one readback of the whole canvas (several make Chromium warn on the console)
     const [faultyPx, otherPx] = await grid.evaluate((c, at) => {
       const cv = c as unknown as Canvas;
       const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
       return at.map(([x, y]) => [0, 1, 2, 3].map((i) => d[(y * cv.width + x) * 4 + i]));
-    }, [[5 * cell + 1, 3 * cell + 1], [100 * cell + 1, 90 * cell + 1]]);
+    }, [[5 * cell + 2, 3 * cell + 2], [100 * cell + 2, 90 * cell + 2]]);
     expect(faultyPx[0]).toBeGreaterThan(120); // red channel of #ff4d4d / #8a2b35
     expect(faultyPx[0]).toBeGreaterThan(2 * faultyPx[2]);
     expect(otherPx).not.toEqual(faultyPx);

@@ -15,6 +15,8 @@ export interface Edge {
   readonly source: string;
   readonly target: string;
   readonly trigger: string;
+  /** Guard of the transition as text (e.g. "inferenceIs n=1"), when it has one. */
+  readonly guard?: string;
 }
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -35,6 +37,16 @@ export function stateNames(doc: Json): string[] {
   return Object.keys(states(clone(doc)));
 }
 
+function guardOf(t: unknown): string | undefined {
+  const x = Array.isArray(t) ? t[0] : t;
+  if (!x || typeof x !== 'object') return undefined;
+  const g = (x as Json).guard;
+  if (typeof g === 'string') return g;
+  if (!g || typeof g !== 'object') return undefined;
+  const params = Object.entries(((g as Json).params ?? {}) as Json).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  return `${String((g as Json).type)}${params ? ` ${params}` : ''}`;
+}
+
 function targetOf(t: unknown): string | null {
   if (typeof t === 'string') return t.replace(/^\./, '');
   if (Array.isArray(t)) return t.length ? targetOf(t[0]) : null;
@@ -48,11 +60,13 @@ export function edgesOf(doc: Json): Edge[] {
   for (const [name, s] of Object.entries(states(clone(doc)))) {
     for (const [ev, t] of Object.entries((s.on ?? {}) as Json)) {
       const target = targetOf(t);
-      if (target) out.push({ source: name, target, trigger: ev });
+      const guard = guardOf(t);
+      if (target) out.push({ source: name, target, trigger: ev, ...(guard ? { guard } : {}) });
     }
     for (const [d, t] of Object.entries((s.after ?? {}) as Json)) {
       const target = targetOf(t);
-      if (target) out.push({ source: name, target, trigger: `after:${d}` });
+      const guard = guardOf(t);
+      if (target) out.push({ source: name, target, trigger: `after:${d}`, ...(guard ? { guard } : {}) });
     }
   }
   return out;
@@ -104,13 +118,33 @@ export function deleteState(doc: Json, name: string): Json {
   return d;
 }
 
-/** Adds or replaces a transition `source --trigger--> target` (trigger: EVENT or after:<cycles>). */
+/** Guards the designer offers, with their one numeric parameter (docs/README-scenarios.md). */
+export const GUARDS: readonly { type: string; param: string }[] = [
+  { type: 'inferenceIs', param: 'n' }, { type: 'inferenceAtLeast', param: 'n' }, { type: 'inferenceEvery', param: 'n' },
+  { type: 'layerIs', param: 'index' }, { type: 'foldIs', param: 'index' },
+];
+
+/** Parses a guard text ("inferenceIs n=1") back into the document's guard object, or null. */
+export function guardObject(text: string | undefined): Json | null {
+  if (!text) return null;
+  const [type, ...rest] = text.trim().split(/\s+/);
+  const params: Json = {};
+  for (const kv of rest) {
+    const [k, v] = kv.split('=');
+    if (k && v !== undefined) params[k] = Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  return Object.keys(params).length ? { type, params } : { type };
+}
+
+/** Adds or replaces a transition `source --trigger--> target` (trigger: EVENT or after:<cycles>; optional guard). */
 export function setTransition(doc: Json, e: Edge): Json {
   const d = clone(doc);
   const s = states(d)[e.source];
   if (!s) return d;
-  if (e.trigger.startsWith('after:')) ((s.after ??= {}) as Json)[e.trigger.slice(6)] = e.target;
-  else ((s.on ??= {}) as Json)[e.trigger] = e.target;
+  const g = guardObject(e.guard);
+  const value = g ? { target: e.target, guard: g } : e.target;
+  if (e.trigger.startsWith('after:')) ((s.after ??= {}) as Json)[e.trigger.slice(6)] = value;
+  else ((s.on ??= {}) as Json)[e.trigger] = value;
   return d;
 }
 
@@ -159,4 +193,41 @@ export function setStateField(doc: Json, name: string, key: string, value: unkno
 export function stateOfPath(path: string): string | null {
   const m = /^machine\.states\.([^.[\]]+)/.exec(path);
   return m ? m[1] : null;
+}
+
+/** Why `doc` cannot be drawn as a graph (no machine / states object), or '' when it can. */
+export function shapeProblem(doc: unknown): string {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return 'the document is not a JSON object';
+  const m = (doc as Json).machine;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return 'machine: expected an object';
+  const st = (m as Json).states;
+  if (!st || typeof st !== 'object' || Array.isArray(st)) return 'machine.states: expected an object';
+  for (const [k, v] of Object.entries(st as Json)) if (!v || typeof v !== 'object' || Array.isArray(v)) return `machine.states.${k}: expected an object`;
+  return '';
+}
+
+function loc(p: Json): string {
+  const l = (p.location ?? {}) as Json;
+  if (l.kind === 'pe') return `PE (${String(l.row)}, ${String(l.col)})`;
+  if (l.kind === 'address') return `word ${String(l.address)}`;
+  return 'random';
+}
+
+/** One line describing an action, as shown inside its state's node. */
+export function actionSummary(a: Json): string {
+  const p = (a.params ?? {}) as Json;
+  const bits = Array.isArray(p.bits) ? ` b${(p.bits as number[]).join(',')}` : '';
+  switch (a.type) {
+    case 'injectFault': {
+      const cl = p.cluster ? ` ${String((p.cluster as Json).rows)}×${String((p.cluster as Json).cols)}` : '';
+      return `inject ${String(p.kind)} ${String(p.target)} @ ${loc(p)}${cl}${bits}${p.duration ? ` for ${String(p.duration)} cyc` : ''}`;
+    }
+    case 'addStuckAt': return `stuck-at-${String(p.value)} ${String(p.target)} @ ${loc(p)} b${String(p.bit)}`;
+    case 'setRate': return `start rate ${String(p.target)} BER ${String(p.ber)} (${String(p.model)})`;
+    case 'stopRate': return `stop rate ${String(p.target)}`;
+    case 'scrub': return `scrub ${String(p.target)}`;
+    case 'repair': return `repair ${String(p.id)}`;
+    case 'clearAll': return 'clear all faults';
+    default: return String(a.type);
+  }
 }

@@ -42,6 +42,8 @@ export const session = $state({
   cycle: 0,
   job: null as JobState | null,
   error: null as IpcError | null,
+  /** A notice that is not an error (e.g. "Run cancelled."), cleared by the next run. */
+  notice: '',
 });
 
 let jobSeq = 0;
@@ -64,29 +66,64 @@ export async function loadCycles(): Promise<void> {
   else session.error = r.error;
 }
 
-/** Runs the current scenario (sim.run) with progress; the result lands in `session.run`. */
-export async function runScenario(): Promise<boolean> {
+/** Options of `runScenario`. */
+export interface RunOptions {
+  /**
+   * Inference (0-based within the run) whose feature maps are returned, or 'auto' (default): the
+   * first inference the faults touched (the run is replayed for it when that is not inference 0).
+   */
+  readonly viewImage?: number | 'auto' | ((first: RunResult) => number);
+}
+
+/**
+ * The inference a demo shows: the first one the faults reach that the fault-free model classifies
+ * correctly, else the first one the faults reach, else the first correctly classified one, else 0.
+ */
+export function demoInference(r: RunResult): number {
+  const ok = (k: number): boolean => r.labels === null || r.goldenPredictions[k] === r.labels[k];
+  const touched = [...r.touchedImages].sort((a, b) => a - b);
+  const all = Array.from({ length: r.images }, (_, k) => k);
+  return touched.find(ok) ?? touched[0] ?? all.find(ok) ?? 0;
+}
+
+/** True when an IPC error reports a request the user cancelled. */
+export function isCancelled(e: IpcError | null): boolean {
+  return e !== null && e.code === 'cancelled';
+}
+
+/**
+ * Runs the current scenario (sim.run) with progress; the result lands in `session.run`. The cycle
+ * report is requested first but not awaited as part of the job, so a cancelled run returns at once.
+ */
+export async function runScenario(opts: RunOptions = {}): Promise<boolean> {
   listen();
   const id = `run-${++jobSeq}-${Date.now().toString(36)}`;
   session.job = { id, done: 0, total: null, message: 'starting' };
   session.error = null;
+  session.notice = '';
   const bridge = getBridge();
   const first = session.firstImage;
-  const [r] = await Promise.all([
-    bridge.invoke(
-      'sim.run',
-      {
-        model: session.model, array: { ...session.array }, images: session.images, firstImage: session.firstImage, viewImage: 0,
-        protection: session.protection,
-        scenario: { text: session.scenarioText, file: `${session.scenarioLabel || 'scenario'}.json` },
-      },
-      { id },
-    ),
-    loadCycles(),
-  ]);
+  void loadCycles();
+  const request = (viewImage: number) => ({
+    model: session.model, array: { ...session.array }, images: session.images, firstImage: first,
+    viewImage: Math.max(0, Math.min(session.images - 1, viewImage)),
+    protection: session.protection,
+    scenario: { text: session.scenarioText, file: `${session.scenarioLabel || 'scenario'}.json` },
+  });
+  let r = await bridge.invoke('sim.run', request(typeof opts.viewImage === 'number' ? opts.viewImage : 0), { id });
+  const pick = opts.viewImage ?? 'auto';
+  if (r.ok && typeof pick !== 'number' && session.job?.id === id) {
+    const hit = r.value.touchedImages;
+    const want = pick === 'auto' ? (hit.length > 0 && !hit.includes(r.value.viewImage) ? Math.min(...hit) : r.value.viewImage) : pick(r.value);
+    if (want !== r.value.viewImage) {
+      session.job.message = `replaying inference ${want}${hit.includes(want) ? ', which the faults reach' : ''}`;
+      r = await bridge.invoke('sim.run', request(want), { id });
+    }
+  }
   if (session.job?.id === id) session.job = null;
   if (!r.ok) {
-    session.error = r.error;
+    if (isCancelled(r.error)) session.notice = 'Run cancelled.';
+    else session.error = r.error;
     return false;
   }
   session.run = r.value;
@@ -95,9 +132,12 @@ export async function runScenario(): Promise<boolean> {
   return true;
 }
 
-/** Cancels the running job, if any. */
+/** Cancels the running job, if any (the reply comes back at once with code "cancelled"). */
 export function cancelJob(): void {
-  if (session.job) getBridge().cancel(session.job.id);
+  if (session.job) {
+    getBridge().cancel(session.job.id);
+    session.job.message = 'cancelling';
+  }
 }
 
 /** Loads a scenario file's text into the session. */

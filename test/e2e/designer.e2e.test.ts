@@ -1,0 +1,205 @@
+/**
+ * Scenario designer against the built app: edge labels readable (not under the nodes), an invalid
+ * file shows every problem with the graph cleared and Save off (no page errors), keyboard selection
+ * edits the selected state, undo / redo (buttons and Ctrl+Z / Ctrl+Shift+Z), Backspace undoable,
+ * actions listed inside their state, the JSON panel in sync both ways, double-click to add and
+ * rename, new states placed in view.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openSession, shootBoth, type Session } from './helpers';
+
+let s: Session;
+let page: Page;
+
+beforeAll(async () => {
+  s = await openSession();
+  page = s.page;
+  page.on('dialog', (d) => void d.accept());
+});
+afterAll(async () => s?.close());
+
+const BROKEN = {
+  name: 'Broken', description: 'An invalid scenario with several problems in it, for the designer test to show every one.', version: 1,
+  machine: {
+    id: 'broken', initial: 'nowhere',
+    states: {
+      idle: { after: { '-5': 'gone' }, on: { NOT_AN_EVENT: 'idle' } },
+      hit: { entry: [{ type: 'injectFault', params: { target: 'pe.bogus', kind: 'stuckAt7', location: { kind: 'pe', row: 99, col: -1 }, bits: [40] } }] },
+    },
+  },
+};
+
+const nodeCount = (): Promise<number> => page.locator('.svelte-flow__node').count();
+const edgeCount = (): Promise<number> => page.locator('.svelte-flow__edge').count();
+const formState = async (): Promise<string> => (await page.locator('[data-testid=state-form] h3 .mono').textContent()) ?? '';
+
+async function freshDesign(): Promise<void> {
+  await page.locator('[data-testid=new]').click();
+  await expect.poll(nodeCount).toBe(1);
+}
+
+describe('scenario designer', () => {
+  it('edge labels are whole and not under the nodes ("after 50000")', async () => {
+    await page.locator('a[data-view=scenarios]').click();
+    await freshDesign();
+    await page.locator('[data-testid=add-state]').click();
+    await page.locator('.svelte-flow__node[data-id=idle]').click();
+    await page.locator('[data-testid=add-transition]').click();
+    await page.locator('[data-testid=delay]').fill('50000');
+    await page.locator('[data-testid=delay]').press('Tab');
+    await page.locator('[data-testid=auto-layout]').click();
+    const label = page.locator('.svelte-flow__edge-label').first();
+    await expect.poll(() => label.textContent()).toBe('after 50000');
+    await page.waitForTimeout(300);
+    const lb = (await label.boundingBox())!;
+    for (const n of await page.locator('.svelte-flow__node').all()) {
+      const nb = (await n.boundingBox())!;
+      const overlap = lb.x < nb.x + nb.width && nb.x < lb.x + lb.width && lb.y < nb.y + nb.height && nb.y < lb.y + lb.height;
+      expect(overlap).toBe(false);
+    }
+    // The label's first and last characters are what the pointer finds there (nothing covers them).
+    for (const x of [lb.x + 3, lb.x + lb.width - 3]) {
+      const hit = await page.evaluate(`document.elementFromPoint(${x}, ${lb.y + lb.height / 2})?.closest('.svelte-flow__edge-label') !== null`);
+      expect(hit).toBe(true);
+    }
+    await shootBoth(page, 'designer-labels');
+  });
+
+  it('keyboard selection edits the selected state; undo / redo; Backspace on a transition is undoable', async () => {
+    await page.locator('.svelte-flow__node[data-id=idle]').click();
+    expect(await formState()).toBe('idle');
+    // Select the other state with the keyboard only.
+    await page.locator('.svelte-flow__node[data-id=state]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(formState).toBe('state');
+    await page.locator('[data-testid=state-name]').fill('hit');
+    await page.locator('[data-testid=rename]').click();
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=hit]').count()).toBe(1);
+    expect(await page.locator('.svelte-flow__node[data-id=idle]').count()).toBe(1);
+    // Undo the rename (button), redo it (keyboard).
+    await page.locator('[data-testid=undo]').click();
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=state]').count()).toBe(1);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Shift+Z');
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=hit]').count()).toBe(1);
+    // Backspace removes the selected transition; Ctrl+Z brings it back.
+    expect(await edgeCount()).toBe(1);
+    await page.locator('.svelte-flow__edge-label').first().click();
+    await page.keyboard.press('Backspace');
+    await expect.poll(edgeCount).toBe(0);
+    await page.keyboard.press('Control+Z');
+    await expect.poll(edgeCount).toBe(1);
+    expect(await page.locator('.svelte-flow__edge-label').first().textContent()).toBe('after 50000');
+  });
+
+  it('actions are listed inside their state; the JSON panel follows the graph and the graph follows the JSON', async () => {
+    await page.locator('.svelte-flow__node[data-id=hit]').click();
+    await page.locator('[data-testid=add-fault]').click();
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=hit] [data-testid=node-actions] li').allTextContents())
+      .toEqual(['inject stuckAt1 pe.psum @ PE (0, 0) b30']);
+    const code = page.locator('[data-testid=code]');
+    const doc = JSON.parse(await code.inputValue()) as { machine: { states: Record<string, { entry?: unknown[] }> } };
+    expect(doc.machine.states['hit']!.entry).toHaveLength(1);
+    // Edit the JSON: add a scrub to hit and a new state; the graph shows both.
+    doc.machine.states['hit']!.entry!.push({ type: 'scrub', params: { target: 'all' } });
+    (doc.machine.states as Record<string, unknown>)['later'] = { type: 'final' };
+    await code.fill(JSON.stringify(doc, null, 2));
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=later]').count()).toBe(1);
+    expect(await page.locator('.svelte-flow__node[data-id=hit] [data-testid=node-actions] li').allTextContents()).toEqual(['inject stuckAt1 pe.psum @ PE (0, 0) b30', 'scrub all']);
+    // Broken JSON: the graph is cleared and says why; fixing it brings it back.
+    await code.fill('{ "name": ');
+    await expect.poll(() => page.locator('[data-testid=graph-broken]').textContent()).toMatch(/^JSON: /);
+    expect(await page.locator('[data-testid=save]').isDisabled()).toBe(true);
+    await code.fill(JSON.stringify(doc, null, 2));
+    await expect.poll(nodeCount).toBe(3);
+    expect(await page.locator('[data-testid=save]').isDisabled()).toBe(false);
+  });
+
+  it('guards, every action kind and PE row/column fields, all shown in the graph', async () => {
+    await page.locator('.svelte-flow__node[data-id=idle]').click();
+    await page.locator('[data-testid=guard]').first().selectOption('inferenceIs');
+    await expect.poll(() => page.locator('.svelte-flow__edge-label').first().textContent()).toBe('after 50000 [inferenceIs n=1]');
+    await page.locator('[data-testid=guard-value]').first().fill('2');
+    await page.locator('[data-testid=guard-value]').first().press('Tab');
+    await expect.poll(() => page.locator('.svelte-flow__edge-label').first().textContent()).toBe('after 50000 [inferenceIs n=2]');
+    await page.locator('.svelte-flow__node[data-id=hit]').click();
+    await page.locator('[data-testid=pe-row]').first().fill('3');
+    await page.locator('[data-testid=pe-row]').first().press('Tab');
+    await page.locator('[data-testid=pe-col]').first().fill('5');
+    await page.locator('[data-testid=pe-col]').first().press('Tab');
+    await page.locator('[data-testid=fault-id]').first().fill('psum35');
+    await page.locator('[data-testid=fault-id]').first().press('Tab');
+    for (const k of ['add-stuck', 'add-rate', 'add-stop-rate', 'add-repair', 'add-clear']) await page.locator(`[data-testid=${k}]`).click();
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=hit] [data-testid=node-actions] li').allTextContents()).toEqual([
+      'inject stuckAt1 pe.psum @ PE (3, 5) b30', 'scrub all', 'stuck-at-1 pe.psum @ PE (0, 0) b30', 'start rate weightSram BER 0.00001 (count)',
+      'stop rate all', 'repair psum35', 'clear all faults',
+    ]);
+    const doc = JSON.parse(await page.locator('[data-testid=code]').inputValue()) as { machine: { states: Record<string, { after?: Record<string, unknown> }> } };
+    expect(doc.machine.states['idle']!.after!['50000']).toEqual({ target: 'hit', guard: { type: 'inferenceIs', params: { n: 2 } } });
+    await shootBoth(page, 'designer-actions');
+  });
+
+  it('double-click on the pane adds a state there (in view), on a state renames it; auto-layout re-centres', async () => {
+    const pane = (await page.locator('.svelte-flow__pane').boundingBox())!;
+    const before = await nodeCount();
+    await page.mouse.dblclick(pane.x + pane.width * 0.3, pane.y + pane.height * 0.8);
+    await expect.poll(nodeCount).toBe(before + 1);
+    const added = page.locator('.svelte-flow__node[data-id=state]');
+    const ab = (await added.boundingBox())!;
+    expect(ab.x).toBeGreaterThanOrEqual(pane.x);
+    expect(ab.y + ab.height).toBeLessThanOrEqual(pane.y + pane.height + 1);
+    expect(Math.abs(ab.x + ab.width / 2 - (pane.x + pane.width * 0.3))).toBeLessThan(40);
+    // The + state button puts the next one in view too.
+    await page.locator('[data-testid=add-state]').click();
+    const b2 = (await page.locator('.svelte-flow__node[data-id=state2]').boundingBox())!;
+    expect(b2.x).toBeGreaterThanOrEqual(pane.x);
+    expect(b2.x + b2.width).toBeLessThanOrEqual(pane.x + pane.width + 1);
+    expect(b2.y).toBeGreaterThanOrEqual(pane.y);
+    expect(b2.y + b2.height).toBeLessThanOrEqual(pane.y + pane.height + 1);
+    await added.dblclick();
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('state-name');
+    await page.keyboard.type('spare');
+    await page.locator('[data-testid=rename]').click();
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=spare]').count()).toBe(1);
+    // Auto-layout: every state inside the pane afterwards.
+    await page.locator('[data-testid=auto-layout]').click();
+    await page.waitForTimeout(400);
+    for (const n of await page.locator('.svelte-flow__node').all()) {
+      const b = (await n.boundingBox())!;
+      expect(b.x).toBeGreaterThanOrEqual(pane.x - 1);
+      expect(b.x + b.width).toBeLessThanOrEqual(pane.x + pane.width + 1);
+    }
+    await shootBoth(page, 'designer-graph');
+  });
+
+  it('an invalid file: every problem listed, the graph cleared, Save disabled, no page errors', async () => {
+    const dir = join(s.app.userDir, 'scenarios');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'broken.json');
+    const text = `${JSON.stringify(BROKEN, null, 2)}\n`;
+    writeFileSync(file, text);
+    // Reload the view so the file list includes it.
+    await page.locator('a[data-view=accelerator]').click();
+    await page.locator('a[data-view=scenarios]').click();
+    await expect.poll(() => page.locator('[data-testid=open-pick] option[value="user:broken"]').count()).toBe(1);
+    expect(await nodeCount()).toBeGreaterThan(1); // the previous design is on screen
+    await page.locator('[data-testid=open-pick]').selectOption('user:broken');
+    await page.locator('[data-testid=open]').click();
+    await expect.poll(() => page.locator('[data-testid=graph-broken]').textContent()).toMatch(/broken\.json is not a valid scenario \(9 problems\)/);
+    expect(await nodeCount()).toBe(0);
+    const items = page.locator('[data-testid=validation] li');
+    await expect.poll(() => items.count()).toBe(9);
+    const all = (await items.allTextContents()).join('\n');
+    for (const bit of ['machine.initial', 'NOT_AN_EVENT', '"-5"', 'missing state "gone"', 'pe.bogus', 'stuckAt7', 'location.col']) expect(all).toContain(bit);
+    expect(await page.locator('[data-testid=save]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid=run-designer]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid=code]').inputValue()).toBe(text);
+    await shootBoth(page, 'designer-invalid');
+    // The file on disk is untouched.
+    expect(existsSync(file) && readFileSync(file, 'utf8')).toBe(text);
+    expect(s.problems).toEqual([]);
+  });
+});
