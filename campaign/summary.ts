@@ -62,6 +62,8 @@ export interface PointSummary {
   readonly plannedTrials: number;
   /** True when the early-stop rule ended the point before its planned trials. */
   readonly stoppedEarly: boolean;
+  /** Trials stopped at the pool's time limit (campaign/pool.ts), left out of every rate; absent when none. */
+  readonly timedOut?: number;
   readonly images: number;
   readonly goldenAccuracy: number;
   readonly accuracy: Interval;
@@ -148,7 +150,9 @@ function summarizePoint(plan: CampaignPlan, pi: number, all: readonly TrialRecor
   const byTrial: (TrialResult | undefined)[] = new Array<TrialResult | undefined>(plan.trialsPerPoint);
   for (const rec of all) byTrial[rec.trial] = rec.r;
   const stop = usedTrials(isAvf, byTrial, plan.trialsPerPoint, prec ? withDefaults(prec) : null);
-  const recs = all.filter((rec) => rec.trial < stop);
+  const used = all.filter((rec) => rec.trial < stop);
+  const recs = used.filter((rec) => !rec.r.timedOut); // timed-out trials evaluated nothing
+  const timedOut = used.length - recs.length;
   let images = 0, golden = 0, sdc = 0, crit = 0, faults = 0, reached = 0, untouched = 0;
   const byT = new Map<FaultTarget, [number, number]>();
   const layerAcc = new Map<string, { cs: number[]; md: number; rl: number[]; masked: number }>();
@@ -191,6 +195,7 @@ function summarizePoint(plan: CampaignPlan, pi: number, all: readonly TrialRecor
     plannedTrials: plan.trialsPerPoint,
     stoppedEarly: stop < plan.trialsPerPoint,
     outcomes: pointOutcomes(recs.map((x) => x.r)),
+    ...(timedOut > 0 ? { timedOut } : {}),
     avf: p.fault.kind === 'avf' ? avfRow({ model: p.model, protection: p.protection, format: p.formatKey, target: p.fault.target }, recs.map((x) => x.r)) : null,
   };
 }

@@ -123,6 +123,9 @@ export interface TrialResult {
   /** AVF points: the sampled structure's bits (used words x width, or R x C registers) and the
    * run's cycles, i.e. the site population is bits x cycles. */
   readonly avf?: { readonly bits: number; readonly cycles: number };
+  /** Set when the trial ran past the pool's time limit (campaign/pool.ts): nothing was evaluated;
+   * summaries leave it out of every rate and count it per point. */
+  readonly timedOut?: { readonly limitMs: number };
   /** Protection overhead vs the unprotected model, when the runner knows it. */
   readonly overhead?: {
     readonly extraParams: number;

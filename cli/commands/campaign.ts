@@ -7,15 +7,12 @@ import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadCampaignFile } from '../../campaign/load';
 import { parseShard, type Shard } from '../../campaign/plan';
-import { createTrialPool, defaultWorkers } from '../../campaign/pool';
+import { createTrialPool, defaultWorkers, DEFAULT_TRIAL_TIMEOUT_MS } from '../../campaign/pool';
 import { runCampaign } from '../../campaign/run';
 import type { CampaignProgress } from '../../campaign/types';
 import type { RunnerKind } from '../../campaign/worker-entry';
 import { CliError, EXIT_USAGE } from '../errors';
 import { DEFAULT_KERNEL, KERNEL_ENV, KERNEL_NAMES, parseKernelName, resolveKernelName } from '../../pipeline/kernels';
-import { renderTable } from '../table';
-import { outcomeRows, progressInterval } from '../../campaign/report/text';
-import { avfTable } from './avf';
 
 /** Options of the campaign command (as parsed by commander). */
 export interface CampaignCliOptions {
@@ -26,6 +23,8 @@ export interface CampaignCliOptions {
   readonly runner?: string;
   /** GEMM backend; overrides the campaign file's `kernel`. */
   readonly kernel?: string;
+  /** Wall-time limit of one trial, seconds (0 = none; default 3600). */
+  readonly trialTimeout?: string;
   readonly progress?: boolean;
   /** Fake runner only: CPU ms spun per trial (tests of interruption). */
   readonly fakeBusyMs?: string;
@@ -45,12 +44,12 @@ function progressReporter(enabled: boolean): { update(p: CampaignProgress): void
     const ranNow = p.trialsDone - start.trialsDone;
     const sec = p.elapsedMs / 1000;
     const eta = ranNow > 0 ? ((p.trialsTotal - p.trialsDone) * sec) / ranNow : NaN;
-    return { points: `${p.pointsDone}/${p.pointsTotal}`, faults: String(p.faultsInjected), ips: sec > 0 ? (p.inferences / sec).toFixed(1) : '0', eta: fmtEta(eta), interval: progressInterval(p) };
+    return { points: `${p.pointsDone}/${p.pointsTotal}`, faults: String(p.faultsInjected), ips: sec > 0 ? (p.inferences / sec).toFixed(1) : '0', eta: fmtEta(eta) };
   };
   if (!enabled) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
     const bar = new SingleBar({
-      format: 'trials {bar} {value}/{total} | points {points} | faults {faults} | {ips} inf/s | ETA {eta}{interval}',
+      format: 'trials {bar} {value}/{total} | points {points} | faults {faults} | {ips} inf/s | ETA {eta}',
       hideCursor: true, stream: process.stderr, etaBuffer: 50,
     });
     let started = false;
@@ -65,7 +64,7 @@ function progressReporter(enabled: boolean): { update(p: CampaignProgress): void
       const f = fields(p);
       if (p.elapsedMs - last < 10_000 && p.trialsDone < p.trialsTotal) return;
       last = p.elapsedMs;
-      process.stderr.write(`trials ${p.trialsDone}/${p.trialsTotal} | points ${f.points} | faults ${f.faults} | ${f.ips} inf/s | ETA ${f.eta}${f.interval}\n`);
+      process.stderr.write(`trials ${p.trialsDone}/${p.trialsTotal} | points ${f.points} | faults ${f.faults} | ${f.ips} inf/s | ETA ${f.eta}\n`);
     },
     stop: () => {},
   };
@@ -99,7 +98,11 @@ export async function campaignCommand(file: string, opts: CampaignCliOptions): P
   const kernel = resolveKernelName(kernelName);
   if (!kernel.ok) throw new CliError(kernel.reason, EXIT_USAGE);
   const busyMs = kind === 'fake' && opts.fakeBusyMs !== undefined ? Math.max(0, Math.min(10_000, Number(opts.fakeBusyMs) || 0)) : 0;
-  const pool = createTrialPool({ workers, kind, busyMs, kernel: kernel.value });
+  const timeoutS = opts.trialTimeout === undefined ? DEFAULT_TRIAL_TIMEOUT_MS / 1000 : Number(opts.trialTimeout);
+  if (!Number.isFinite(timeoutS) || timeoutS < 0 || timeoutS > 7 * 86_400) {
+    throw new CliError(`--trial-timeout: expected seconds in 0..604800 (0 = none), found "${opts.trialTimeout}"`, EXIT_USAGE);
+  }
+  const pool = createTrialPool({ workers, kind, busyMs, kernel: kernel.value, trialTimeoutMs: timeoutS * 1000 });
   const ctl = new AbortController();
   const onSigint = (): void => {
     if (ctl.signal.aborted) process.exit(130);
@@ -130,11 +133,6 @@ export async function campaignCommand(file: string, opts: CampaignCliOptions): P
   }
   process.stdout.write(`done: ${o.ran} trials run${o.resumed ? `, ${o.resumed} resumed` : ''} in ${(o.elapsedMs / 1000).toFixed(1)} s; ` +
     `${opts.out}/summary.json, summary.csv, report.html\n`);
-  if (o.summary) {
-    const t = outcomeRows(o.summary); // outcome classes with 95% intervals (issue 14; * = stopped early)
-    if (t.rows.length > 0) process.stdout.write(renderTable(t.header, t.rows) + '\n');
-    if (o.summary.avf.length > 0) process.stdout.write(avfTable(o.summary) + '\n');
-  }
 }
 
 /** Registers `faultline campaign` on the program. */
@@ -148,6 +146,7 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run in --out: runs exactly the missing trials')
     .option('--shard <i/N>', 'run only trials with index mod N == i (0-based), for clusters')
     .option('-k, --kernel <name>', `GEMM backend of the trials: ${KERNEL_NAMES.join(' | ')} (default: the file's "kernel", else ${KERNEL_ENV}, else ${DEFAULT_KERNEL}; results are the same on each)`)
+    .option('--trial-timeout <s>', `wall-time limit of one trial in seconds; a trial over it is recorded as timed out and left out of the rates (0 = none; default ${DEFAULT_TRIAL_TIMEOUT_MS / 1000})`)
     .option('--runner <kind>', 'trial runner: engine (default) or fake (synthetic numbers, for testing the machinery)')
     .option('--no-progress', 'no progress output')
     .addOption(new Option('--fake-busy-ms <ms>', 'fake runner: CPU ms per trial').hideHelp())
