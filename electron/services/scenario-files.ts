@@ -19,6 +19,7 @@ import type {
 } from '../../ipc/scenario-schemas';
 import { LIST_PAGE_MAX } from '../../ipc/scenario-schemas';
 import { specOf } from './sim/pipeline-spec';
+import { parseJsonText } from '../../scenarios/json';
 
 /** Largest scenario file opened, bytes. */
 export const MAX_FILE_BYTES = 4 << 20;
@@ -157,13 +158,15 @@ export async function openScenario(examplesDir: string, userDir: string, req: z.
   return { source: req.source, id: req.id, text: r.text };
 }
 
-/** `scenario.save`: writes `<userDir>/<id>.json` atomically (temp file + rename). The text must be JSON. */
+/** `scenario.save`: writes `<userDir>/<id>.json` atomically (temp file + rename). The text must be a JSON object. */
 export function saveScenario(userDir: string, req: z.output<typeof ScenarioSaveRequest>): z.input<typeof ScenarioSaveResponse> {
   const file = fileInDir(userDir, req.id);
-  try {
-    JSON.parse(req.text);
-  } catch (e) {
-    throw new Error(`text: expected JSON, ${(e as Error).message}`);
+  // a scenario document is a JSON object (a byte-order mark is accepted): `1`, `[]` or `"x"` are refused
+  const doc = parseJsonText(req.text, 'text');
+  if (!doc.ok) throw new Error(`text: expected JSON, ${doc.reason.replace(/^text: /, '')}`);
+  const v = doc.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new Error(`text: expected a scenario document (a JSON object), found ${v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`}`);
   }
   if (existsSync(file) && !req.overwrite) return { id: req.id, path: file, written: false };
   mkdirSync(dirname(file), { recursive: true });

@@ -71,7 +71,25 @@ function activation(a: unknown, where: string): Result<Activation> {
   return fail(`${where}: unsupported activation '${s}' (expected linear, relu, tanh, sigmoid or softmax)`);
 }
 
-const pair = (v: unknown, dflt: number): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1])] : v === undefined || v === null ? [dflt, dflt] : [Number(v), Number(v)]);
+const isInt = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 1 << 20;
+
+/**
+ * A Keras size pair (kernel_size, strides, pool_size, dilation_rate): an integer >= `min` or a list
+ * of two; absent means `dflt`. null, 1.5, "3" or [3] are refused naming the field.
+ */
+function intPair(c: Obj, field: string, dflt: number, where: string, min = 1): Result<[number, number]> {
+  const v = c[field];
+  if (v === undefined) return ok([dflt, dflt]);
+  if (isInt(v, min)) return ok([v, v]);
+  if (Array.isArray(v) && v.length === 2 && isInt(v[0], min) && isInt(v[1], min)) return ok([v[0], v[1]]);
+  return fail(`${where}: ${field}: expected an integer >= ${min} or a list of two, found ${JSON.stringify(v)?.slice(0, 60)}`, field);
+}
+
+/** A positive integer config field (filters, units). */
+function posInt(c: Obj, field: string, where: string): Result<number> {
+  const v = c[field];
+  return isInt(v, 1) ? ok(v) : fail(`${where}: ${field}: expected an integer >= 1, found ${JSON.stringify(v)?.slice(0, 60) ?? 'nothing'}`, field);
+}
 
 const ZERO: Padding = { top: 0, bottom: 0, left: 0, right: 0 };
 
@@ -126,7 +144,15 @@ export function importTfjsModel(modelJson: unknown, shards: ReadonlyMap<string, 
     if (node.className === 'ZeroPadding2D') {
       if (padOf.has(srcs[0]!)) return fail(`${where}: two consecutive ZeroPadding2D layers are unsupported`);
       const p = c.padding;
-      const [[t, b], [l, r]] = Array.isArray(p) && Array.isArray(p[0]) ? (p as [[number, number], [number, number]]) : [pair(p, 1), pair(p, 1)].map((x, i) => (i === 0 ? [x[0], x[0]] : [x[1], x[1]])) as [[number, number], [number, number]];
+      let tblr: [[number, number], [number, number]];
+      if (Array.isArray(p) && p.length === 2 && Array.isArray(p[0]) && Array.isArray(p[1]) && [...p[0], ...p[1]].length === 4 && [...p[0], ...p[1]].every((x) => isInt(x, 0))) {
+        tblr = p as [[number, number], [number, number]];
+      } else {
+        const sym = intPair(c, 'padding', 1, where, 0);
+        if (!sym.ok) return fail(`${sym.reason} or [[top, bottom], [left, right]]`, 'padding');
+        tblr = [[sym.value[0], sym.value[0]], [sym.value[1], sym.value[1]]];
+      }
+      const [[t, b], [l, r]] = tblr;
       const inS = shape.get(srcs[0]!)!;
       padOf.set(node.name, { src: srcs[0]!, pad: { top: t, bottom: b, left: l, right: r } });
       shape.set(node.name, { h: inS.h + t + b, w: inS.w + l + r, c: inS.c });
@@ -184,12 +210,20 @@ function convertNode(ctx: Ctx, ins: Shape3[]): Result<{ layer: Layer; out: Shape
   const flat = (): number => inS.h * inS.w * inS.c;
   switch (node.className) {
     case 'Conv2D': {
-      const [kh, kw] = pair(c.kernel_size, 1);
-      const [sh, sw] = pair(c.strides, 1);
-      const [dh, dw] = pair(c.dilation_rate, 1);
+      const k = c.kernel_size === undefined ? fail(`${where}: kernel_size: expected an integer >= 1 or a list of two, found nothing`) : intPair(c, 'kernel_size', 1, where);
+      if (!k.ok) return k;
+      const [kh, kw] = k.value;
+      const st = intPair(c, 'strides', 1, where);
+      if (!st.ok) return st;
+      const [sh, sw] = st.value;
+      const dil = intPair(c, 'dilation_rate', 1, where);
+      if (!dil.ok) return dil;
+      const [dh, dw] = dil.value;
       if (dh !== 1 || dw !== 1) return fail(`${where}: dilation_rate ${dh}x${dw} unsupported (1 only)`);
       if (c.groups !== undefined && c.groups !== 1) return fail(`${where}: grouped convolution unsupported`);
-      const outC = Number(c.filters);
+      const filters = posInt(c, 'filters', where);
+      if (!filters.ok) return filters;
+      const outC = filters.value;
       const p = windowPadding(ctx, [kh, kw], [sh, sw]);
       if (!p.ok) return p;
       const act = activation(c.activation, where);
@@ -206,7 +240,9 @@ function convertNode(ctx: Ctx, ins: Shape3[]): Result<{ layer: Layer; out: Shape
     }
     case 'Dense': {
       if (inS.h !== 1 || inS.w !== 1) return fail(`${where}: Dense on a ${inS.h}x${inS.w}x${inS.c} input unsupported (add a Flatten)`);
-      const outF = Number(c.units);
+      const units = posInt(c, 'units', where);
+      if (!units.ok) return units;
+      const outF = units.value;
       const act = activation(c.activation, where);
       if (!act.ok) return act;
       const w = need('kernel', flat() * outF);
@@ -217,8 +253,13 @@ function convertNode(ctx: Ctx, ins: Shape3[]): Result<{ layer: Layer; out: Shape
     }
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
-      const [ph, pw] = pair(c.pool_size, 2);
-      const [sh, sw] = c.strides === null || c.strides === undefined ? [ph, pw] : pair(c.strides, 1);
+      const pool = intPair(c, 'pool_size', 2, where);
+      if (!pool.ok) return pool;
+      const [ph, pw] = pool.value;
+      // strides: null (Keras' default) means the pool size
+      const st = c.strides === null ? ok<[number, number]>([ph, pw]) : intPair(c, 'strides', 1, where);
+      if (!st.ok) return st;
+      const [sh, sw] = c.strides === undefined ? [ph, pw] : st.value;
       const p = windowPadding(ctx, [ph, pw], [sh, sw]);
       if (!p.ok) return p;
       const kind = node.className === 'MaxPooling2D' ? 'maxpool' : 'avgpool';

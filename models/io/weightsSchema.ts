@@ -24,10 +24,30 @@ const tensorEntry = z.object({
   shape: z.array(z.number().int().min(0)).max(8).optional(),
 });
 
+/** Sizes, strides and counts: integers 1..2^20. */
+const size = z.number().int().min(1).max(1 << 20);
+/** Padding on each side: integers 0..2^16 (a pooling padding of 1.5 or null is refused). */
+const pad = z.number().int().min(0).max(1 << 16);
+const padding = z.strictObject({ top: pad, bottom: pad, left: pad, right: pad });
+const WINDOWED = new Set(['conv2d', 'maxpool', 'avgpool']);
+
+/** The geometry fields of a layer record (other fields are checked when the network is built). */
+const layerSchema = z.looseObject({
+  name: z.string().max(1000),
+  kind: z.string().max(64),
+  kh: size.optional(), kw: size.optional(), inC: size.optional(), outC: size.optional(),
+  strideH: size.optional(), strideW: size.optional(), inF: size.optional(), outF: size.optional(),
+  ph: size.optional(), pw: size.optional(), start: z.number().int().min(0).max(1 << 20).optional(), count: size.optional(),
+  padding: padding.optional(),
+}).refine((l) => !WINDOWED.has(l.kind) || l.padding !== undefined, { message: 'expected padding {top, bottom, left, right} on a conv2d or pooling layer', path: ['padding'] });
+
 const docSchema = z.object({
   format: z.literal('faultline-weights-v1'),
   meta: z.looseObject({}),
-  network: z.looseObject({ layers: z.array(z.unknown()).max(WEIGHTS_LIMITS.maxLayers) }),
+  network: z.looseObject({
+    input: z.strictObject({ h: size, w: size, c: size }),
+    layers: z.array(layerSchema).max(WEIGHTS_LIMITS.maxLayers),
+  }),
   tensors: z.array(tensorEntry).max(WEIGHTS_LIMITS.maxTensors),
   binBytes: z.number().int().min(0),
 });
@@ -52,7 +72,10 @@ export function checkWeightsDoc(doc: unknown, file = 'weights'): Result<true> {
   if (!r.success) {
     const i = r.error.issues[0]!;
     const path = i.path.map(String).join('.');
-    return fail(`${file}: ${path || '(document)'}: ${i.message}`, path || undefined);
+    let found: unknown = doc;
+    for (const k of i.path) found = found !== null && typeof found === 'object' && Object.hasOwn(found, k) ? (found as Record<PropertyKey, unknown>)[k] : undefined;
+    const shown = found === undefined ? 'nothing' : (JSON.stringify(found) ?? String(found)).slice(0, 60);
+    return fail(`${file}: ${path || '(document)'}: ${i.message}; found ${shown}`, path || undefined);
   }
   const depth = jsonDepth((doc as { network: unknown }).network, WEIGHTS_LIMITS.maxDepth);
   if (depth > WEIGHTS_LIMITS.maxDepth) return fail(`${file}: network: nested deeper than ${WEIGHTS_LIMITS.maxDepth} levels`, 'network');
