@@ -22,6 +22,7 @@ export function networkToOnnx(net: Network): Result<Uint8Array> {
   const nodes: NodeProto[] = [];
   const inits: TensorProto[] = [];
   const outName = (i: number): string => (i < 0 ? 'input' : net.layers[i].name);
+  const flat = new Set<string>(); // tensors that are rank 2 [N, F] in the export
   const act = (a: Activation, x: string, y: string, where: string): string | null => {
     switch (a.kind) {
       case 'linear': return x;
@@ -72,7 +73,7 @@ export function networkToOnnx(net: Network): Result<Uint8Array> {
           }
         }
         let x = ins[0];
-        if (src?.kind !== 'flatten' && s.h * s.w * s.c !== s.c) {
+        if (!flat.has(x)) {
           nodes.push(node('Flatten', [x], [`${l.name}__flat`]));
           x = `${l.name}__flat`;
         }
@@ -104,9 +105,10 @@ export function networkToOnnx(net: Network): Result<Uint8Array> {
     }
     if (last === null) return fail(`layers[${i}] ("${l.name}"): activation ${'activation' in l ? l.activation.kind : ''} has no ONNX form here`, `layers[${i}].activation`);
     if (last !== l.name) nodes.push(node('Identity', [last], [l.name], {}, `${l.name}_out`));
+    if (l.kind === 'dense' || l.kind === 'flatten' || (l.kind !== 'conv2d' && flat.has(ins[0]))) flat.add(l.name);
   }
   nodes.push(node('Identity', [outName(net.layers.length - 1)], ['output'], {}, 'output'));
   const o = shapes.value.layers[net.layers.length - 1].output;
-  const outDims = o.h * o.w === 1 ? ['N', o.c] : ['N', o.c, o.h, o.w];
+  const outDims = flat.has(outName(net.layers.length - 1)) ? ['N', o.c] : ['N', o.c, o.h, o.w];
   return ok(encodeModel({ name: net.name, input: { name: 'input', dims: ['N', net.input.c, net.input.h, net.input.w] }, output: { name: 'output', dims: outDims }, nodes, initializers: inits }));
 }

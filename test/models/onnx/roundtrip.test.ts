@@ -54,3 +54,25 @@ describe('LeNet-5 ONNX round trip', () => {
     expect(Array.from(ortPred)).toEqual(Array.from(shipped.value.predictions));
   });
 });
+
+describe('VGG-MNIST ONNX round trip (batch norms exported, folded back on import)', () => {
+  it('same predictions on 300 MNIST test images; onnxruntime-node agrees', async () => {
+    const net = loadModel('vgg_mnist');
+    const bytes = networkToOnnx(net);
+    if (!bytes.ok) throw new Error(bytes.reason);
+    const imported = importBytes(bytes.value);
+    expect(imported.network.layers.some((l) => l.kind === 'batchnorm')).toBe(false);
+    expect(net.layers.some((l) => l.kind === 'batchnorm')).toBe(true);
+    const test = loadMnistSplit().test;
+    const n = 300;
+    const images = test.images.subarray(0, n * 784);
+    const kernel = createJsKernel();
+    const a = runGolden(net, images, { format: { kind: 'fp32' } }, kernel);
+    const b = runGolden(imported.network, images, { format: { kind: 'fp32' } }, kernel);
+    if (!a.ok || !b.ok) throw new Error('golden run failed');
+    expect(Array.from(b.value.predictions)).toEqual(Array.from(a.value.predictions));
+    const session = await ort.InferenceSession.create(bytes.value);
+    const res = await session.run({ input: new ort.Tensor('float32', images, [n, 1, 28, 28]) });
+    expect(Array.from(argmaxRows(res.output.data as Float32Array, n, 10))).toEqual(Array.from(a.value.predictions));
+  });
+});
