@@ -1,5 +1,5 @@
 /** Test models built with models/onnx/build.ts (seeded weights), shared by the ONNX tests. */
-import { encodeModel, node, tensor } from '../../../models/onnx/build';
+import { encodeModel, intTensor, node, tensor } from '../../../models/onnx/build';
 import { uniform } from './ortCompare';
 
 const W = (name: string, dims: number[], seed: number, scale = 0.5) => tensor(name, dims, uniform(dims.reduce((a, b) => a * b, 1), seed, -scale, scale));
@@ -68,4 +68,33 @@ export const flattenDense = (): Uint8Array => encodeModel({
     node('Reshape', ['a', 'shape'], ['f']), node('MatMul', ['f', 'fc'], ['o']), node('Add', ['o', 'fcb'], ['ob']), node('Sigmoid', ['ob'], ['y']),
   ],
   initializers: [W('w', [5, 3, 3, 3], 61), tensor('shape', [2], [-1, 80], true), W('fc', [80, 7], 62), W('fcb', [7], 63)],
+});
+
+/** QDQ int8 model: QuantizeLinear/DequantizeLinear around a conv whose weights are int8 + DequantizeLinear (per channel), then QLinearMatMul-free head. Input [N,2,6,6]. */
+export const qdqConv = (): Uint8Array => {
+  const wq = Array.from(uniform(4 * 2 * 9, 71, -127, 127), (v) => Math.round(v));
+  return encodeModel({
+    name: 'qdq', input: { name: 'x', dims: ['N', 2, 6, 6] }, output: { name: 'y', dims: ['N', 4, 6, 6] },
+    nodes: [
+      node('QuantizeLinear', ['x', 'xs', 'xz'], ['xq']), node('DequantizeLinear', ['xq', 'xs', 'xz'], ['xd']),
+      node('DequantizeLinear', ['wq', 'ws'], ['wd'], { axis: 0 }),
+      node('Conv', ['xd', 'wd', 'b'], ['c'], { pads: [1, 1, 1, 1] }), node('Relu', ['c'], ['r']),
+      node('QuantizeLinear', ['r', 'ys', 'yz'], ['rq']), node('DequantizeLinear', ['rq', 'ys', 'yz'], ['y']),
+    ],
+    initializers: [
+      tensor('xs', [], [0.02]), intTensor('xz', [], [128], 2), intTensor('wq', [4, 2, 3, 3], wq, 3), tensor('ws', [4], [0.004, 0.005, 0.003, 0.006]),
+      tensor('b', [4], [0.1, -0.05, 0.02, 0]), tensor('ys', [], [0.05]), intTensor('yz', [], [0], 2),
+    ],
+  });
+};
+
+/** QLinearConv on uint8 input with per-channel int8 weights and an int32 bias. Input [N,2,5,5] uint8. */
+export const qlinearConv = (): Uint8Array => encodeModel({
+  name: 'qlinearconv', input: { name: 'x', dims: ['N', 2, 5, 5], elemType: 2 }, output: { name: 'y', dims: ['N', 3, 5, 5], elemType: 2 },
+  nodes: [node('QLinearConv', ['x', 'xs', 'xz', 'w', 'ws', 'wz', 'ys', 'yz', 'b'], ['y'], { pads: [1, 1, 1, 1] })],
+  initializers: [
+    tensor('xs', [], [0.03]), intTensor('xz', [], [120], 2), intTensor('w', [3, 2, 3, 3], Array.from(uniform(54, 81, -100, 100), (v) => Math.round(v)), 3),
+    tensor('ws', [3], [0.01, 0.02, 0.015]), intTensor('wz', [3], [0, 0, 0], 3), tensor('ys', [], [0.2]), intTensor('yz', [], [100], 2),
+    intTensor('b', [3], [500, -300, 0], 6),
+  ],
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareWithOrt, uniform } from './ortCompare';
-import { depthwiseConv, dilatedConv, flattenDense, groupedConv, mobilenetBlock, residualHead } from './models';
+import { depthwiseConv, dilatedConv, flattenDense, groupedConv, mobilenetBlock, qdqConv, qlinearConv, residualHead } from './models';
 
 const close = (ours: Float32Array, ref: Float32Array): void => {
   expect(ours.length).toBe(ref.length);
@@ -52,5 +52,23 @@ describe('ONNX import vs onnxruntime-node', () => {
     const r = await compareWithOrt(flattenDense(), uniform(2 * 3 * 64, 6), [2, 3, 8, 8]);
     close(r.ours, r.ort);
     expect(r.imported.notes.some((n) => n.includes('permuted'))).toBe(true);
+  });
+
+  it('QDQ int8 model (quantized weights folded, activations quantize/dequantize): within one output step of onnxruntime', async () => {
+    const r = await compareWithOrt(qdqConv(), uniform(2 * 2 * 36, 8, -2, 2), [2, 2, 6, 6]);
+    expect(r.ort.length).toBe(r.ours.length);
+    // onnxruntime runs this as an integer QLinearConv; the array computes in fp32: one 0.05 step at most
+    expect(r.maxErr).toBeLessThanOrEqual(0.05 + 1e-6);
+    const kinds = r.imported.network.layers.map((l) => (l.kind === 'elementwise' ? l.op.kind : l.kind));
+    expect(kinds).toEqual(['quantize', 'dequantize', 'conv2d', 'quantize', 'dequantize']);
+    const exact = r.ours.filter((v, i) => v === r.ort[i]).length;
+    expect(exact / r.ours.length).toBeGreaterThan(0.95);
+  });
+
+  it('QLinearConv on uint8 input, per-channel int8 weights, int32 bias: within one code', async () => {
+    const x = Float32Array.from(uniform(2 * 2 * 25, 9, 0, 255), (v) => Math.floor(v));
+    const r = await compareWithOrt(qlinearConv(), x, [2, 2, 5, 5], 'uint8');
+    expect(r.maxErr).toBeLessThanOrEqual(1);
+    expect(r.ours.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
   });
 });
