@@ -50,6 +50,8 @@ export interface AvfRow {
   readonly bits: number;
   /** Cycles of the run (the time axis of the sites). */
   readonly cycles: number;
+  /** Sites of the structure: bits x cycles (the population N of the sample-size formula). */
+  readonly population: number;
   readonly tally: AvfTally;
   readonly avf: AvfEstimate;
 }
@@ -60,7 +62,8 @@ export function avfRow(p: { model: string; protection: string; format: string; t
   let t = NO_SITES;
   for (const r of rs) t = tallySite(t, siteClass(r));
   const first = rs.find((r) => r.avf)?.avf;
-  return { ...p, bits: first?.bits ?? 0, cycles: first?.cycles ?? 0, tally: t, avf: avfEstimate(t) };
+  const bits = first?.bits ?? 0, cycles = first?.cycles ?? 0;
+  return { ...p, bits, cycles, population: bits * cycles, tally: t, avf: avfEstimate(t) };
 }
 
 /** FIT of one model x protection x format. */

@@ -23,7 +23,7 @@ export const OutcomesSchema = z.object({
 /** AVF of one structure for a model x protection x format (campaign/avf-summary.ts AvfRow). */
 export const AvfRowSchema = z.object({
   model: z.string(), protection: z.string(), format: z.string(), target: z.string(),
-  bits: z.number(), cycles: z.number(),
+  bits: z.number(), cycles: z.number(), population: z.number().optional(),
   tally: z.object({ sites: z.number(), masked: z.number(), tolerable: z.number(), sdc: z.number(), due: z.number() }),
   avf: z.object({ sites: z.number(), sdc: IntervalSchema, due: IntervalSchema }),
 });
