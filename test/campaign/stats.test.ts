@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { studentTQuantile, tInterval95, wilson95, sampleStd, studentTCdf } from '../../campaign/stats';
+import { studentTQuantile, tInterval95, wilson95, wilsonInterval, sampleStd, studentTCdf } from '../../campaign/stats';
 
 describe('campaign stats', () => {
   it('Student t quantiles match printed tables', () => {
@@ -37,3 +37,34 @@ describe('campaign stats', () => {
     expect(wilson95(0, 0)).toEqual({ mean: 0, lo: 0, hi: 1 });
   });
 });
+
+describe('Wilson interval at any confidence (issue 14)', () => {
+  /** Exact coverage of the interval for a true proportion p and n trials (sum of binomial pmf). */
+  function coverage(p: number, n: number, c: number): number {
+    let s = 0;
+    let lp = n * Math.log(1 - p);
+    for (let k = 0; k <= n; k++) {
+      if (k > 0) lp += Math.log((n - k + 1) / k) + Math.log(p / (1 - p));
+      const i = wilsonInterval(k, n, c);
+      if (i.lo <= p && p <= i.hi) s += Math.exp(lp);
+    }
+    return s;
+  }
+
+  it('behaves at 0 and n, widens with confidence, and matches wilson95 at 95%', () => {
+    expect(wilsonInterval(0, 40, 0.99)).toMatchObject({ mean: 0, lo: 0 });
+    expect(wilsonInterval(0, 40, 0.99).hi).toBeGreaterThan(wilsonInterval(0, 40, 0.9).hi);
+    expect(wilsonInterval(40, 40, 0.9)).toMatchObject({ mean: 1, hi: 1 });
+    expect(wilsonInterval(7, 40, 0.95)).toEqual(wilson95(7, 40));
+  });
+
+  it('exact coverage: near nominal for moderate n p, about 92% at n p = 1 (documented)', () => {
+    expect(coverage(0.2, 385, 0.95)).toBeGreaterThan(0.945);
+    expect(coverage(0.5, 30, 0.95)).toBeGreaterThan(0.95);
+    const low = coverage(0.01, 100, 0.95);
+    expect(low).toBeGreaterThan(0.91);
+    expect(low).toBeLessThan(0.95);
+    expect(coverage(0.01, 100, 0.99)).toBeGreaterThan(0.98);
+  });
+});
+
