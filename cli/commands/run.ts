@@ -18,6 +18,14 @@ import { DEFAULT_KERNEL, KERNEL_ENV, KERNEL_NAMES, parseKernelName, runPipeline 
 import { CliError } from '../errors';
 import { MEMORY_CAP_ENV, parseMemoryCapMb } from '../../sim/engine/memoryEstimate';
 import { renderTable } from '../table';
+import { classifyOutcomes, outcomeRates, type OutcomeCounts } from '../../campaign/outcomes';
+
+/** One line of outcome classes with 95% Wilson intervals (issue 14). */
+function outcomeLine(c: OutcomeCounts): string {
+  const r = outcomeRates(c);
+  const f = (k: number, i: { mean: number; lo: number; hi: number }): string => `${k} (${(i.mean * 100).toFixed(1)}% [${(i.lo * 100).toFixed(1)}, ${(i.hi * 100).toFixed(1)}])`;
+  return `outcomes of ${c.images} image(s), 95% Wilson intervals: masked ${f(c.masked, r.masked)}, tolerable ${f(c.tolerable, r.tolerable)}, SDC ${f(c.sdc, r.sdc)}, DUE ${f(c.due, r.due)}`;
+}
 
 /** Options of `faultline run` as commander delivers them. */
 export interface RunOptions {
@@ -52,6 +60,8 @@ export interface RunCommandOutcome {
   readonly faultyPredictions: readonly number[];
   /** Dataset labels of the images, when the model has a dataset. */
   readonly labels: readonly number[] | null;
+  /** Every image classified masked / tolerable / SDC / DUE against golden (campaign/outcomes.ts). */
+  readonly outcomes: OutcomeCounts;
 }
 
 const MAX_IMAGES = 1000;
@@ -120,6 +130,7 @@ export async function executeRun(opts: RunOptions): Promise<RunCommandOutcome> {
     goldenPredictions: Array.from(o.golden.predictions),
     faultyPredictions: Array.from(o.faulty.predictions),
     labels: o.labels ? Array.from(o.labels) : null,
+    outcomes: classifyOutcomes({ golden: o.golden.output, faulty: o.faulty.output, n: o.golden.n, outSize: o.golden.output.length / o.golden.n, due: o.faulty.due }),
   };
 }
 
@@ -142,6 +153,7 @@ export function formatRun(o: RunCommandOutcome): string {
     `faults: ${o.scenario.schedule.length} record(s), ${o.faulty.faults.length} concrete${byKind.size ? ` (${[...byKind].map(([k, c]) => `${k}: ${c}`).join(', ')})` : ''}; images touched: ${o.faulty.touchedImages.length}`,
     renderTable(['#', 'Layer', 'Corrupted', 'Max |delta|', 'Rel L2', 'Masked (array)', 'Masked (act)'], rows),
     `predictions (golden vs faulty): ${changed} of ${n} changed`,
+    outcomeLine(o.outcomes),
     ...preds,
     ...(n > 20 ? [`  ... ${n - 20} more`] : []),
   ].join('\n');
