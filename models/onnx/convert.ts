@@ -7,7 +7,7 @@
  */
 import type { Layer, Network } from '../../sim/layers/types';
 import { foldBatchNorm } from '../../sim/layers/batchnorm';
-import { resolveInputs } from '../../sim/layers/shapes';
+import { inferShapes, resolveInputs } from '../../sim/layers/shapes';
 import { fail, ok, type Result } from '../../sim/result';
 import type { OnnxModel, OnnxNode } from './proto';
 import { Ctx, Refusal, refuse } from './context';
@@ -128,6 +128,8 @@ export function convertModel(model: OnnxModel, name?: string): Result<OnnxImport
   const raw: Network = { name: name ?? (model.graphName || 'onnx'), input: layout.shape, layers: ctx.layers };
   const folded = foldBatchNorm(raw);
   const network = fuseActivations(folded);
+  const shapes = inferShapes(network);
+  if (!shapes.ok) return fail(`converted network is inconsistent: ${shapes.reason}`, shapes.path);
   const notes = [...ctx.notes];
   const bn = raw.layers.length - folded.layers.length;
   if (bn > 0) notes.push(`${bn} further BatchNormalization node(s) folded into the preceding conv/dense weights`);
