@@ -30,8 +30,9 @@ export function siteClass(r: TrialResult): ReturnType<typeof worstOutcome> {
 }
 
 /** What one trial adds to its point's stopping proportion: AVF points count the trial as one site
- * (SDC or not); other points add their SDCs over golden-correct images. */
+ * (SDC or not); other points add their SDCs over golden-correct images; a timed-out trial adds nothing. */
 export function trialTally(isAvf: boolean, r: TrialResult): Tally {
+  if (r.timedOut) return { k: 0, n: 0 }; // evaluated nothing: no sample
   return isAvf ? { k: siteClass(r) === 'sdc' ? 1 : 0, n: 1 } : { k: r.sdc, n: r.goldenCorrect };
 }
 
