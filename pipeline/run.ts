@@ -103,7 +103,11 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
     } catch (err) {
       return fail(`faults.ber: ${(err as Error).message}`, 'faults.ber');
     }
-    const fr = e.faults === 0 ? ok(golden.value) : runGolden(e.network, input.value.batch, spec.value, kernel.value, options);
+    // layers before the first one whose stored words changed are the golden ones (same objects)
+    let upTo = 0;
+    while (upTo < net.layers.length && e.network.layers[upTo] === net.layers[upTo]) upTo++;
+    const fr = e.faults === 0 || upTo === net.layers.length ? ok(golden.value)
+      : runGolden(e.network, input.value.batch, spec.value, kernel.value, { ...options, reuse: { run: golden.value, upTo } });
     if (!fr.ok) return fail(`faulty run: ${fr.reason}`, 'faults');
     const due = new Uint8Array(n).fill(e.detected > 0 ? 1 : 0);
     return ok({ ...base, faulty: staticOutcome(golden.value, fr.value, due), faultCount: e.faults, faultsByTarget: e.faults > 0 ? { weightSram: e.faults } : {}, concrete: [], scenario: null });

@@ -28,6 +28,10 @@ export interface GoldenOptions {
   readonly keepPreActivation?: boolean;
   /** Clock for per-layer timings, ms (default performance.now / Date.now). */
   readonly now?: () => number;
+  /** Added: take layers 0..upTo-1 from `run` instead of computing them: `run` must be a golden run
+   * of a network whose first `upTo` layers are these (same objects), on the same batch, format and
+   * options (e.g. a statically corrupted copy whose first changed layer is `upTo`). */
+  readonly reuse?: { readonly run: GoldenRun; readonly upTo: number };
 }
 
 /** Golden tensors of one layer for the whole batch (batch-major NHWC). */
@@ -116,10 +120,17 @@ export function runGolden(
   const useConv2d = options.useConv2d ?? true;
   const layers: GoldenLayer[] = [];
   const outFormats: NumericFormat[] = [];
+  const reuse = options.reuse && options.reuse.run.n === n ? options.reuse : null;
   network.layers.forEach((layer, i) => {
     const t0 = now();
     const ls = shapes.value.layers[i];
     const formats = options.layerFormats?.(layer, i) ?? uniformFormats(spec.format);
+    if (reuse && i < reuse.upTo && reuse.run.network.layers[i] === layer) {
+      const prev = reuse.run.layers[i]!;
+      outFormats.push(prev.formats.output);
+      layers.push(prev);
+      return;
+    }
     const inputs = ls.inputIndices.map((j) => {
       const src = j < 0 ? batch : layers[j].output;
       if (formats.input.kind === 'fp32') return src; // every Float32Array value is an fp32 value

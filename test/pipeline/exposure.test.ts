@@ -72,3 +72,31 @@ describe('static weight-SRAM corruption = the engine model of the same flips (re
     }, 120_000);
   }
 });
+
+describe('the pipeline runs the corrupted network from its first changed layer on', () => {
+  it('fitact weight-SRAM BER: outputs equal a full inference of the corrupted network, every layer', async () => {
+    const { runPipeline } = await import('../../pipeline/run');
+    const rn = await runNetwork('lenet5', 'fitact');
+    if (!rn.ok) throw new Error(rn.reason);
+    const spec = parseArraySpec({ rows: 16, cols: 16, dataflow: 'ws', format: { kind: 'fp32' } });
+    const input = inputBatch('lenet5', rn.value.net, 0, 5);
+    const k = await kernelFor('js');
+    if (!spec.ok || !input.ok || !k.ok) throw new Error('setup');
+    let upToSeen = false;
+    for (const seed of [1, 2, 3, 4]) {
+      const r = await runPipeline({ model: 'lenet5', protection: 'fitact', format: { kind: 'fp32' }, array: { rows: 16, cols: 16, dataflow: 'ws' }, kernel: 'js',
+        faults: { kind: 'ber', target: 'weightSram', ber: 2e-5, definition: 'per-bit', faultKind: 'seu', seed }, images: { start: 0, count: 5 } });
+      if (!r.ok) throw new Error(r.reason);
+      const e = exposeWeightSram(rn.value.net, () => uniformFormats(spec.value.format), 2e-5, 'per-bit', 'seu', seed, { ecc: false });
+      const full = runGolden(e.network, input.value.batch, spec.value, k.value);
+      if (!full.ok) throw new Error(full.reason);
+      if (e.network.layers[0] === rn.value.net.layers[0]) upToSeen = true; // conv1 untouched: reused
+      full.value.layers.forEach((fl, L) => {
+        const size = fl.output.length / 5;
+        for (let img = 0; img < 5; img++) expect(bits(r.value.faulty.output1(L, img)), `seed ${seed} ${fl.name}`).toEqual(bits(fl.output.subarray(img * size, (img + 1) * size)));
+      });
+      expect(Array.from(r.value.faulty.predictions)).toEqual(Array.from(full.value.predictions));
+    }
+    expect(upToSeen).toBe(true);
+  }, 120_000);
+});
