@@ -111,6 +111,8 @@ describe('faulty engine == cycle reference on random faults', () => {
     fuzz(`saf (arctan) on the read path, 4x3 array, fp32, resident weights, scrubs (${df})`, safNet('arctan'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 15, { scrubs: true });
     fuzz(`ECC on every SRAM, 4x3 array, fp32, resident weights, faults meeting in a word, scrubs (${df})`, tinyNet(2, 'linear'), { ...spec(4, 3, df, { kind: 'fp32' }, 4), ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } }, 72, 30, { few: true, scrubs: true, due: true });
     fuzz(`ECC on every SRAM, 3x5 array, fp16, softsign saf, weights reloaded (${df})`, { ...safNet('softsign'), layers: safNet('softsign').layers }, { ...spec(3, 5, df, { kind: 'fp16' }, 0.25), ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } }, 72, 20, { few: true });
-    fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs (${df})`, denseNet(9, 7), { ...spec(3, 2, df, { kind: 'int8', intBits: 2, fracBits: 5 }), sram: { weightKiB: 30 / 1024, ifmapKiB: (df === 'os' ? 12 : 6) / 1024, ofmapKiB: 4 / 1024, banks: 2 } }, 9, 30);
+    const tiled: ArraySpec = { ...spec(3, 2, df, { kind: 'int8', intBits: 2, fracBits: 5 }), sram: { weightKiB: 30 / 1024, ifmapKiB: (df === 'os' ? 12 : 6) / 1024, ofmapKiB: 4 / 1024, banks: 2 } };
+    fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs (${df})`, denseNet(9, 7), tiled, 9, 30);
+    fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs with ECC, scrubs (${df})`, denseNet(9, 7), { ...tiled, ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } }, 9, 30, { few: true, scrubs: true });
   }
 });
