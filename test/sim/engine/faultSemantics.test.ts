@@ -180,3 +180,40 @@ describe('registerWords (what an inspector shows)', () => {
     expect(Math.abs(decode(fmt, hitReg.weight))).toBeGreaterThan(1e30);
   });
 });
+
+describe('scenario processes end to end (runScenario -> runWithFaults)', () => {
+  const scenarioRun = async (machine: object, s: ArraySpec) => {
+    const { validateScenario, runScenario } = await import('../../../scenarios/index');
+    const { timeline } = await import('../../../sim/engine/timeline');
+    const { runWithFaults } = await import('../../../sim/engine/run');
+    const { arrayOrderKernel } = await import('./faultyHelpers');
+    const v = validateScenario(JSON.stringify({ name: 't', description: 't', version: 1, machine }), s);
+    if (!v.ok) throw new Error(JSON.stringify(v.errors));
+    const r = runScenario(v.value.file, s, timeline(net, s, 3), { seed: 5 });
+    if (!r.ok) throw new Error(r.reason);
+    const o = runWithFaults({ network: net, spec: s, images, faults: r.value.schedule, kernel: arrayOrderKernel, scrubs: r.value.scrubs, goldenOptions: { useConv2d: false } });
+    if (!o.ok) throw new Error(o.reason);
+    return { schedule: r.value.schedule, run: o.value };
+  };
+  it('a scrub after an SEU in a resident weight word: later inferences are golden', async () => {
+    const machine = {
+      id: 'm', initial: 'a',
+      states: {
+        a: { entry: [{ type: 'injectFault', params: { target: 'weightSram', kind: 'seu', location: { kind: 'address', address: 59 }, bits: [30] } }], on: { INFERENCE_END: 'b' } },
+        b: { entry: [{ type: 'scrub', params: { target: 'weightSram' } }] },
+      },
+    };
+    const { run } = await scenarioRun(machine, resident);
+    expect(run.faulty.touchedImages).toEqual([0]);
+    expect(run.faulty.layers[FC].corrupted).toBeGreaterThan(0);
+  });
+  it('a weight-SRAM rate process on reloaded weights reaches the dense layer through its own words', async () => {
+    const machine = { id: 'm', initial: 'a', states: { a: { entry: [{ type: 'setRate', params: { target: 'weightSram', ber: 2e-3, model: 'count' } }] } } };
+    const { schedule, run } = await scenarioRun(machine, reloaded);
+    expect(schedule.every((f) => f.everyValue === true)).toBe(true);
+    // faults on words 54..127 (dense weights only) touch terms of the dense layer
+    const denseOnly = run.faulty.faults.map((f, i) => [f, run.faulty.faultTouches[i]] as const).filter(([f]) => f.address >= 54 && f.address < 108 && f.bits[0] < 32);
+    expect(denseOnly.length).toBeGreaterThan(0);
+    expect(denseOnly.every(([, t]) => t > 0)).toBe(true);
+  });
+});
