@@ -10,7 +10,7 @@ import { parseArraySpec } from '../sim/array/spec';
 import type { ArraySpec } from '../sim/types';
 import { runGolden, type GoldenOptions, type GoldenRun } from '../sim/engine/golden';
 import { runFaulty } from '../sim/engine/faulty';
-import { planRun } from '../sim/engine/faultyPlan';
+import { planRun, type RunPlan } from '../sim/engine/faultyPlan';
 import { timelineOfPlan } from '../sim/engine/timeline';
 import { checkMemoryCap, MEMORY_CAP_ENV, parseMemoryCapMb } from '../sim/engine/memoryEstimate';
 import { resolveFaults } from '../sim/faults/resolve';
@@ -53,6 +53,19 @@ const netId = (n: Network): number => {
   return id;
 };
 
+const plans = new Map<string, RunPlan>();
+
+/** The run plan of (network, spec), cached per process (a few entries). */
+function planOf(net: Network, spec: ArraySpec): RunPlan {
+  const key = `${netId(net)}|${JSON.stringify(spec)}`;
+  let p = plans.get(key);
+  if (!p) {
+    if (plans.size >= 16) plans.delete(plans.keys().next().value!);
+    plans.set(key, (p = planRun(net, spec)));
+  }
+  return p;
+}
+
 /** The array spec of a declaration; SEC-DED on every SRAM when `ecc`. */
 export function specOfDeclaration(d: Pick<RunDeclaration, 'array' | 'format'>, ecc: boolean): Result<ArraySpec> {
   const s = parseArraySpec({ rows: d.array.rows, cols: d.array.cols, dataflow: d.array.dataflow, format: d.format, ...(d.array.sram ? { sram: d.array.sram } : {}) });
@@ -88,7 +101,7 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
   const golden = goldenOf(JSON.stringify([netId(net), fk, d.images.start, d.images.count, d.model, kname.value, !!options.layerFormats]),
     () => runGolden(net, input.value.batch, spec.value, kernel.value, options));
   if (!golden.ok) return fail(`golden run: ${golden.reason}`, golden.path ?? 'model');
-  const plan = planRun(net, spec.value);
+  const plan = planOf(net, spec.value);
   const n = d.images.count;
   const base = {
     model: d.model, trained: rn.value.trained, protection, network: net, spec: spec.value, plan, kernel: kname.value,
