@@ -1,7 +1,7 @@
 /**
  * Bench (c): a faulty run of LeNet-5 on 1,000 MNIST images with 10 random weight-SRAM SEUs (random
  * address, bit and cycle over the whole run, seeded) vs the golden run on the same batch, both on
- * the kernel selected at start-up. The faulty run is measured end to end: golden run, fault
+ * the default kernel of the run pipeline (pipeline/kernels.ts). The faulty run is measured end to end: golden run, fault
  * resolution and the faulty engine (which recomputes only the images and outputs the SEUs reach).
  * Target ratio <= 1.25. Two rows: the default 64 KiB weight SRAM (weights reloaded per layer, an
  * SEU lives until the reload) and 256 KiB (all LeNet weights resident, an SEU persists into every
@@ -14,11 +14,10 @@ import { runGolden } from '../../sim/engine/golden';
 import { runFaulty } from '../../sim/engine/faulty';
 import { planRun } from '../../sim/engine/faultyPlan';
 import { resolveFaults, makeRng, randInt } from '../../sim/faults/resolve';
-import { selectKernel } from '../../sim/kernels';
 import { DEFAULT_ARRAY_SPEC } from '../../sim/array/spec';
 import type { FaultRecord } from '../../sim/faults/types';
 import type { ArraySpec } from '../../sim/types';
-import { tfjsWasmDir } from '../../cli/wasm-path';
+import { kernelFor, resolveKernelName } from '../../pipeline/kernels';
 import { measure, median } from '../measure';
 import { meetsTarget, type BenchRow, type BenchSection } from '../types';
 import { loadLenet, mnistTestImages, useWasm } from './_lenet';
@@ -41,8 +40,11 @@ function randomSeus(count: number, cycles: number, seed: number): FaultRecord[] 
 async function faultyRow(weightKiB: number, count: number, runs: number): Promise<BenchRow> {
   const { net, weights } = loadLenet();
   const { images, n } = mnistTestImages(count);
-  const sel = await selectKernel({ wasmDir: tfjsWasmDir() });
-  const kernel = sel.kernel;
+  const name = resolveKernelName(undefined);
+  if (!name.ok) throw new Error(name.reason);
+  const k = await kernelFor(name.value);
+  if (!k.ok) throw new Error(k.reason);
+  const kernel = k.value;
   const spec: ArraySpec = { ...DEFAULT_ARRAY_SPEC, rows: 16, cols: 16, dataflow: 'ws', format: { kind: 'fp32' }, sram: { ...DEFAULT_ARRAY_SPEC.sram, weightKiB } };
   const plan = planRun(net, spec);
   const records = randomSeus(10, plan.inferenceCycles * n, 2024);
@@ -99,7 +101,6 @@ async function faultyRow(weightKiB: number, count: number, runs: number): Promis
   // as value and baseline; their quotient is in the extras)
   const ratio = median(pairRatios);
   const target = { kind: 'ratioMax', value: TARGET_RATIO } as const;
-  kernel.dispose();
   return {
     name: `LeNet-5 x${n} faulty, 10 weight-SRAM SEUs, 16x16 ws fp32, weight SRAM ${weightKiB} KiB (${fr.layout.weightsResident ? 'resident' : 'reloaded per layer'}) ${kernel.name}`,
     value: median(tf), unit: 'ms', runs, baseline: { name: `golden run ${kernel.name}`, value: median(tg) }, ratio, target,
