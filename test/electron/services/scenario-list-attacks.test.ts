@@ -5,7 +5,7 @@
  * event loop keeps running, and `scenario.open` refuses the same files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,13 +30,18 @@ beforeAll(() => {
   writeFileSync(join(examples, 'ex.json'), doc('Example', 100));
   writeFileSync(join(user, 'ok.json'), doc('Fine', 100));
   execFileSync('mkfifo', [join(user, 'fifo.json')]);
-  writeFileSync(join(user, 'huge.json'), doc('Huge', 20 << 20, 'D'.repeat(20 << 20)));
+  // 20 MB (sparse: the size alone must make it refused, before any byte is read).
+  writeFileSync(join(user, 'huge.json'), doc('Huge', 100));
+  truncateSync(join(user, 'huge.json'), 20 << 20);
   writeFileSync(join(base, 'outside.json'), JSON.stringify({ name: SECRET, description: SECRET }));
   symlinkSync(join(base, 'outside.json'), join(user, 'link.json'));
   writeFileSync(join(user, 'long.json'), doc('N'.repeat(10_000), 30_000, 'L'.repeat(20_000)));
   mkdirSync(join(user, 'dir.json'));
-  for (let i = 0; i < 200; i++) writeFileSync(join(big, `s${String(i).padStart(3, '0')}.json`), doc(`S${i}`, 1 << 20));
-});
+  const pad = Buffer.alloc((1 << 20) - 64, 'x');
+  for (let i = 0; i < 200; i++) {
+    writeFileSync(join(big, `s${String(i).padStart(3, '0')}.json`), Buffer.concat([Buffer.from(`{"name":"S${i}","description":"d","pad":"`), pad, Buffer.from('"}')]));
+  }
+}, 120_000);
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('scenario.list on a hostile user folder', () => {
