@@ -149,7 +149,7 @@ export const CHANNELS = {
     response: ScenarioListResponse,
     cancellable: false,
     pushes: [],
-    summary: 'One page of the example and user scenario files (regular files only, read off the main thread), and the user scenarios directory.',
+    summary: 'One page of the example and user scenario files (regular files only, read asynchronously, 4 at a time), and the user scenarios directory.',
   }),
   'scenario.open': channel({
     request: ScenarioOpenRequest,
