@@ -133,7 +133,9 @@ th{background:#f4f4f4}h3{font-size:14px;margin:14px 0 2px}.box{display:inline-bl
 
 /** Renders the report as one HTML document (inline CSS + SVG, nothing external). */
 export function renderReport(s: CampaignSummary): string {
-  const incomplete = s.completedTrials < s.totalTrials ? `<p><b>Partial:</b> ${s.completedTrials} of ${s.totalTrials} trials (a shard or an interrupted run).</p>` : '';
+  // partial = a point lacks trials it needs (early-stopped points need only their prefix)
+  const short = s.points.filter((p) => !p.stoppedEarly && p.trials + (p.timedOut ?? 0) < p.plannedTrials).length;
+  const incomplete = short > 0 ? `<p><b>Partial:</b> ${short} of ${s.points.length} points lack planned trials; ${s.completedTrials} trials used (a shard or an interrupted run).</p>` : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(s.name)} — Faultline campaign</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><style>${CSS}</style></head><body>
 <h1>${esc(s.name)}</h1><p>${esc(s.description)}</p>${incomplete}${s.runner === 'fake' ? '<p class="warn"><b>Synthetic numbers:</b> this campaign ran on the fake trial runner (machinery test), not on the simulator.</p>' : ''}

@@ -7,6 +7,7 @@ import { readResults, type TrialRecord } from '../../campaign/results';
 import { campaignHash, expandCampaign } from '../../campaign/plan';
 import { summarize } from '../../campaign/summary';
 import { summaryJson } from '../../campaign/output';
+import { renderReport } from '../../campaign/report/html';
 import { missingTrials } from '../../campaign/precision-track';
 import type { CampaignFile } from '../../campaign/schema';
 import { berDoc, planOf, tmp } from './helpers';
@@ -48,7 +49,9 @@ describe('campaigns planned to a precision', () => {
     }
     expect(s.points.some((p) => p.stoppedEarly)).toBe(true);
     expect(missingTrials(plan, records(dir))).toEqual([]);
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Leveugle');
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Leveugle');
+    expect(html).not.toContain('<b>Partial:</b>'); // early-stopped points are complete
   });
 
   it('worker count, shards (which never skip) and resume give the same summary bytes', async () => {
@@ -63,6 +66,7 @@ describe('campaigns planned to a precision', () => {
     const union = [...records(s0), ...records(s1)];
     expect(union.length).toBe(plan.totalTrials);
     expect(summaryJson(summarize(plan, hash, union, 'fake'))).toBe(refText);
+    expect(renderReport(summarize(plan, hash, records(s0), 'fake'))).toContain('<b>Partial:</b>'); // one shard alone
     // interrupted after a few trials, then resumed
     const r = tmp();
     const ctl = new AbortController();
