@@ -9,7 +9,7 @@ import { esc, groupedBarChart, sci, type Bar } from './svg';
 
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : String(v));
 const ci = (i: Interval): string => `${pct(i.mean)} [${pct(i.lo)}, ${pct(i.hi)}]`;
-const g4 = (v: number): string => (Number.isFinite(v) ? (v !== 0 && Math.abs(v) < 1e-3 ? sci(v) : String(+v.toPrecision(4))) : String(v));
+const g4 = (v: number): string => (Number.isFinite(v) ? (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : String(+v.toPrecision(4))) : String(v));
 const fitCi = (i: Interval): string => `${g4(i.mean)} [${g4(i.lo)}, ${g4(i.hi)}]`;
 const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
