@@ -8,7 +8,25 @@
  * Tensors are NHWC; conv weights [kh][kw][inC][outC] and dense weights [inF][outF] map 1:1 to tf.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Activation, Layer, Network, WeightTransform } from '../../sim/layers/types';
+import type { Activation, ElementwiseOp, Layer, Network, WeightTransform } from '../../sim/layers/types';
+
+/** Per-tensor (1), per-channel (c) or per-element (h*w*c) values broadcast against NHWC `y`. */
+function bcast(a: Float32Array, y: tf.Tensor): tf.Tensor {
+  if (a.length === 1) return tf.scalar(a[0]!);
+  if (a.length === y.shape[y.rank - 1]) return tf.tensor1d(a);
+  return tf.tensor(a, y.shape.slice(1));
+}
+
+/** The vector unit's element-wise ops (sim/layers/vectorOps.ts) in tfjs; tf.round rounds half to even like ONNX. */
+function elementwiseTf(op: ElementwiseOp, y: tf.Tensor): tf.Tensor {
+  switch (op.kind) {
+    case 'leakyrelu': return tf.leakyRelu(y, op.alpha);
+    case 'clamp': return tf.clipByValue(y, op.min, op.max);
+    case 'addConst': return tf.add(y, bcast(op.values, y));
+    case 'quantize': return tf.clipByValue(tf.add(tf.round(tf.div(y, bcast(op.scale, y))), bcast(op.zeroPoint, y)), op.lo, op.hi);
+    case 'dequantize': return tf.mul(tf.sub(y, bcast(op.zeroPoint, y)), bcast(op.scale, y));
+  }
+}
 
 /** How clip bounds behave in the forward pass: exact (inference) or smooth (training). */
 export type BoundMode = 'hard' | 'smooth';
@@ -161,7 +179,10 @@ export class TfNetwork {
     let prev: tf.Tensor = x;
     const n = this.net.layers.length;
     this.net.layers.forEach((l, i) => {
-      const ins = (l.inputs ?? []).map((name) => outs[this.net.layers.findIndex((m) => m.name === name)]!);
+      const ins = (l.inputs ?? []).map((name) => {
+        const j = this.net.layers.findIndex((m) => m.name === name);
+        return j < 0 ? x : outs[j]!; // "input": the network input (imported graphs read it from several layers)
+      });
       let y: tf.Tensor = ins[0] ?? prev;
       const last = i === n - 1;
       switch (l.kind) {
@@ -198,6 +219,10 @@ export class TfNetwork {
           break;
         case 'add': y = this.act(i, l.activation, tf.add(ins[0]!, ins[1]!), mode, last); break;
         case 'activation': y = this.act(i, l.activation, y, mode, last); break;
+        // vector-unit kinds of imported (ONNX) networks
+        case 'concat': y = tf.concat(ins, 3); break;
+        case 'slice': y = tf.slice(y, [0, 0, 0, l.start], [-1, -1, -1, l.count]); break;
+        case 'elementwise': y = elementwiseTf(l.op, y); break;
       }
       outs.push(y);
       prev = y;
