@@ -45,11 +45,11 @@ export function writeJsonAtomic(file: string, value: unknown): void {
 }
 
 /**
- * Reads an output folder's JSON file; a missing, empty, truncated or non-JSON file fails with the
+ * Reads an output folder's JSON file (at most `maxBytes`, default MAX_OUT_JSON_BYTES); a missing, empty, truncated or non-JSON file fails with the
  * file named and what to do (issue 17 item 9: "Unexpected end of JSON input" named nothing).
  */
-export function readOutJson(file: string): Result<unknown> {
-  const t = readTextFileSafe(file, { maxBytes: MAX_OUT_JSON_BYTES });
+export function readOutJson(file: string, maxBytes = MAX_OUT_JSON_BYTES): Result<unknown> {
+  const t = readTextFileSafe(file, { maxBytes });
   if (!t.ok) return t;
   if (t.value.trim() === '') return fail(`${file}: empty (a write was interrupted, or the file was emptied); expected JSON`);
   const doc = parseJsonText(t.value, file);

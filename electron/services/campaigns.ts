@@ -3,11 +3,13 @@
  * summary.json under the campaigns output dir), run one in the simulation worker, load a past run.
  * Run folders are created only inside the output dir; ids are plain names.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import type { z } from 'zod';
 import type { CampaignListResponse, CampaignResult } from '../../ipc/campaign-schemas';
-import { parseCampaignText, countTrials } from '../../campaign/schema';
+import { parseCampaignText, countTrials, CAMPAIGN_LIMITS } from '../../campaign/schema';
+import { readOutJson } from '../../campaign/output';
+import { readTextFileSafe } from '../../models/io/safeFile';
 
 /** Where campaign files ship: `<appRoot>/campaigns`. */
 export function campaignsDirOf(appRoot: string): string {
@@ -26,17 +28,17 @@ export function childOf(dir: string, id: string): string {
 /** `campaign.list`. */
 export function listCampaigns(filesDir: string, outDir: string): z.input<typeof CampaignListResponse> {
   const files = (existsSync(filesDir) ? readdirSync(filesDir).filter((f) => f.endsWith('.json')).sort() : []).flatMap((f) => {
-    const c = parseCampaignText(readFileSync(join(filesDir, f), 'utf8'), f);
+    // regular files of bounded size only: a FIFO or device named *.json must not hang the listing
+    const text = readTextFileSafe(join(filesDir, f), { maxBytes: CAMPAIGN_LIMITS.fileBytes, label: f });
+    const c = text.ok ? parseCampaignText(text.value, f) : text;
     return c.ok ? [{ id: f.slice(0, -5), name: c.value.name, trials: countTrials(c.value) }] : [];
   });
   const runs = (existsSync(outDir) ? readdirSync(outDir).sort().reverse() : []).flatMap((d) => {
     const s = join(outDir, d, 'summary.json');
     if (!existsSync(s)) return [];
-    try {
-      return [{ id: d, name: (JSON.parse(readFileSync(s, 'utf8')) as { name: string }).name }];
-    } catch {
-      return [];
-    }
+    const doc = readOutJson(s, 64 << 20);
+    const name = doc.ok ? (doc.value as { name?: unknown } | null)?.name : undefined;
+    return typeof name === 'string' ? [{ id: d, name }] : [];
   });
   return { files, runs, outDir: resolve(outDir) };
 }
@@ -45,5 +47,7 @@ export function listCampaigns(filesDir: string, outDir: string): z.input<typeof 
 export function loadRun(outDir: string, run: string): z.input<typeof CampaignResult> {
   const file = join(childOf(outDir, run), 'summary.json');
   if (!existsSync(file)) throw new Error(`run: no summary.json in run ${JSON.stringify(run)}`);
-  return { run, summary: JSON.parse(readFileSync(file, 'utf8')) };
+  const doc = readOutJson(file, 64 << 20);
+  if (!doc.ok) throw new Error(`run ${JSON.stringify(run)}: ${doc.reason}`);
+  return { run, summary: doc.value as z.input<typeof CampaignResult>['summary'] };
 }

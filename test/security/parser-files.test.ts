@@ -29,6 +29,7 @@ import { validateScenario } from '../../scenarios/validate';
 import { listScenarios } from '../../scenarios/io/catalog';
 import { saveScenario } from '../../electron/services/scenario-files';
 import { readTextFile } from '../../cli/files';
+import { listCampaigns } from '../../electron/services/campaigns';
 import { parseTopology } from '../../sim/topology/csv';
 import { parseScaleSimConfig } from '../../sim/topology/cfg';
 import { DEFAULT_ARRAY_SPEC } from '../../sim/array/spec';
@@ -72,6 +73,20 @@ describe('item 12: devices, FIFOs, folders and symlinks', () => {
     // a scenario file of a campaign that is a FIFO
     fifo(join(d, 's.json'));
     expect(refusedFast(() => loadCampaignFile(writeCampaign(d, berDoc({ faults: { kind: 'scenarios', files: ['s.json'] } }))))).toMatch(/\$\.faults\.files\[0\]: .*found a FIFO/);
+  });
+
+  it('the GUI campaign list skips a FIFO campaign file and a FIFO summary instead of hanging', () => {
+    const files = sub('gui-campaigns');
+    const out = sub('gui-runs');
+    writeCampaign(files, berDoc(), 'good.json');
+    fifo(join(files, 'pipe.json'));
+    mkdirSync(join(out, 'r1'));
+    fifo(join(out, 'r1', 'summary.json'));
+    const t0 = Date.now();
+    const l = listCampaigns(files, out);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(l.files.map((f) => f.id)).toEqual(['good']);
+    expect(l.runs).toEqual([]);
   });
 
   it('the CLI: faultline campaign on a FIFO exits 2 at once instead of hanging', () => {
