@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWebShell } from './server';
+import { installLastResortGuard } from './guard';
 import { readAppVersion } from '../services/version';
 import { appRootFrom, rendererDirOf, scenariosDirOf } from '../services/paths';
 
@@ -31,7 +32,12 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
   process.exit(1);
 }
 
-const shell = await startWebShell({ port, rendererDir, scenariosDir: scenariosDirOf(root), appVersion: readAppVersion(root) });
+const shell = await startWebShell({ port, rendererDir, scenariosDir: scenariosDirOf(root), appVersion: readAppVersion(root) }).catch((e: unknown) => {
+  console.error(`web shell: could not listen on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
+// From here on, an error that escapes a request handler is logged and the shell keeps serving.
+installLastResortGuard();
 console.log(`Faultline web shell listening on ${shell.origin} (127.0.0.1 only)`);
 console.log(`Open: ${shell.url}`);
 
