@@ -119,6 +119,20 @@ export function orderOf(f: Pick<ConcreteFault, 'target' | 'kind' | 'start' | 'en
   return stage + f.start;
 }
 
+/** Cycle at which a stuck-at last acts on the value of a touch, for orderOf: the touch's cycle,
+ * except for the own word of a stationary register (ws weight, is input), which the MACs of a
+ * ranged touch read at cycle, cycle + 1, ... : there the stuck-at forces it up to the last read
+ * (so it wins over a flip earlier in its window for every later MAC). */
+function orderCycle(run: RunPlan['layers'][number], layerAbs: number, f: ConcreteFault, t: Touch): number {
+  const count = t.count ?? 1;
+  const df = run.df;
+  if (count === 1 || !df || (f.kind !== 'stuckAt0' && f.kind !== 'stuckAt1')) return t.cycle;
+  const stationary = (df.dataflow === 'ws' && f.target === 'pe.weight') || (df.dataflow === 'is' && f.target === 'pe.input');
+  if (!stationary) return t.cycle;
+  const rel = (t.cycle - layerAbs) % df.foldCycles;
+  return rel >= df.geometry.R ? t.cycle + count - 1 : t.cycle; // before R: a word passing through (one cycle)
+}
+
 /** Whether a mod's order puts it in the register stage (after the SRAM read). */
 export function isRegisterOrder(order: number): boolean {
   return order >= STAGE;
@@ -210,7 +224,7 @@ class ModsState {
       const touched = buf.slice();
       part = {
         touches: touched,
-        mods: touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle), check: f.check })),
+        mods: touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, orderCycle(this.plan.layers[r.layer], layerAbs, f, t)), check: f.check })),
         count: touched.reduce((a, t) => a + (t.count ?? 1), 0),
       };
       if (isSteady) this.steady[ri] = part;

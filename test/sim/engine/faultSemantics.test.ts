@@ -217,3 +217,20 @@ describe('scenario processes end to end (runScenario -> runWithFaults)', () => {
     expect(denseOnly.every(([, t]) => t > 0)).toBe(true);
   });
 });
+
+describe('an SEU during an active stuck-at window of a stationary PE register', () => {
+  for (const [df, target] of [['ws', 'pe.weight'], ['is', 'pe.input']] as const) {
+    it(`does not undo the stuck-at for the MACs after the window (${df}: ${target})`, () => {
+      const s: ArraySpec = { ...resident, dataflow: df };
+      const fold0 = planRun(net, s).layers[0].start; // first fold of the conv layer, inference 0
+      const R = s.rows;
+      const pe = { kind: 'pe' as const, row: 3, col: 0 };
+      const stuck: FaultRecord = { target, kind: 'stuckAt1', bits: [30], location: pe, window: { start: fold0 + R, end: fold0 + R + 12 } };
+      const seu: FaultRecord = { target, kind: 'seu', bits: [30], location: pe, window: { start: fold0 + R + 6 } };
+      const both = run(s, [stuck, seu]);
+      const only = run(s, [stuck]);
+      expect(hit(only, 0)[0]).toBe(true);
+      expect(layerBits(both, 0, 0).engine).toEqual(layerBits(only, 0, 0).engine);
+    });
+  }
+});
