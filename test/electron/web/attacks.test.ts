@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { MAX_IN_FLIGHT, startWebShell, type WebShell } from '../../../electron/web/server';
+import { MAX_CONNECTIONS, MAX_IN_FLIGHT, startWebShell, type WebShell } from '../../../electron/web/server';
 import { createConnection } from '../../../electron/services/dispatch';
 import { NoParams } from '../../../ipc/contract';
 import type { ServerMessage } from '../../../ipc/wire';
@@ -175,5 +175,22 @@ describe('WebSocket token and load', () => {
     holds.splice(0).forEach((release) => release());
     await expect.poll(() => replies.some((r) => r.type === 'reply' && r.id === 'after' && r.reply.ok)).toBe(true);
     ws.close();
+  });
+
+  it(`refuses more than ${MAX_CONNECTIONS} connections at once with 503, and accepts again once one closes`, async () => {
+    const open1 = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => open([...shell.wsProtocols])));
+    expect(open1.every((w) => w instanceof WebSocket)).toBe(true);
+    expect(await open([...shell.wsProtocols])).toBe(503);
+    const first = open1[0] as WebSocket;
+    await new Promise<void>((ok) => {
+      first.once('close', () => ok());
+      first.close();
+    });
+    await expect.poll(async () => {
+      const w = await open([...shell.wsProtocols]);
+      if (w instanceof WebSocket) w.close();
+      return w instanceof WebSocket;
+    }).toBe(true);
+    for (const w of open1.slice(1)) (w as WebSocket).close();
   });
 });
