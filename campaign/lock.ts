@@ -6,10 +6,11 @@
  * process that no longer runs on this host is stale and taken over; a live one, or one from another
  * host, is refused with who holds it.
  */
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fail, ok, type Result } from '../sim/result';
+import { readTextFileSafe } from '../models/io/safeFile';
 
 /** Name of the lock file inside an output folder. */
 export const LOCK_FILE = 'faultline.lock';
@@ -49,7 +50,9 @@ export function processAlive(pid: number): boolean {
 
 function readLock(file: string): LockInfo | null {
   try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockInfo>;
+    const text = readTextFileSafe(file, { maxBytes: 64 << 10 }); // a FIFO or a huge file is no lock
+    if (!text.ok) return null;
+    const v = JSON.parse(text.value) as Partial<LockInfo>;
     if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.started === 'string') {
       return { pid: v.pid, host: v.host, started: v.started, command: String(v.command ?? ''), token: String(v.token ?? '') };
     }

@@ -19,7 +19,7 @@ import type {
 } from '../../ipc/scenario-schemas';
 import { LIST_PAGE_MAX } from '../../ipc/scenario-schemas';
 import { specOf } from './sim/pipeline-spec';
-import { parseJsonText } from '../../scenarios/json';
+import { parseJsonText, stripBom } from '../../scenarios/json';
 
 /** Largest scenario file opened, bytes. */
 export const MAX_FILE_BYTES = 4 << 20;
@@ -108,7 +108,7 @@ async function summarise(dir: string, id: string, source: 'example' | 'user') {
   if (!r.ok) description = `unreadable: ${r.reason}`;
   else {
     try {
-      const doc = JSON.parse(r.text) as { name?: unknown; description?: unknown } | null;
+      const doc = JSON.parse(stripBom(r.text)) as { name?: unknown; description?: unknown } | null;
       if (typeof doc?.name === 'string') name = doc.name;
       description = typeof doc?.description === 'string' ? doc.description : '';
     } catch (e) {

@@ -193,6 +193,14 @@ describe('item 10: one writer per output folder', () => {
     expect(l2.ok).toBe(true);
     if (l2.ok) l2.value.release();
     expect(existsSync(join(out2, LOCK_FILE))).toBe(false);
+    // a FIFO in place of the lock file does not hang the reader: it is no lock
+    const out3 = tmp();
+    spawnSync('mkfifo', [join(out3, LOCK_FILE)]);
+    const t0 = Date.now();
+    const l3 = acquireFolderLock(out3, 'test');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(l3.ok).toBe(true);
+    if (l3.ok) l3.value.release();
   });
 });
 

@@ -3,7 +3,9 @@
  * optionally shrinks trials / test images, and runs it with the engine runner in this thread
  * (runCampaign writes results.jsonl, summary.json, report.html into the run folder).
  */
-import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { readTextFileSafe } from '../../../models/io/safeFile';
+import { MAX_SCENARIO_CHARS } from '../../../scenarios/validate';
 import { dirname, join } from 'node:path';
 import { loadCampaignFile } from '../../../campaign/load';
 import { expandCampaign, campaignHash } from '../../../campaign/plan';
@@ -36,7 +38,13 @@ export async function runCampaignJob(job: CampaignJob, progress: Progress): Prom
     plan = expandCampaign(c, dirname(job.file));
     // Same hash rule as campaign/load: the campaign JSON plus the text of every scenario file.
     const texts: Record<string, string> = {};
-    for (const p of plan.points) if (p.fault.kind === 'scenario') texts[p.fault.id] = readFileSync((p.fault as { file: string }).file, 'utf8');
+    for (const p of plan.points) {
+      if (p.fault.kind !== 'scenario') continue;
+      // same reader as campaign/load (regular files, size first, BOM removed), so the hash agrees
+      const t = readTextFileSafe(p.fault.file, { maxBytes: MAX_SCENARIO_CHARS * 4 });
+      if (!t.ok) throw new Error(t.reason);
+      texts[p.fault.id] = t.value;
+    }
     hash = campaignHash(c, texts);
   }
   mkdirSync(job.outDir, { recursive: true });
