@@ -36,9 +36,13 @@ function faultArb(s: ArraySpec, total: number, words: Record<'weightSram' | 'ifm
     const sram = r.target.endsWith('Sram');
     const width = widthOf(s, r.target);
     const transient = r.kind === 'seu' || r.kind === 'mbu';
-    const b0 = r.kind === 'mbu' ? r.bit % (width - 1) : r.bit % width;
+    // few: register faults meet too (2x2 PEs, the top 3 bits), so flips land inside stuck-at windows
+    const bit = few && !sram ? width - 3 + (r.bit % 2) : r.bit;
+    const b0 = r.kind === 'mbu' ? bit % (width - 1) : bit % width;
     const bits = r.kind === 'mbu' ? [b0, b0 + 1] : [b0];
-    const cluster = r.cluster ? (sram ? { rows: 1, cols: 2 } : { rows: Math.min(2, s.rows - r.row), cols: Math.min(2, s.cols - r.col) }) : undefined;
+    const row = few && !sram ? r.row % 2 : r.row;
+    const col = few && !sram ? r.col % 2 : r.col;
+    const cluster = r.cluster ? (sram ? { rows: 1, cols: 2 } : { rows: Math.min(2, s.rows - row), cols: Math.min(2, s.cols - col) }) : undefined;
     const every = transient && r.every && r.len > 0;
     const span = few ? 8 : words[r.target as 'weightSram'] - 1;
     return {
@@ -46,7 +50,7 @@ function faultArb(s: ArraySpec, total: number, words: Record<'weightSram' | 'ifm
       kind: r.kind,
       bits,
       window: { start: r.start, end: r.len === 0 ? undefined : r.start + r.len },
-      location: sram ? { kind: 'address', address: r.addr % Math.min(span, words[r.target as 'weightSram'] - 1) } : { kind: 'pe', row: r.row, col: r.col },
+      location: sram ? { kind: 'address', address: r.addr % Math.min(span, words[r.target as 'weightSram'] - 1) } : { kind: 'pe', row, col },
       ...(cluster ? { cluster } : {}),
       ...(every ? { everyValue: true } : {}),
     } as FaultRecord;
@@ -109,6 +113,7 @@ describe('faulty engine == cycle reference on random faults', () => {
     fuzz(`tiny conv net, 4x3 array, int8 Q7.0 (integer codes, no fraction bits) (${df})`, tinyNet(4, 'linear'), spec(4, 3, df, { kind: 'int8', intBits: 7, fracBits: 0 }, 1), 72, 10);
     const safNet = (t: 'tanh' | 'arctan' | 'softsign'): Network => ({ ...saf, layers: saf.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weightTransform: t } : l)) });
     fuzz(`saf (arctan) on the read path, 4x3 array, fp32, resident weights, scrubs (${df})`, safNet('arctan'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 15, { scrubs: true });
+    fuzz(`faults meeting in a word or a PE register (stuck-ats and flips composed), 4x3 array, fp32, resident weights (${df})`, tinyNet(2, 'linear'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 30, { few: true });
     fuzz(`ECC on every SRAM, 4x3 array, fp32, resident weights, faults meeting in a word, scrubs (${df})`, tinyNet(2, 'linear'), { ...spec(4, 3, df, { kind: 'fp32' }, 4), ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } }, 72, 30, { few: true, scrubs: true, due: true });
     fuzz(`ECC on every SRAM, 3x5 array, fp16, softsign saf, weights reloaded (${df})`, { ...safNet('softsign'), layers: safNet('softsign').layers }, { ...spec(3, 5, df, { kind: 'fp16' }, 0.25), ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } }, 72, 20, { few: true });
     const tiled: ArraySpec = { ...spec(3, 2, df, { kind: 'int8', intBits: 2, fracBits: 5 }), sram: { weightKiB: 30 / 1024, ifmapKiB: (df === 'os' ? 12 : 6) / 1024, ofmapKiB: 4 / 1024, banks: 2 } };
