@@ -82,7 +82,10 @@ export function createEngineRunner(opts: EngineRunnerOptions = {}): TrialRunner 
       model: p.model, protection: p.protection, format: p.format, array: t.array, faults, images: t.testSet,
       ...(opts.kernel ? { kernel: opts.kernel } : {}), ...(opts.memoryCapMb !== undefined ? { memoryCapMb: opts.memoryCapMb } : {}),
     });
-    if (!o.ok) throw new Error(f.kind === 'scenario' ? `scenario ${f.id}: ${o.reason}` : o.reason);
+    if (!o.ok) {
+      const reason = o.reason.replace(/^run refused:/, 'trial refused:');
+      throw new Error(f.kind === 'scenario' ? `scenario ${f.id}: ${reason}` : reason);
+    }
     return trialResultOf(t, o.value, avf);
   };
 }

@@ -7,7 +7,6 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createKernel } from '../sim/kernels/select';
 import type { GemmKernel, KernelBackendName } from '../sim/kernels/types';
 import { fail, ok, type Result } from '../sim/result';
 
@@ -49,7 +48,8 @@ const kernels = new Map<KernelBackendName, Promise<Result<GemmKernel>>>();
 export function kernelFor(name: KernelBackendName): Promise<Result<GemmKernel>> {
   let k = kernels.get(name);
   if (!k) {
-    k = createKernel(name, { wasmDir: tfjsWasmDir(), gpuMode: 'webasm' });
+    // imported on first use: tfjs and gpu.js are heavy, and `faultline campaign` only parses names here
+    k = import('../sim/kernels/select').then(({ createKernel }) => createKernel(name, { wasmDir: tfjsWasmDir(), gpuMode: 'webasm' }));
     kernels.set(name, k);
   }
   return k;
