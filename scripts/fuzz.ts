@@ -1,8 +1,8 @@
 /**
  * `npm run fuzz`: the long fuzz run of every parser (test/security/fuzz-targets.ts), each in its own
  * process, one after the other: 20,000 inputs per parser by default. Reports per parser the inputs,
- * accepted / rejected counts, crashes, hangs (a call over --call-ms, or no progress for --stall-s: the
- * process is killed) and memory blow-ups (a call keeping over --mem-mib, or the process dying), writes
+ * accepted / rejected counts, crashes, hangs (a call over --call-ms three times in a row, or no progress
+ * for --stall-s once started: the process is killed) and memory blow-ups (a call keeping over --mem-mib, or the process dying), writes
  * out/fuzz-report.json and exits 1 when anything was found.
  *
  *   npm run fuzz -- [--runs 20000] [--only png,idx.gz] [--seed 1] [--call-ms 1000] [--mem-mib 128] [--stall-s 60]
@@ -33,13 +33,14 @@ function runOne(parser: string): Promise<Row> {
     const t0 = Date.now();
     const row: Row = { parser, runs: 0, accepted: 0, rejected: 0, crashes: 0, hangs: 0, memory: 0, maxMs: 0, maxMiB: 0, seconds: 0, findings: [] };
     const child = fork(join(root, 'scripts/fuzz-child.ts'), [parser, values.runs!, values.seed!, values['call-ms']!, values['mem-mib']!], {
-      execArgv: ['--import', 'tsx', '--max-old-space-size=2048'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: ['--import', 'tsx', '--max-old-space-size=2048', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let lastK = -1;
     let done = false;
     let stalled = false;
     const stallMs = Number(values['stall-s']) * 1000;
-    let timer = setTimeout(() => { stalled = true; child.kill('SIGKILL'); }, stallMs);
+    // starting the child (tsx, TensorFlow.js, fixtures) takes a while on a loaded machine: 5 minutes of grace
+    let timer = setTimeout(() => { stalled = true; child.kill('SIGKILL'); }, Math.max(stallMs, 300_000));
     child.on('message', (m: { kind: string; k?: number; stats?: Omit<Row, 'parser' | 'findings' | 'seconds'> } & Partial<Finding>) => {
       clearTimeout(timer);
       timer = setTimeout(() => { stalled = true; child.kill('SIGKILL'); }, stallMs);
