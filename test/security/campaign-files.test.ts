@@ -15,7 +15,7 @@ import { mergeRuns } from '../../campaign/merge';
 import { fakeRunner } from '../../campaign/fake';
 import { readResults } from '../../campaign/results';
 import { acquireFolderLock, LOCK_FILE } from '../../campaign/lock';
-import { berRecords } from '../../campaign/trial-faults';
+import { berRecords } from '../../pipeline/ber';
 import { parseArraySpec, SRAM_KIB_MAX } from '../../sim/array/spec';
 import { MAX_FAULTS_PER_RUN } from '../../sim/faults/limits';
 import { berDoc, planOf, tmp, writeCampaign } from '../campaign/helpers';
