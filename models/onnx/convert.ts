@@ -97,7 +97,15 @@ export function convertModel(model: OnnxModel, name?: string): Result<OnnxImport
   const inp = model.inputs[0];
   if (!INPUT_TYPES.has(inp.elemType)) return fail(`graph.input '${inp.name}': element type ${inp.elemType} (supported: float, double, uint8, int8)`, 'graph.input');
   const rest = inp.dims.slice(inp.dims.length === 1 ? 0 : 1);
-  const layout = layoutOf(inp.dims.map((d) => d ?? 1));
+  let layout = layoutOf(inp.dims.map((d) => d ?? 1));
+  // an NHWC input whose every reader is Transpose(0,3,1,2): the data is already in simulator order
+  const readers = model.nodes.filter((n) => n.inputs.includes(inp.name));
+  const toNchw = (n: OnnxNode): boolean => n.opType === 'Transpose' && JSON.stringify(n.attrs.get('perm')) === '[0,3,1,2]' && n.inputs[0] === inp.name;
+  const nhwcInput = layout !== null && layout.rank === 4 && readers.length > 0 && readers.every(toNchw);
+  if (layout && nhwcInput) {
+    const [h, w, c] = layout.dims;
+    layout = { rank: 4, dims: [h, w, c], shape: { h, w, c }, nhwc: true };
+  }
   if (!layout || rest.some((d) => d === null)) {
     return fail(`graph.input '${inp.name}': dims [${inp.dims.map((d) => d ?? '?').join(', ')}] (supported: rank 1 to 4, static except the batch)`, 'graph.input');
   }
@@ -106,9 +114,15 @@ export function convertModel(model: OnnxModel, name?: string): Result<OnnxImport
   for (const [k, t] of model.initializers) ctx.consts.set(k, t);
   for (const name of [...model.nodes.flatMap((n) => n.inputs), ...model.outputs.map((o) => o.name)]) ctx.uses.set(name, (ctx.uses.get(name) ?? 0) + 1);
   ctx.values.set(inp.name, { layer: 'input', layout });
+  if (nhwcInput) {
+    const { h, w, c } = layout.shape;
+    for (const t of readers) ctx.values.set(t.outputs[0], { layer: 'input', layout: { rank: 4, dims: [c, h, w], shape: { h, w, c } } });
+    ctx.notes.push(`input '${inp.name}' is NHWC [N, ${h}, ${w}, ${c}] read through Transpose(0,3,1,2): fed as is (no transpose on the array)`);
+  }
   try {
     for (const node of model.nodes) {
       if (node.domain !== '' && node.domain !== 'ai.onnx') refuse(node, `domain '${node.domain}'`, `ai.onnx operators ${SUPPORTED_OPS.join(', ')}`);
+      if (nhwcInput && toNchw(node)) continue;
       if (node.opType === 'Constant') convertConstant(ctx, node);
       else {
         const conv = OPS[node.opType];

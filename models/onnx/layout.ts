@@ -17,6 +17,9 @@ export interface ValueLayout {
   readonly shape: Shape3;
   /** Set on rank-2 values flattened from an image with h*w > 1: that image's shape. */
   readonly chw?: Shape3;
+  /** Set on a rank-4 network input the graph declares as NHWC [N,H,W,C] and transposes to NCHW
+   * first (tf2onnx / Keras exports): its data is already in the simulator's order. */
+  readonly nhwc?: boolean;
 }
 
 /** Layout of an ONNX value of dims `full` (batch first; rank 1 has no batch); null when the rank is unsupported. */
@@ -34,6 +37,7 @@ export const chwIndex = (s: Shape3, y: number, x: number, c: number): number => 
 
 /** Converts `n` images from ONNX order (per image C,H,W; rank 2 F) to NHWC for layout `l`. */
 export function toNhwc(data: Float32Array, l: ValueLayout, n: number): Float32Array {
+  if (l.nhwc) return data.slice(0, n * l.shape.h * l.shape.w * l.shape.c);
   const s = l.chw ?? l.shape;
   const size = s.h * s.w * s.c;
   if (s.h * s.w === 1 || s.c === 1) return data.slice(0, n * size);
@@ -47,6 +51,7 @@ export function toNhwc(data: Float32Array, l: ValueLayout, n: number): Float32Ar
 
 /** Converts `n` NHWC images of layout `l` back to ONNX order. */
 export function fromNhwc(data: Float32Array, l: ValueLayout, n: number): Float32Array {
+  if (l.nhwc) return data.slice(0, n * l.shape.h * l.shape.w * l.shape.c);
   const s = l.chw ?? l.shape;
   const size = s.h * s.w * s.c;
   if (s.h * s.w === 1 || s.c === 1) return data.slice(0, n * size);

@@ -98,3 +98,13 @@ export const qlinearConv = (): Uint8Array => encodeModel({
     intTensor('b', [3], [500, -300, 0], 6),
   ],
 });
+
+/** tf2onnx-style NHWC input [N,7,7,3] read through Transpose(0,3,1,2), conv, relu, GAP, flatten, Gemm. */
+export const nhwcInput = (): Uint8Array => encodeModel({
+  name: 'nhwc', input: { name: 'x', dims: ['N', 7, 7, 3] }, output: { name: 'y', dims: ['N', 4] },
+  nodes: [
+    node('Transpose', ['x'], ['xt'], { perm: [0, 3, 1, 2] }), node('Conv', ['xt', 'w', 'b'], ['c'], { strides: [2, 2], pads: [1, 1, 0, 0] }),
+    node('Relu', ['c'], ['r']), node('GlobalAveragePool', ['r'], ['g']), node('Flatten', ['g'], ['f']), node('Gemm', ['f', 'fc'], ['y'], { transB: 1 }),
+  ],
+  initializers: [W('w', [5, 3, 3, 3], 91), W('b', [5], 92), W('fc', [4, 5], 93)],
+});

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareWithOrt, uniform } from './ortCompare';
-import { depthwiseConv, dilatedConv, flattenDense, groupedConv, mobilenetBlock, qdqConv, qlinearConv, residualHead } from './models';
+import { depthwiseConv, dilatedConv, flattenDense, groupedConv, mobilenetBlock, nhwcInput, qdqConv, qlinearConv, residualHead } from './models';
 
 const close = (ours: Float32Array, ref: Float32Array): void => {
   expect(ours.length).toBe(ref.length);
@@ -70,5 +70,12 @@ describe('ONNX import vs onnxruntime-node', () => {
     const r = await compareWithOrt(qlinearConv(), x, [2, 2, 5, 5], 'uint8');
     expect(r.maxErr).toBeLessThanOrEqual(1);
     expect(r.ours.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
+  });
+
+  it('an NHWC input read through Transpose(0,3,1,2) (tf2onnx / Keras exports) is fed as is, and matches', async () => {
+    const r = await compareWithOrt(nhwcInput(), uniform(2 * 147, 10), [2, 7, 7, 3]);
+    close(r.ours, r.ort);
+    expect(r.imported.input.layout.nhwc).toBe(true);
+    expect(r.imported.network.input).toEqual({ h: 7, w: 7, c: 3 });
   });
 });
