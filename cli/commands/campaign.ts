@@ -13,6 +13,9 @@ import type { CampaignProgress } from '../../campaign/types';
 import type { RunnerKind } from '../../campaign/worker-entry';
 import { CliError, EXIT_USAGE } from '../errors';
 import { DEFAULT_KERNEL, KERNEL_ENV, KERNEL_NAMES, parseKernelName, resolveKernelName } from '../../pipeline/kernels';
+import { renderTable } from '../table';
+import { outcomeRows, progressInterval } from '../../campaign/report/text';
+import { avfTable } from './avf';
 
 /** Options of the campaign command (as parsed by commander). */
 export interface CampaignCliOptions {
@@ -44,12 +47,12 @@ function progressReporter(enabled: boolean): { update(p: CampaignProgress): void
     const ranNow = p.trialsDone - start.trialsDone;
     const sec = p.elapsedMs / 1000;
     const eta = ranNow > 0 ? ((p.trialsTotal - p.trialsDone) * sec) / ranNow : NaN;
-    return { points: `${p.pointsDone}/${p.pointsTotal}`, faults: String(p.faultsInjected), ips: sec > 0 ? (p.inferences / sec).toFixed(1) : '0', eta: fmtEta(eta) };
+    return { points: `${p.pointsDone}/${p.pointsTotal}`, faults: String(p.faultsInjected), ips: sec > 0 ? (p.inferences / sec).toFixed(1) : '0', eta: fmtEta(eta), interval: progressInterval(p) };
   };
   if (!enabled) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
     const bar = new SingleBar({
-      format: 'trials {bar} {value}/{total} | points {points} | faults {faults} | {ips} inf/s | ETA {eta}',
+      format: 'trials {bar} {value}/{total} | points {points} | faults {faults} | {ips} inf/s | ETA {eta}{interval}',
       hideCursor: true, stream: process.stderr, etaBuffer: 50,
     });
     let started = false;
@@ -64,7 +67,7 @@ function progressReporter(enabled: boolean): { update(p: CampaignProgress): void
       const f = fields(p);
       if (p.elapsedMs - last < 10_000 && p.trialsDone < p.trialsTotal) return;
       last = p.elapsedMs;
-      process.stderr.write(`trials ${p.trialsDone}/${p.trialsTotal} | points ${f.points} | faults ${f.faults} | ${f.ips} inf/s | ETA ${f.eta}\n`);
+      process.stderr.write(`trials ${p.trialsDone}/${p.trialsTotal} | points ${f.points} | faults ${f.faults} | ${f.ips} inf/s | ETA ${f.eta}${f.interval}\n`);
     },
     stop: () => {},
   };
@@ -133,6 +136,11 @@ export async function campaignCommand(file: string, opts: CampaignCliOptions): P
   }
   process.stdout.write(`done: ${o.ran} trials run${o.resumed ? `, ${o.resumed} resumed` : ''} in ${(o.elapsedMs / 1000).toFixed(1)} s; ` +
     `${opts.out}/summary.json, summary.csv, report.html\n`);
+  if (o.summary) {
+    const t = outcomeRows(o.summary); // outcome classes with 95% intervals (issue 14; * = stopped early)
+    if (t.rows.length > 0) process.stdout.write(renderTable(t.header, t.rows) + '\n');
+    if (o.summary.avf.length > 0) process.stdout.write(avfTable(o.summary) + '\n');
+  }
 }
 
 /** Registers `faultline campaign` on the program. */
