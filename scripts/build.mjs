@@ -4,6 +4,8 @@
 // cores) prints a "still building" line every HEARTBEAT_MS with the elapsed time. Exit status is
 // electron-vite's. Used by scripts/lib.mjs `build()` (so by `npm start` and `npm run test:e2e`).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ROOT } from './lib.mjs';
 
@@ -26,8 +28,25 @@ let phase = 'starting';
 
 console.log(`build: electron-vite build into out/ (3 steps; about 1-2 minutes on a fresh checkout)`);
 
+// electron-vite reads Electron's major version from node_modules/electron to pick the Node target.
+// Electron is optional (an npm that ran its failing download drops it): then take the major version
+// from package.json's range, which electron-vite accepts as ELECTRON_MAJOR_VER.
+const env = { ...process.env };
+try {
+  createRequire(join(ROOT, 'package.json')).resolve('electron/package.json');
+} catch {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const range = String(pkg.optionalDependencies?.electron ?? pkg.devDependencies?.electron ?? '');
+  const major = /(\d+)/.exec(range)?.[1];
+  if (major) {
+    env.ELECTRON_MAJOR_VER = major;
+    console.log(`build: the electron package is not installed; building for Electron ${major} (package.json)`);
+  }
+}
+
 const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
   cwd: ROOT,
+  env,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 
