@@ -34,7 +34,10 @@ export async function runCampaignJob(job: CampaignJob, progress: Progress): Prom
   if (!loaded.ok) throw new RequestError(loaded.reason, 'id');
   let { plan, hash } = loaded.value;
   if (job.trialsPerPoint !== undefined || job.images !== undefined) {
-    const c = { ...plan.campaign, trialsPerPoint: job.trialsPerPoint ?? plan.campaign.trialsPerPoint, testSet: { ...plan.campaign.testSet, count: job.images ?? plan.campaign.testSet.count } };
+    // a trials override replaces a `precision` target (the schema wants exactly one of them)
+    const { precision, ...rest } = plan.campaign as typeof plan.campaign & { precision?: unknown };
+    const keep = job.trialsPerPoint === undefined && precision !== undefined ? { precision } : {};
+    const c = { ...rest, ...keep, trialsPerPoint: job.trialsPerPoint ?? plan.campaign.trialsPerPoint, testSet: { ...plan.campaign.testSet, count: job.images ?? plan.campaign.testSet.count } } as typeof plan.campaign;
     plan = expandCampaign(c, dirname(job.file));
     // Same hash rule as campaign/load: the campaign JSON plus the text of every scenario file.
     const texts: Record<string, string> = {};

@@ -150,7 +150,8 @@ export async function run(req: z.output<typeof RunRequest>, runId: string, progr
     trace: sr.trace.map((t) => ({ cycle: t.cycle, state: t.state })),
     faults: faulty.faults.slice(0, MAX_FAULTS_SHOWN).map((f, i) => ({
       target: f.target, kind: f.kind, address: f.address, row: f.row, col: f.col, bits: [...f.bits],
-      start: f.start, end: Number.isFinite(f.end) ? f.end : null, touches: faulty.faultTouches[i] ?? 0,
+      // shown window: [start, readEnd ?? end) (an SEU hits the value held at start; reads see it until readEnd)
+      start: f.start, end: ((e) => (Number.isFinite(e) ? e : null))((f as typeof f & { readEnd?: number }).readEnd ?? f.end), touches: faulty.faultTouches[i] ?? 0,
     })),
     faultCount: faulty.faults.length,
     sramWords: { ...layout.capacity },
