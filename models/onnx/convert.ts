@@ -19,6 +19,7 @@ import {
   convertSimpleActivation, convertSoftmax, convertTranspose,
 } from './opsMisc';
 import { convertDequantize, convertQLinearConv, convertQLinearMatMul, convertQuantize } from './opsQuant';
+import { convertCast, convertGather, convertShape, convertSqueeze } from './opsConst';
 
 type Converter = (ctx: Ctx, node: OnnxNode) => void;
 
@@ -30,10 +31,18 @@ const OPS: Readonly<Record<string, Converter>> = {
   Add: convertAdd, Concat: convertConcat, Flatten: convertFlatten, Reshape: convertReshape, Transpose: convertTranspose,
   Dropout: convertIdentity, Identity: convertIdentity,
   QuantizeLinear: convertQuantize, DequantizeLinear: convertDequantize, QLinearConv: convertQLinearConv, QLinearMatMul: convertQLinearMatMul,
+  // shape arithmetic on constants (dynamic-batch flatten exports)
+  Shape: convertShape, Gather: convertGather, Unsqueeze: convertSqueeze, Squeeze: convertSqueeze, Cast: convertCast,
 };
 
-/** Names of the supported operators (plus Constant), for messages and docs. */
-export const SUPPORTED_OPS: readonly string[] = [...Object.keys(OPS), 'Constant'];
+/** Shape-arithmetic operators folded on constants only (not network operators). */
+export const SHAPE_OPS: readonly string[] = ['Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Cast'];
+
+/** Names of the supported network operators (plus Constant), for messages and docs. */
+export const SUPPORTED_OPS: readonly string[] = [...Object.keys(OPS).filter((k) => !SHAPE_OPS.includes(k)), 'Constant'];
+
+/** What an unsupported operator's refusal lists. */
+const SUPPORTED_TEXT = `${SUPPORTED_OPS.join(', ')}; on constants only: ${SHAPE_OPS.join(', ')}`;
 
 /** Supported ai.onnx opset versions (inclusive). */
 export const OPSET_RANGE = { min: 1, max: 18 } as const;
@@ -121,12 +130,12 @@ export function convertModel(model: OnnxModel, name?: string): Result<OnnxImport
   }
   try {
     for (const node of model.nodes) {
-      if (node.domain !== '' && node.domain !== 'ai.onnx') refuse(node, `domain '${node.domain}'`, `ai.onnx operators ${SUPPORTED_OPS.join(', ')}`);
+      if (node.domain !== '' && node.domain !== 'ai.onnx') refuse(node, `domain '${node.domain}'`, `ai.onnx operators ${SUPPORTED_TEXT}`);
       if (nhwcInput && toNchw(node)) continue;
       if (node.opType === 'Constant') convertConstant(ctx, node);
       else {
         const conv = OPS[node.opType];
-        if (!conv) refuse(node, 'unsupported operator', SUPPORTED_OPS.join(', '));
+        if (!conv) refuse(node, 'unsupported operator', SUPPORTED_TEXT);
         conv(ctx, node);
       }
     }

@@ -6,6 +6,7 @@ import type { Activation, ElementwiseOp, Layer } from '../../sim/layers/types';
 import type { OnnxNode } from './proto';
 import { constIn, type Ctx, floatAttr, intAttr, intsAttr, refuse, type Value, valueIn } from './context';
 import { broadcastConst, layoutOf, type ValueLayout } from './layout';
+import { concatConsts } from './opsConst';
 
 const sameLayout = (a: ValueLayout, b: ValueLayout): boolean => a.rank === b.rank && a.dims.join() === b.dims.join() && !a.chw === !b.chw;
 
@@ -132,6 +133,7 @@ export function convertAdd(ctx: Ctx, node: OnnxNode): void {
 
 /** Concat along the channel axis of runtime tensors. */
 export function convertConcat(ctx: Ctx, node: OnnxNode): void {
+  if (node.inputs.every((n) => ctx.consts.has(n))) return concatConsts(ctx, node);
   const vs = node.inputs.map((_, i) => valueIn(ctx, node, i));
   const r = vs[0].layout.rank;
   const a = normAxis(node, intAttr(node, 'axis', 1), r);
@@ -173,7 +175,8 @@ export function convertReshape(ctx: Ctx, node: OnnxNode): void {
   const dims = x.layout.dims;
   const P = dims.reduce((p, q) => p * q, 1);
   const allowZero = intAttr(node, 'allowzero', 0) === 1;
-  const batchOk = (b: number): boolean => b === -1 || (!allowZero && b === 0) || b === ctx.batch;
+  // NaN: the runtime batch, from Shape of a runtime tensor (opsConst.ts)
+  const batchOk = (b: number): boolean => Number.isNaN(b) || b === -1 || (!allowZero && b === 0) || b === ctx.batch;
   if (x.layout.rank > 1 && t.length === 2 && batchOk(t[0]) && (t[1] === P || (t[1] === -1 && t[0] !== -1))) return emitFlatten(ctx, node, x);
   const same = x.layout.rank > 1 && t.length === dims.length + 1 && batchOk(t[0]) && t.slice(1).every((d, i) => d === dims[i] || (!allowZero && d === 0) || (d === -1 && t[0] !== -1));
   if (!same) refuse(node, `reshape of [N, ${dims.join(', ')}] to [${t.join(', ')}]`, 'a flatten to [N, features] or an unchanged shape');

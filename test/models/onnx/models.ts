@@ -108,3 +108,16 @@ export const nhwcInput = (): Uint8Array => encodeModel({
   ],
   initializers: [W('w', [5, 3, 3, 3], 91), W('b', [5], 92), W('fc', [4, 5], 93)],
 });
+
+/** PyTorch `x.view(x.size(0), -1)` with a dynamic batch: Shape -> Gather -> Unsqueeze -> Concat -> Reshape, then Gemm. Input [batch,2,4,4]. */
+export const dynamicFlatten = (): Uint8Array => encodeModel({
+  name: 'dynamic_flatten', input: { name: 'x', dims: ['batch', 2, 4, 4] }, output: { name: 'y', dims: ['batch', 3] },
+  opset: 11,
+  nodes: [
+    node('Conv', ['x', 'w'], ['c'], { pads: [1, 1, 1, 1] }), node('Relu', ['c'], ['r']),
+    node('Shape', ['r'], ['s']), node('Gather', ['s', 'zero'], ['n'], { axis: 0 }), node('Unsqueeze', ['n'], ['n1'], { axes: [0] }),
+    node('Concat', ['n1', 'minus1'], ['shape'], { axis: 0 }), node('Reshape', ['r', 'shape'], ['f']),
+    node('Gemm', ['f', 'fc', 'fcb'], ['y'], { transB: 1 }),
+  ],
+  initializers: [W('w', [3, 2, 3, 3], 101), tensor('zero', [], [0], true), tensor('minus1', [1], [-1], true), W('fc', [3, 48], 102), W('fcb', [3], 103)],
+});

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareWithOrt, uniform } from './ortCompare';
-import { depthwiseConv, dilatedConv, flattenDense, groupedConv, mobilenetBlock, nhwcInput, qdqConv, qlinearConv, residualHead } from './models';
+import { depthwiseConv, dilatedConv, dynamicFlatten, flattenDense, groupedConv, mobilenetBlock, nhwcInput, qdqConv, qlinearConv, residualHead } from './models';
 
 const close = (ours: Float32Array, ref: Float32Array): void => {
   expect(ours.length).toBe(ref.length);
@@ -77,5 +77,11 @@ describe('ONNX import vs onnxruntime-node', () => {
     close(r.ours, r.ort);
     expect(r.imported.input.layout.nhwc).toBe(true);
     expect(r.imported.network.input).toEqual({ h: 7, w: 7, c: 3 });
+  });
+
+  it('a dynamic-batch flatten (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) folds to a flatten, and matches', async () => {
+    const r = await compareWithOrt(dynamicFlatten(), uniform(5 * 32, 11), [5, 2, 4, 4]);
+    close(r.ours, r.ort);
+    expect(r.imported.network.layers.map((l) => l.kind)).toEqual(['conv2d', 'flatten', 'dense']);
   });
 });
