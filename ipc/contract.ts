@@ -56,7 +56,7 @@ export const AppVersion = z.strictObject({
 export const ModelSummary = z.strictObject({
   id: z.string(),
   name: z.string(),
-  dataset: z.enum(['mnist', 'cifar10', 'imagenet', 'none']),
+  dataset: z.enum(['mnist', 'fashion-mnist', 'cifar10', 'imagenet', 'none']),
   /** True when trained weights exist; false = seeded random weights. */
   trained: z.boolean(),
   description: z.string(),

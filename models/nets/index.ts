@@ -10,6 +10,7 @@ import { lenet5Arch, vggMnistArch } from './mnistNets';
 export const ARCHITECTURES: Readonly<Record<string, () => Arch>> = {
   lenet5: lenet5Arch,
   vgg_mnist: vggMnistArch,
+  lenet5_fashion: lenet5Arch,
   alexnet: alexnetArch,
   vgg16: vgg16Arch,
   resnet18: resnet18Arch,
