@@ -59,12 +59,14 @@ describe('accelerator view', () => {
     await runAndWait(page);
     const cell = await cellOf();
     expect(cell).toBeGreaterThanOrEqual(8);
-    // 17 vertical lines for 16 columns (the last one included) along row 3, and none inside a cell.
-    const xs = Array.from({ length: 17 }, (_, j) => [j * cell, 3 * cell + Math.floor(cell / 2)] as const);
-    const inside = Array.from({ length: 16 }, (_, j) => [j * cell + Math.floor(cell / 2), 3 * cell + Math.floor(cell / 2)] as const);
+    // 17 vertical lines for 16 columns (the last one included) along row 3: each line pixel differs
+    // from the cell interior beside it (dark line, or the white fold outline where they coincide).
+    const y = 3 * cell + Math.floor(cell / 2);
+    const xs = Array.from({ length: 17 }, (_, j) => [j * cell, y] as const);
+    const inside = Array.from({ length: 17 }, (_, j) => [Math.min(16 * cell - 1, j * cell + Math.floor(cell / 2)) - (j === 16 ? 0 : 0), y] as const);
     const px = await canvasPixels(page, grid, [...xs, ...inside]);
-    for (const p of px.slice(0, 17)) expect(p[0]! + p[1]! + p[2]!).toBeLessThan(30);
-    for (const p of px.slice(17)) expect(p[0]! + p[1]! + p[2]!).toBeGreaterThan(60);
+    const sum = (p: number[]): number => p[0]! + p[1]! + p[2]!;
+    for (let j = 0; j < 17; j++) expect(Math.abs(sum(px[j]!) - sum(px[17 + j]!)), `line ${j}`).toBeGreaterThan(40);
     // Column numbers: the ruler has ink above column 15, row numbers beside row 15.
     const [colInk] = await canvasPixels(page, '[data-testid=pe-cols]', [[15 * cell + Math.floor(cell / 2), 8]]);
     const rulerInk = await page.locator('[data-testid=pe-cols]').evaluate((c) => {
@@ -113,6 +115,7 @@ describe('accelerator view', () => {
 
   it('timeline like a waveform viewer: ruler, zoom at the pointer, pan, cursor drag, marker with delta, jumps; fits at 1024 px', async () => {
     const tl = page.locator('[data-testid=timeline]');
+    await tl.scrollIntoViewIfNeeded();
     const view = async (): Promise<[number, number]> => [Number(await tl.getAttribute('data-v0')), Number(await tl.getAttribute('data-v1'))];
     const [a0, b0] = await view();
     expect(a0).toBe(0);
@@ -183,8 +186,10 @@ describe('accelerator view', () => {
       // The ring around PE (3, 5): red pixels 7 px left of its centre.
       const cx = 5 * cell + cell / 2 + 0.5;
       const cy = 3 * cell + cell / 2 + 0.5;
-      const ring = await canvasPixels(page, grid, [[Math.round(cx + 7), Math.round(cy)], [Math.round(cx), Math.round(cy + 7)]]);
-      expect(ring.some((p) => p[0]! > 150 && p[0]! > 2 * p[2]!)).toBe(true);
+      const around: [number, number][] = [];
+      for (let dy = -9; dy <= 9; dy++) for (let dx = -9; dx <= 9; dx++) if (Math.hypot(dx, dy) >= 5 && cy + dy >= 0) around.push([Math.round(cx + dx), Math.round(cy + dy)]);
+      const ring = await canvasPixels(page, grid, around);
+      expect(ring.filter((p) => p[0]! > 120 && p[0]! > 2 * p[2]!).length).toBeGreaterThan(10);
       await page.locator('[data-testid=pe-zoom-fault]').click();
       await expect.poll(cellOf).toBeGreaterThanOrEqual(12);
       const big = await cellOf();
@@ -210,7 +215,7 @@ describe('accelerator view', () => {
     await expect.poll(() => page.locator('[data-testid=progress]').textContent(), { timeout: 120_000 }).toMatch(/golden run|faulty run/);
     const t0 = Date.now();
     await page.locator('[data-testid=cancel]').click();
-    await expect.poll(() => page.locator('[data-testid=progress]').count(), { timeout: 3000 }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=progress]').count(), { timeout: 5000 }).toBe(0);
     const ms = Date.now() - t0;
     expect(await page.locator('[data-testid=run-notice]').textContent()).toBe('Run cancelled.');
     expect(await page.locator('.note.error').count()).toBe(0);

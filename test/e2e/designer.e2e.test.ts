@@ -120,11 +120,14 @@ describe('scenario designer', () => {
 
   it('guards, every action kind and PE row/column fields, all shown in the graph', async () => {
     await page.locator('.svelte-flow__node[data-id=idle]').click();
+    // Guards go on simulator events ("after" delays take none): INFERENCE_START if inferenceIs n=2.
+    expect(await page.locator('[data-testid=guard]').count()).toBe(0);
+    await page.locator('[data-testid=state-form] select[aria-label=Trigger]').first().selectOption('INFERENCE_START');
     await page.locator('[data-testid=guard]').first().selectOption('inferenceIs');
-    await expect.poll(() => page.locator('.svelte-flow__edge-label').first().textContent()).toBe('after 50000 [inferenceIs n=1]');
+    await expect.poll(() => page.locator('.svelte-flow__edge-label').first().textContent()).toBe('INFERENCE_START [inferenceIs n=1]');
     await page.locator('[data-testid=guard-value]').first().fill('2');
     await page.locator('[data-testid=guard-value]').first().press('Tab');
-    await expect.poll(() => page.locator('.svelte-flow__edge-label').first().textContent()).toBe('after 50000 [inferenceIs n=2]');
+    await expect.poll(() => page.locator('.svelte-flow__edge-label').first().textContent()).toBe('INFERENCE_START [inferenceIs n=2]');
     await page.locator('.svelte-flow__node[data-id=hit]').click();
     await page.locator('[data-testid=pe-row]').first().fill('3');
     await page.locator('[data-testid=pe-row]').first().press('Tab');
@@ -137,8 +140,10 @@ describe('scenario designer', () => {
       'inject stuckAt1 pe.psum @ PE (3, 5) b30', 'scrub all', 'stuck-at-1 pe.psum @ PE (0, 0) b30', 'start rate weightSram BER 0.00001 (count)',
       'stop rate all', 'repair psum35', 'clear all faults',
     ]);
-    const doc = JSON.parse(await page.locator('[data-testid=code]').inputValue()) as { machine: { states: Record<string, { after?: Record<string, unknown> }> } };
-    expect(doc.machine.states['idle']!.after!['50000']).toEqual({ target: 'hit', guard: { type: 'inferenceIs', params: { n: 2 } } });
+    const doc = JSON.parse(await page.locator('[data-testid=code]').inputValue()) as { machine: { states: Record<string, { on?: Record<string, unknown> }> } };
+    expect(doc.machine.states['idle']!.on!['INFERENCE_START']).toEqual({ target: 'hit', guard: { type: 'inferenceIs', params: { n: 2 } } });
+    // The guard and every action are valid: the only problems left are the unreachable states.
+    await expect.poll(async () => (await page.locator('[data-testid=validation] li').allTextContents()).every((t) => /is unreachable/.test(t)), { timeout: 10_000 }).toBe(true);
     await shootBoth(page, 'designer-actions');
   });
 

@@ -46,7 +46,8 @@ describe('propagation view', () => {
     const net = readWeights('lenet5');
     const spec = parseArraySpec({ rows: 16, cols: 16 });
     if (!net.ok || !spec.ok) throw new Error('lenet5 weights or spec missing');
-    const perInference = planRun(net.value.net, spec.value).inferenceCycles;
+    const plan = planRun(net.value.net, spec.value);
+    const perInference = plan.inferenceCycles;
     const hitInference = Math.floor(50000 / perInference);
     expect(hitInference).toBeGreaterThan(0);
     await page.locator('[data-testid=images]').fill(String(hitInference + 1));
@@ -66,7 +67,13 @@ describe('propagation view', () => {
     expect(await page.locator('[data-testid=touched]').textContent()).toBe(`Faults reach inference ${hitInference} of ${hitInference + 1}.`);
     expect(await pick.locator('option').count()).toBe(hitInference + 1);
     expect(await pick.locator(`option[value="${hitInference}"]`).textContent()).toMatch(/faults reach it$/);
-    const conv1 = page.locator('[data-testid=layer][data-layer=conv2]');
+    // The array layer running at cycle 50,000 is the first one hit; the layers before it are clean.
+    const local = 50000 - hitInference * perInference;
+    const hitLayer = plan.layers.find((l) => l.unit === 'array' && l.start <= local && local < l.start + l.cycles)!;
+    expect(hitLayer).toBeDefined();
+    const layer = (n: string) => page.locator(`[data-testid=layer][data-layer=${n}]`);
+    for (const l of plan.layers.filter((q) => q.index < hitLayer.index)) expect(await layer(l.name).getAttribute('data-corrupted'), l.name).toBe('0');
+    const conv1 = layer(hitLayer.name);
     const here = Number(await conv1.getAttribute('data-corrupted-here'));
     const all = Number(await conv1.getAttribute('data-corrupted'));
     expect(here).toBeGreaterThan(0);

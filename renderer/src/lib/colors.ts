@@ -5,7 +5,7 @@
  */
 
 /** The palette (CSS hex colours). */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#17becf', '#2f2f8f'] as const;
+export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#6b6b6b', '#17becf', '#2f2f8f'] as const;
 
 /** Fixed slots: protection id -> palette index. */
 const FIXED: Readonly<Record<string, number>> = {
