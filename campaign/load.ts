@@ -47,7 +47,7 @@ function checkWeightBudget(c: CampaignFile, path: string): Result<true> {
     for (const fmt of c.formats) {
       const f = toNumericFormat(fmt);
       for (const [k, ber] of c.faults.ber.entries()) {
-        const r = checkFaultBudget(weights * wordBits(f), ber, c.faults.definition, `${path}: $.faults.ber[${k}] on weightSram of ${model} (${formatKey(f)})`);
+        const r = checkFaultBudget(weights * wordBits(f), ber, c.faults.definition === 'rrelu' ? 'count' : c.faults.definition, `${path}: $.faults.ber[${k}] on weightSram of ${model} (${formatKey(f)})`);
         if (!r.ok) return fail(r.reason, `$.faults.ber[${k}]`);
       }
     }

@@ -49,7 +49,7 @@ const berSweep = z.strictObject({
   kind: z.literal('ber'),
   targets: z.array(target).min(1).max(L.targets),
   ber: z.array(z.number().gt(0).max(1)).min(1).max(L.bers),
-  definition: z.enum(['per-bit', 'count']),
+  definition: z.enum(['per-bit', 'count', 'rrelu']),
   faultKind: z.enum(['seu', 'stuckAt0', 'stuckAt1', 'mbu']).default('seu'),
 });
 const scenarioList = z.strictObject({
@@ -170,7 +170,8 @@ function checkFaultBudgets(c: CampaignFile, file: string): Result<true> {
       const bits = targetBitCount(c, target, fmt);
       if (bits === null) continue;
       for (const [k, ber] of c.faults.ber.entries()) {
-        const r = checkFaultBudget(bits, ber, c.faults.definition, `${file}: $.faults.ber[${k}] on ${target} (${formatKey(toNumericFormat(fmt))})`);
+        // rrelu draws floor(numel x 32 x p) per tensor: at most the 'count' budget
+        const r = checkFaultBudget(bits, ber, c.faults.definition === 'rrelu' ? 'count' : c.faults.definition, `${file}: $.faults.ber[${k}] on ${target} (${formatKey(toNumericFormat(fmt))})`);
         if (!r.ok) return fail(r.reason, `$.faults.ber[${k}]`);
       }
     }

@@ -24,7 +24,7 @@ export interface WeightCorruption {
 }
 
 /** Static weight-memory corruption of the weights only (no ECC, bounds untouched) in `spec.format`: pipeline/exposure.ts. */
-export function corruptWeights(net: Network, spec: ArraySpec, ber: number, def: BerDefinition, kind: FaultKind, seed: number): WeightCorruption {
+export function corruptWeights(net: Network, spec: ArraySpec, ber: number, def: Exclude<BerDefinition, 'rrelu'>, kind: FaultKind, seed: number): WeightCorruption {
   const e = exposeWeightSram(net, () => uniformFormats(spec.format), ber, def, kind, seed, { ecc: false, bounds: false });
   return { network: e.network, faults: e.faults };
 }

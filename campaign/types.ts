@@ -9,7 +9,7 @@ import type { DueRule, OutcomeCounts } from './outcomes';
 
 /** How a BER is turned into faults: "per-bit" flips every stored bit independently with
  * probability p; "count" injects floor(bits x p) faults at uniformly drawn bit positions. */
-export type BerDefinition = 'per-bit' | 'count';
+export type BerDefinition = 'per-bit' | 'count' | 'rrelu';
 
 /** Array configuration of a campaign (validated again by the engine's own spec parser). */
 export interface CampaignArray {

@@ -18,7 +18,7 @@ import { checkBits } from '../sim/memory/ecc';
 import { isSram } from '../sim/faults/ops';
 import type { FaultKind, FaultRecord, FaultTarget } from '../sim/faults/types';
 import type { ArraySpec } from '../sim/types';
-import type { BerDefinition } from './types';
+import type { DrawDefinition } from './types';
 
 /** A seeded pure-rand generator. */
 export type Rng = ReturnType<typeof xoroshiro128plus>;
@@ -37,7 +37,7 @@ export function streamRng(seed: number, stream: Stream): Rng {
 }
 
 /** Refuses a draw whose expected size exceeds the per-run budget (before the flip list is built). */
-export function budget(bits: number, ber: number, def: BerDefinition, where: string): void {
+export function budget(bits: number, ber: number, def: DrawDefinition, where: string): void {
   const r = checkFaultBudget(bits, ber, def, where);
   if (!r.ok) throw new RangeError(r.reason);
 }
@@ -48,7 +48,7 @@ export function budget(bits: number, ber: number, def: BerDefinition, where: str
  * when the SRAM is ECC-protected (spec.ecc), its check bits (bits k..k+r of each word) are drawn
  * from the `check` stream, so the data faults equal those of the same point without ECC.
  */
-export function berRecords(spec: ArraySpec, target: Exclude<FaultTarget, 'weightSram'> | 'weightSram', ber: number, def: BerDefinition,
+export function berRecords(spec: ArraySpec, target: Exclude<FaultTarget, 'weightSram'> | 'weightSram', ber: number, def: DrawDefinition,
   kind: FaultKind, runCycles: number, seed: number): FaultRecord[] {
   const sram = isSram(target);
   const k = target === 'pe.psum' ? 32 : wordBits(spec.format);

@@ -15,7 +15,7 @@ import type { FaultKind } from '../sim/faults/types';
 import type { Activation, Layer, Network } from '../sim/layers/types';
 import type { NumericFormat } from '../sim/types';
 import { budget, streamRng, type Rng } from './ber';
-import type { BerDefinition } from './types';
+import type { DrawDefinition } from './types';
 
 /** Storage formats of layer `index`: weights in `weight`, bounds in `output`. */
 export type LayerStorage = (index: number) => { readonly weight: NumericFormat; readonly output: NumericFormat };
@@ -57,7 +57,7 @@ function byWord(flips: readonly number[], width: number, into: Map<number, numbe
 
 /** Corrupts a copy of `values` stored in `format`; returns the input when nothing was hit. */
 function corruptWords(values: Float32Array, format: NumericFormat, codec: WordCodec | null, data: Rng, check: Rng | null,
-  ber: number, def: BerDefinition, kind: FaultKind, where: string, c: Counts): Float32Array {
+  ber: number, def: DrawDefinition, kind: FaultKind, where: string, c: Counts): Float32Array {
   const k = wordBits(format);
   budget(values.length * k, ber, def, where);
   const dataHits = new Map<number, number[]>();
@@ -91,7 +91,7 @@ function corruptWords(values: Float32Array, format: NumericFormat, codec: WordCo
  * `ecc`: every word carries SEC-DED check bits (codec per word width). `storage` gives per-layer
  * formats. The input network is never mutated.
  */
-export function exposeWeightSram(net: Network, storage: LayerStorage, ber: number, def: BerDefinition, kind: FaultKind, seed: number,
+export function exposeWeightSram(net: Network, storage: LayerStorage, ber: number, def: DrawDefinition, kind: FaultKind, seed: number,
   opts: { readonly ecc: boolean; readonly bounds?: boolean }): Exposure {
   const data = streamRng(seed, 'data');
   const check = opts.ecc ? streamRng(seed, 'check') : null;

@@ -28,7 +28,7 @@ import { inputBatch } from './inputs';
 import { berRecords } from './ber';
 import { exposeWeightSram } from './exposure';
 import { engineOutcome, staticOutcome } from './outcome';
-import type { PipelineOutcome, RunDeclaration } from './types';
+import type { DrawDefinition, PipelineOutcome, RunDeclaration } from './types';
 
 const GOLDEN_CACHE = 8;
 const goldens = new Map<string, GoldenRun>();
@@ -108,11 +108,29 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
     batch: input.value.batch, labels: input.value.labels, golden: golden.value, overhead: overheadOfRun(rn.value, spec.value),
   };
   const src = d.faults;
+  if (src.kind === 'ber' && src.definition === 'rrelu') {
+    // the RReLU authors' fault model: stored parameters as Q15.16 words, per-tensor fault counts
+    if (src.target !== 'weightSram') return fail(`faults.definition: "rrelu" models the stored parameters: expected target weightSram, found ${src.target}`, 'faults.definition');
+    if (protection.ecc) return fail('faults.definition: "rrelu" has no ECC model: expected a protection without ecc', 'faults.definition');
+    const { corruptRreluModel } = await import('../models/protections/exposure');
+    let e;
+    try {
+      e = corruptRreluModel(net, src.ber, src.faultKind, src.seed, true);
+    } catch (err) {
+      return fail(`faults.ber: ${(err as Error).message}`, 'faults.ber');
+    }
+    let upTo = 0;
+    while (upTo < net.layers.length && e.network.layers[upTo] === net.layers[upTo]) upTo++;
+    const fr = e.stats.faults === 0 || upTo === net.layers.length ? ok(golden.value)
+      : runGolden(e.network, input.value.batch, spec.value, kernel.value, { ...options, reuse: { run: golden.value, upTo } });
+    if (!fr.ok) return fail(`faulty run: ${fr.reason}`, 'faults');
+    return ok({ ...base, faulty: staticOutcome(golden.value, fr.value, new Uint8Array(n)), faultCount: e.stats.faults, faultsByTarget: e.stats.faults > 0 ? { weightSram: e.stats.faults } : {}, concrete: [], scenario: null });
+  }
   if (src.kind === 'ber' && src.target === 'weightSram') {
     const storage = (i: number): { weight: typeof f; output: typeof f } => options.layerFormats?.(net.layers[i]!, i) ?? uniformFormats(f);
     let e;
     try {
-      e = exposeWeightSram(net, storage, src.ber, src.definition, src.faultKind, src.seed, { ecc: protection.ecc });
+      e = exposeWeightSram(net, storage, src.ber, src.definition as DrawDefinition, src.faultKind, src.seed, { ecc: protection.ecc });
     } catch (err) {
       return fail(`faults.ber: ${(err as Error).message}`, 'faults.ber');
     }
@@ -130,7 +148,7 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
   let scenario: ScenarioRun | null = null;
   if (src.kind === 'ber') {
     try {
-      records = berRecords(spec.value, src.target, src.ber, src.definition, src.faultKind, plan.inferenceCycles * n, src.seed);
+      records = berRecords(spec.value, src.target, src.ber, src.definition as DrawDefinition, src.faultKind, plan.inferenceCycles * n, src.seed);
     } catch (err) {
       return fail(`faults.ber: ${(err as Error).message}`, 'faults.ber');
     }

@@ -16,8 +16,14 @@ import type { ScenarioRun } from '../scenarios/types';
 import type { ProtectionSpec } from '../models/protections/spec';
 import type { OverheadReport } from '../models/protections/overhead';
 
-/** How a BER becomes faults: "per-bit" flips every stored bit with probability p; "count" flips floor(bits x p) distinct bits. */
-export type BerDefinition = 'per-bit' | 'count';
+/** How a BER becomes faults: "per-bit" flips every stored bit with probability p; "count" flips
+ * floor(bits x p) distinct bits; "rrelu" is the RReLU authors' model (weightSram only: Q15.16 words,
+ * floor(numel x 32 x p) faults per tensor with replacement, biases and array bounds exposed;
+ * models/protections/exposure.ts corruptRreluModel). */
+export type BerDefinition = 'per-bit' | 'count' | 'rrelu';
+
+/** The definitions drawn bit by bit over stored words (pipeline/ber.ts, pipeline/exposure.ts). */
+export type DrawDefinition = 'per-bit' | 'count';
 
 /** Array of a run (validated again by sim/array/spec.ts). */
 export interface ArrayDeclaration {
