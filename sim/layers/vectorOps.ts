@@ -67,7 +67,7 @@ export function applyElementwise(op: ElementwiseOp, x: Float32Array, c: number, 
   }
 }
 
-/** Valid lengths of an element-wise op's per-value arrays for one image of shape `s` (1, c, h*w*c). */
+/** The per-value arrays of an element-wise op by field name (shapes.ts checks each has 1, c or h*w*c values). */
 export function elementwiseArrays(op: ElementwiseOp): readonly [string, Float32Array][] {
   switch (op.kind) {
     case 'addConst':
