@@ -9,9 +9,9 @@
  */
 import type { CycleLocation } from '../../../sim/engine/timeline';
 import { collectMods, type LayerMods, type RunMods } from '../../../sim/engine/faultyMods';
-import { computeAcc, inputOperands, isArrayKind, prepareLayer, rowOf, wordOf, type LayerCompute, type Mod } from '../../../sim/engine/faultyCompute';
+import { computeAcc, inputOperands, isArrayKind, prepareLayer, registerWords, rowOf, type LayerCompute, type LayerEcc, type Mod } from '../../../sim/engine/faultyCompute';
+import { hasEcc, wordCodec } from '../../../sim/memory/ecc';
 import { convGeom, type ConvGeom } from '../../../sim/dataflow/scheduleGeom';
-import { applyOp } from '../../../sim/faults/ops';
 import { decode, encode, quantizeArray } from '../../../sim/format/format';
 import type { KeptRun } from './pipeline';
 
@@ -88,7 +88,12 @@ export function peRegisters(kept: KeptRun, loc: CycleLocation, i: number, j: num
   if (!isArrayKind(layer)) throw new Error(`layer ${L} is not an array layer`);
   const gl = kept.golden.layers[L];
   let lc = cache.lcs.get(L);
-  if (!lc) cache.lcs.set(L, (lc = prepareLayer(layer, kept.plan.layers[L], gl.formats)));
+  if (!lc) {
+    // the array's view: SEC-DED on the SRAMs the run protects, the weight register holding f(w)
+    const codec = (sram: 'weightSram' | 'ifmapSram' | 'ofmapSram') => (hasEcc(kept.spec, sram) ? wordCodec(kept.faulty.layout.wordBits) : null);
+    const ecc: LayerEcc = { w: codec('weightSram'), x: codec('ifmapSram'), out: codec('ofmapSram') };
+    cache.lcs.set(L, (lc = prepareLayer(layer, kept.plan.layers[L], gl.formats, gl.weights, ecc)));
+  }
   if (!cache.perImage.has(img)) cache.perImage.set(img, cache.mods.modsFor(img));
   const mods: readonly Mod[] | null = cache.perImage.get(img)?.get(L)?.get(m * lc.geom.N + n) ?? null;
   // golden and faulty layer inputs of this image (the faulty engine's input: upstream faults included)
@@ -100,16 +105,14 @@ export function peRegisters(kept: KeptRun, loc: CycleLocation, i: number, j: num
   const idx = rowOf(lc, m)[k];
   const fin = gl.formats.input;
   const fw = gl.formats.weight;
-  // register words: golden, then the faulty word with the mods of this term applied in engine order
+  // register words as the engine forms them (sim/engine/faultyWords.ts registerWords): SRAM word
+  // with its faults, SEC-DED decode where the SRAM has ECC, the weight transform on the read path
+  // (the weight register holds f(w)), then the register's own faults
   const xwG = encode(fin, idx < 0 ? 0 : xG[idx]);
-  let xwF = encode(fin, idx < 0 ? 0 : xF[idx]);
-  const wwG = wordOf(lc, k, n);
-  let wwF = wwG;
-  for (const md of mods ?? []) {
-    if (md.k !== k) continue;
-    if (md.operand === 'x') xwF = applyOp(xwF, md.op);
-    else if (md.operand === 'w') wwF = applyOp(wwF, md.op);
-  }
+  const rw = registerWords(lc, k, n, encode(fin, idx < 0 ? 0 : xF[idx]), mods);
+  const xwF = rw.input;
+  const wwG = rw.clean.weight;
+  const wwF = rw.weight;
   const acc = lc.acc;
   const pG = computeAcc(lc, xG, inputOperands(lc, xG), m, n, null, 0, acc.zero, k + 1);
   const pF = computeAcc(lc, xF, inputOperands(lc, xF), m, n, mods, 0, acc.zero, k + 1);

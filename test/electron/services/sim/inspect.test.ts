@@ -89,4 +89,26 @@ describe('sim.inspect PE registers', () => {
       expect(r.values.filter((v) => v.golden !== null).length, df).toBe(3);
     }
   }, 120_000);
+
+  it('saf: the weight register holds f(w) (the transform sits on the SRAM-to-PE read path); a stuck bit 30 there is not clipped', async () => {
+    const doc = JSON.parse(text) as { machine: { states: { stuck: { entry: { params: { target: string } }[] } } } };
+    doc.machine.states.stuck.entry[0]!.params.target = 'pe.weight';
+    const req = RunRequest.parse({ model: 'lenet5', protection: 'saf', scenario: { text: JSON.stringify(doc), file: 'w.json' }, array: { rows: 16, cols: 16, dataflow: 'ws', format: 'fp32' }, images: 1 });
+    const kept = (await run(req, 't-saf', () => {})).kept;
+    const L = kept.plan.layers.findIndex((l) => l.unit === 'array');
+    const lr = kept.plan.layers[L];
+    const R = lr.df!.geometry.R;
+    const ops = layerOperands(kept.golden, L);
+    if (!ops.ok) throw new Error(ops.reason);
+    const N = ops.value.gemm.N;
+    const eff = ops.value.golden.weights!; // transformed weights (what the PEs multiply)
+    const stored = kept.golden.layers[L].storedWeights!;
+    expect(eff[3 * N + 5]).not.toBe(stored[3 * N + 5]);
+    const r = inspect(kept, InspectRequest.parse({ runId: 'x', cycle: lr.start + lr.folds[0].startCycle + R + 3 + 5, target: { kind: 'pe', row: 3, col: 5 } }));
+    const wr = r.values.find((v) => v.label.startsWith('weight register'))!;
+    expect(wr.golden).toBe(eff[3 * N + 5]);
+    expect(Math.abs(wr.golden!)).toBeLessThanOrEqual(1);
+    expect(bitsOf(wr.faulty!)).toBe((bitsOf(wr.golden!) | (1 << 30)) >>> 0);
+    expect(Math.abs(wr.faulty!)).toBeGreaterThan(1e30);
+  }, 120_000);
 });
