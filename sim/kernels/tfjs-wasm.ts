@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fail, ok, type Result } from '../result';
 import type { GemmKernel } from './types';
-import { applyEpilogue } from './js';
+import { applyEpilogue, convViaIm2col } from './js';
 import { pool } from '../layers/ops';
 
 /** True when `x` holds a NaN or a -0 (XNNPACK's max-pooling may order those unlike the activation
@@ -65,6 +65,9 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
       return readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N]))));
     },
     conv2d(input, n, g, weights, epilogue) {
+      // one output channel (depthwise groups of imported convs): XNNPACK's convolution sums in
+      // another order there (test/models/onnx/kernels.test.ts); im2col + its GEMM keeps the PE's
+      if (g.outC === 1) return applyEpilogue(convViaIm2col((a, b, M, K, N) => kernel.matmul(a, b, M, K, N), input, n, g, weights), 1, epilogue);
       const out = readAndDispose(tf.tidy(() => {
         const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
         const w = tf.tensor4d(weights, [g.kh, g.kw, g.inC, g.outC]);
