@@ -70,7 +70,7 @@ describe('IDX parser', () => {
     expect(ds.ok && ds.value.n).toBe(3);
     expect(ds.ok && Array.from(ds.value.labels)).toEqual([0, 1, 2]);
     const missing = loadIdxDataset(join(dir, 'nope'), join(dir, 'lab'));
-    expect(!missing.ok && missing.reason).toMatch(/nope: cannot read \(ENOENT\)/);
+    expect(!missing.ok && missing.reason).toMatch(/nope: cannot read file \(ENOENT\)/);
     writeFileSync(join(dir, 'bad.gz'), Uint8Array.from([0x1f, 0x8b, 1, 2, 3]));
     const bg = loadIdxDataset(join(dir, 'bad.gz'), join(dir, 'lab'));
     expect(!bg.ok && bg.reason).toMatch(/invalid gzip/);
