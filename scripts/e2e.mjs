@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run test:e2e`: end-to-end tests (Vitest + playwright-core) driving Debian Chromium against the
-// web shell serving the built renderer. Builds first if the build is missing or stale.
+// built app exactly as `npm start` serves it (test/e2e/built-app.ts spawns out/main/webshell.js).
+// Builds first if the build is missing or stale.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, bin, build, buildIsStale, run } from './lib.mjs';

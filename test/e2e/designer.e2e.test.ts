@@ -85,9 +85,10 @@ describe('scenario designer', () => {
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+Shift+Z');
     await expect.poll(() => page.locator('.svelte-flow__node[data-id=hit]').count()).toBe(1);
-    // Backspace removes the selected transition; Ctrl+Z brings it back.
+    // Backspace removes the transition selected with the keyboard; Ctrl+Z brings it back.
     expect(await edgeCount()).toBe(1);
-    await page.locator('.svelte-flow__edge-label').first().click();
+    await page.locator('.svelte-flow__edge').first().focus();
+    await page.keyboard.press('Enter');
     await page.keyboard.press('Backspace');
     await expect.poll(edgeCount).toBe(0);
     await page.keyboard.press('Control+Z');
@@ -144,6 +145,11 @@ describe('scenario designer', () => {
     expect(doc.machine.states['idle']!.on!['INFERENCE_START']).toEqual({ target: 'hit', guard: { type: 'inferenceIs', params: { n: 2 } } });
     // The guard and every action are valid: the only problems left are the unreachable states.
     await expect.poll(async () => (await page.locator('[data-testid=validation] li').allTextContents()).every((t) => /is unreachable/.test(t)), { timeout: 10_000 }).toBe(true);
+    // The label stays readable above the (now taller and wider) node it points at.
+    const lb = (await page.locator('.svelte-flow__edge-label').first().boundingBox())!;
+    for (const x of [lb.x + 3, lb.x + lb.width - 3]) {
+      expect(await page.evaluate(`document.elementFromPoint(${x}, ${lb.y + lb.height / 2})?.closest('.svelte-flow__edge-label') !== null`)).toBe(true);
+    }
     await shootBoth(page, 'designer-actions');
   });
 
