@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
-import { readRegularFile } from './safeFile';
+import { readFileHead, readRegularFile } from './safeFile';
 import { fail, type Result } from '../../sim/result';
 import { parseCifar10 } from '../data/cifar';
 import type { Dataset } from '../data/dataset';
@@ -35,11 +35,13 @@ function readLimited(path: string, maxBytes = MAX_FILE_BYTES): Result<Uint8Array
  * decompression bomb and is refused).
  */
 export function readMaybeGzip(path: string): Result<Uint8Array> {
-  const r = readLimited(path);
-  if (!r.ok) return r;
-  const b = r.value;
-  if (!(b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b)) return r;
-  if (b.length > MAX_GZIP_BYTES) return fail(`${path}: ${b.length} gzip bytes exceeds the ${MAX_GZIP_BYTES}-byte limit for compressed files`);
+  // the gzip magic first, so a compressed file is held to its own (smaller) limit before it is read
+  const magic = readFileHead(path, 2);
+  if (!magic.ok) return magic;
+  const gz = magic.value.length === 2 && magic.value[0] === 0x1f && magic.value[1] === 0x8b;
+  const r = gz ? readRegularFile(path, { maxBytes: MAX_GZIP_BYTES, label: `${path} (gzip)` }) : readLimited(path);
+  if (!r.ok || !gz) return r;
+  const b = new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.byteLength);
   let head: Uint8Array;
   try {
     head = gunzipSync(b.subarray(0, HEADER_PREFIX), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: HEADER_INFLATE_MAX });

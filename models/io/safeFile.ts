@@ -101,6 +101,25 @@ export function readRegularFile(path: string, opts: SafeReadOptions): Result<Buf
   }
 }
 
+/** The first `n` bytes (fewer if the file is shorter) of a regular file, with the checks of `readRegularFile` but no size limit. */
+export function readFileHead(path: string, n: number, label = path): Result<Buffer> {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return fail(`${label}: expected a regular file, found ${kindOf(st)}`);
+    const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      if (!fstatSync(fd).isFile()) return fail(`${label}: expected a regular file, found ${kindOf(fstatSync(fd))}`);
+      const buf = Buffer.alloc(n);
+      const got = readSync(fd, buf, 0, n, 0);
+      return ok(buf.subarray(0, got));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    return fail(`${label}: cannot read file (${code(e)})`);
+  }
+}
+
 /** `readRegularFile` as UTF-8 text with a leading byte-order mark removed. */
 export function readTextFileSafe(path: string, opts: SafeReadOptions): Result<string> {
   const r = readRegularFile(path, opts);

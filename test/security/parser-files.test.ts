@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
@@ -183,6 +183,10 @@ describe('item 13: decompression bombs are capped from the header', () => {
     expect(refusedFast(() => loadIdxDataset(join(d, 'bomb.gz'), labels))).toMatch(/bomb\.gz: decompresses to more than the 24 bytes its IDX header declares/);
     writeFileSync(join(d, 'ok.gz'), gzipSync(small));
     expect(loadIdxDataset(join(d, 'ok.gz'), labels).ok).toBe(true);
+    // a 250 MiB gzip file is refused by its size before it is read (sparse file: no disk used)
+    writeFileSync(join(d, 'huge.gz'), gzipSync(small));
+    truncateSync(join(d, 'huge.gz'), 250 * 2 ** 20);
+    expect(refusedFast(() => loadIdxDataset(join(d, 'huge.gz'), labels))).toMatch(/huge\.gz \(gzip\): expected at most 67108864 bytes, found 262144000/);
   });
 });
 
