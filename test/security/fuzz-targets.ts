@@ -1,5 +1,5 @@
 /**
- * Every parser of a file Faultline reads, as a fuzz target: a fast-check input arbitrary (mutated
+ * Every parser of a file Faultline reads (ONNX too; models/onnx has its own field-level fuzz test), as a fuzz target: a fast-check input arbitrary (mutated
  * valid seeds plus random input, see fuzz-helpers.ts) and the call that parses one input (through
  * the real file-reading path where there is one). Shared by the bounded fuzz test in `npm test`
  * (fuzz-parsers.test.ts) and the long run of `npm run fuzz` (scripts/fuzz.ts).
@@ -26,6 +26,7 @@ import { encodeIdxUbyte, idxToDataset, parseIdx } from '../../models/data/idx';
 import { CIFAR_RECORD_BYTES, parseCifar10 } from '../../models/data/cifar';
 import { decodePngPixels, pngsToDataset } from '../../models/data/png';
 import { readMaybeGzip } from '../../models/io/datasets';
+import { importOnnxFile } from '../../models/onnx/file';
 import { bytesInput, textInput } from './fuzz-helpers';
 import { tfjsModelJson, tfjsShard } from './fixtures/tfjs-model';
 
@@ -133,6 +134,10 @@ export function fuzzTargets(dir: string): FuzzTarget[] {
       return r.ok ? parseIdx(r.value, 'x.gz') : r;
     } }),
     target({ name: 'cifar-10', input: bytesInput([cifar, cifar.slice(0, CIFAR_RECORD_BYTES)]), parse: (b) => parseCifar10([{ file: 'data_batch_1.bin', bytes: b }]) }),
+    target({ name: 'onnx', input: bytesInput([new Uint8Array(readFileSync(join(root, 'models/onnx/examples/lenet5.onnx')))]), parse: (b) => {
+      writeFileSync(join(dir, 'm.onnx'), b);
+      return importOnnxFile(join(dir, 'm.onnx'));
+    } }),
     target({ name: 'png', input: bytesInput(pngs), parse: (b) => {
       const one = decodePngPixels('x.png', b);
       if (!one.ok) return one;
