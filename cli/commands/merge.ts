@@ -1,6 +1,7 @@
 /**
  * `faultline merge <dirs...> --out <dir> [--allow-partial]`: combines the output folders of the
- * shards of one campaign into the summary a single run gives.
+ * shards of one campaign into the summary a single run gives. `--out` must be a new or empty folder
+ * (campaign/merge.ts refuses anything else and locks it while writing).
  */
 import type { Command } from 'commander';
 import { mergeRuns } from '../../campaign/merge';
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     .command('merge')
     .description('merge campaign shard output folders into one summary')
     .argument('<dirs...>', 'shard output folders')
-    .requiredOption('--out <dir>', 'output folder for the merged results and reports')
+    .requiredOption('--out <dir>', 'new or empty output folder for the merged results and reports (never overwritten)')
     .option('--allow-partial', 'write a summary even when trials are missing')
     .action((dirs: string[], opts: { out: string; allowPartial?: boolean }) => {
       mergeCommand(dirs, opts);
