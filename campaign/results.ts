@@ -130,21 +130,38 @@ export class ResultsWriter {
   private pending = 0;
 
   /** Opens `file` for appending (created if missing); lines carry digests under `campaignHash`. `syncEvery`: lines per fsync, >= 1. */
-  constructor(file: string, private readonly campaignHash: string, private readonly syncEvery = 8) {
-    this.fd = openSync(file, 'a');
+  constructor(private readonly file: string, private readonly campaignHash: string, private readonly syncEvery = 8) {
+    try {
+      this.fd = openSync(file, 'a');
+    } catch (e) {
+      throw this.named(e, 'open');
+    }
+  }
+
+  /** An I/O error with the file named (e.g. "…/results.jsonl: cannot append (ENOSPC)"). */
+  private named(e: unknown, what: string): Error {
+    return new Error(`${this.file}: cannot ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 
   /** Appends one record as one line. */
   append(rec: TrialRecord): void {
     const line = Buffer.from(recordLine(rec, this.campaignHash), 'utf8');
     let off = 0;
-    while (off < line.length) off += writeSync(this.fd, line, off);
+    try {
+      while (off < line.length) off += writeSync(this.fd, line, off);
+    } catch (e) {
+      throw this.named(e, 'append');
+    }
     if (++this.pending >= this.syncEvery) this.flush();
   }
 
   /** Forces written lines to disk. */
   flush(): void {
-    if (this.pending > 0) fsyncSync(this.fd);
+    try {
+      if (this.pending > 0) fsyncSync(this.fd);
+    } catch (e) {
+      throw this.named(e, 'sync');
+    }
     this.pending = 0;
   }
 

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { runCampaign } from '../../campaign/run';
 import { fakeRunner } from '../../campaign/fake';
 import { writeFileAtomic } from '../../models/io/safeFile';
+import { ResultsWriter } from '../../campaign/results';
+import { trialAt } from '../../campaign/plan';
+import { fakeTrial } from '../../campaign/fake';
 import { berDoc, planOf, tmp } from '../campaign/helpers';
 
 const disk = vi.hoisted(() => ({ full: false }));
@@ -34,6 +37,20 @@ describe('atomic replacement under a full disk', () => {
     }
     expect(fs.readFileSync(f, 'utf8')).toBe('point,model\n0,lenet5\n');
     expect(fs.readdirSync(dir)).toEqual(['summary.csv']);
+  });
+
+  it('appending a results line on a full disk fails naming results.jsonl', () => {
+    const s = planOf(berDoc({ trialsPerPoint: 2 }));
+    const f = join(tmp(), 'results.jsonl');
+    const w = new ResultsWriter(f, s.hash);
+    const t = trialAt(s.plan, 0);
+    disk.full = true;
+    try {
+      expect(() => w.append({ v: 1, i: 0, point: t.point.key, trial: t.trial, seed: t.seed, r: fakeTrial(t) })).toThrow(`${f}: cannot append (ENOSPC)`);
+    } finally {
+      disk.full = false;
+      w.close();
+    }
   });
 
   it('a campaign whose summary write hits a full disk leaves the earlier summary files whole', async () => {
