@@ -14,8 +14,7 @@ const FIXED: Readonly<Record<string, number>> = {
 
 /** The colour of a protection id (e.g. "relu", "proact+saf"). */
 export function protectionColor(id: string): string {
-  const slot = FIXED[id];
-  if (slot !== undefined) return PALETTE[slot];
+  if (Object.hasOwn(FIXED, id)) return PALETTE[FIXED[id]];
   let h = 0;
   for (const ch of id) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
   return PALETTE[h % PALETTE.length];
