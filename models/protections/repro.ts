@@ -118,7 +118,7 @@ const lines = [
   `<!-- ${command} -->`,
   `${model} (${kernel.name} kernel), fault model ${def === 'rrelu' ? 'RReLU (Q15.16 words, floor(numel x 32 x BER) faults per tensor, weights + biases + array bounds)' : 'fp32 per-bit (each stored bit of weights and bounds flipped with probability BER)'}; test images ${o.start}..${Number(o.start) + test.n - 1}; ${trials} paired trials per BER; catastrophic = accuracy < ${threshold * 100}%; computed in ${secs.toFixed(0)} s by this invocation.`,
   '',
-  `| protection | clean | ${bers.map((b) => `BER ${b}`).join(' | ')} |`,
+  `| protection | clean | ${bers.map((b) => `BER ${b.toExponential(0)}`).join(' | ')} |`,
   `|---|---|${bers.map(() => '---').join('|')}|`,
   ...protections.map((p) => `| ${p} | ${(clean.get(p)! * 100).toFixed(1)} | ${acc.get(p)!.map((a, b) => formatCell(pointStats(a, threshold, seed + b))).join(' | ')} |`),
   '',
@@ -128,7 +128,7 @@ const [pa, pb] = o.pair!.split(',');
 if (pa && pb && acc.has(pa) && acc.has(pb)) {
   lines.push('', `Paired ${pb} − ${pa} (same faults): ${bers.map((ber, b) => {
     const d = pairedDiff(acc.get(pa)![b]!, acc.get(pb)![b]!, seed + b);
-    return `BER ${ber}: ${(d.mean * 100).toFixed(2)} [${(d.lo * 100).toFixed(2)}, ${(d.hi * 100).toFixed(2)}] points, ${pb} better in ${Math.round(d.better * 100)}% / worse in ${Math.round(d.worse * 100)}% of trials`;
+    return `BER ${ber.toExponential(0)}: ${(d.mean * 100).toFixed(2)} [${(d.lo * 100).toFixed(2)}, ${(d.hi * 100).toFixed(2)}] points, ${pb} better in ${Math.round(d.better * 100)}% / worse in ${Math.round(d.worse * 100)}% of trials`;
   }).join('; ')}.`);
 }
 console.log(lines.join('\n'));
