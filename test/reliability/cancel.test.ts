@@ -52,12 +52,13 @@ describe('cancel within one second (issue 8)', () => {
       (p) => pushes.push(p),
     );
     const array = { rows: 16, cols: 16, dataflow: 'ws', format: 'fp32', sramKiB: 64 };
-    const job = conn.invoke({ id: 'long', channel: 'sim.run', payload: { model: 'lenet5', scenario: { text: readFileSync(scenario, 'utf8') }, array, images: 16 } });
+    const job = conn.invoke({ id: 'long', channel: 'sim.run', payload: { model: 'alexnet', scenario: { text: readFileSync(scenario, 'utf8') }, array, images: 1, kernel: 'js' } });
     let settled = false;
     void job.then(() => { settled = true; });
-    // wait until the worker reports the golden run: the job is computing, not queued
+    // wait until the worker reports the golden and faulty runs: the job is computing, not queued
+    // (AlexNet on the reference js kernel takes many seconds, so the cancel lands mid-computation)
     const deadline = Date.now() + 60_000;
-    while (!pushes.some((p) => JSON.stringify(p).includes('golden run')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    while (!pushes.some((p) => JSON.stringify(p).includes('golden and faulty runs')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
     expect(settled).toBe(false);
     const t0 = performance.now();
     conn.cancel('long');
