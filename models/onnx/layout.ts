@@ -35,8 +35,8 @@ export function layoutOf(full: readonly number[]): ValueLayout | null {
 /** Index in ONNX order (C,H,W per image) of element (y, x, c) of an image of shape `s`. */
 export const chwIndex = (s: Shape3, y: number, x: number, c: number): number => (c * s.h + y) * s.w + x;
 
-/** Converts `n` images from ONNX order (per image C,H,W; rank 2 F) to NHWC for layout `l`. */
-export function toNhwc(data: Float32Array, l: ValueLayout, n: number): Float32Array {
+/** Reorders `n` images between ONNX order (per image C,H,W; rank 2 F) and NHWC for layout `l`. */
+function reorder(data: Float32Array, l: ValueLayout, n: number, into: 'nhwc' | 'onnx'): Float32Array {
   if (l.nhwc) return data.slice(0, n * l.shape.h * l.shape.w * l.shape.c);
   const s = l.chw ?? l.shape;
   const size = s.h * s.w * s.c;
@@ -44,24 +44,21 @@ export function toNhwc(data: Float32Array, l: ValueLayout, n: number): Float32Ar
   const out = new Float32Array(n * size);
   for (let img = 0; img < n; img++) {
     const b = img * size;
-    for (let y = 0; y < s.h; y++) for (let x = 0; x < s.w; x++) for (let c = 0; c < s.c; c++) out[b + (y * s.w + x) * s.c + c] = data[b + chwIndex(s, y, x, c)];
+    for (let y = 0; y < s.h; y++) for (let x = 0; x < s.w; x++) for (let c = 0; c < s.c; c++) {
+      const hwc = b + (y * s.w + x) * s.c + c;
+      const chw = b + chwIndex(s, y, x, c);
+      if (into === 'nhwc') out[hwc] = data[chw]!;
+      else out[chw] = data[hwc]!;
+    }
   }
   return out;
 }
 
+/** Converts `n` images from ONNX order (per image C,H,W; rank 2 F) to NHWC for layout `l`. */
+export const toNhwc = (data: Float32Array, l: ValueLayout, n: number): Float32Array => reorder(data, l, n, 'nhwc');
+
 /** Converts `n` NHWC images of layout `l` back to ONNX order. */
-export function fromNhwc(data: Float32Array, l: ValueLayout, n: number): Float32Array {
-  if (l.nhwc) return data.slice(0, n * l.shape.h * l.shape.w * l.shape.c);
-  const s = l.chw ?? l.shape;
-  const size = s.h * s.w * s.c;
-  if (s.h * s.w === 1 || s.c === 1) return data.slice(0, n * size);
-  const out = new Float32Array(n * size);
-  for (let img = 0; img < n; img++) {
-    const b = img * size;
-    for (let y = 0; y < s.h; y++) for (let x = 0; x < s.w; x++) for (let c = 0; c < s.c; c++) out[b + chwIndex(s, y, x, c)] = data[b + (y * s.w + x) * s.c + c];
-  }
-  return out;
-}
+export const fromNhwc = (data: Float32Array, l: ValueLayout, n: number): Float32Array => reorder(data, l, n, 'onnx');
 
 /** Per-image constant broadcast to a value (numpy rules, batch axis excluded): `cdims` (full
  * rank or fewer) against value dims `full`; returns values of one image in NHWC order, or null
