@@ -37,6 +37,16 @@ export interface FakeQuant {
   readonly weightFrac: number;
   /** Fraction bits n of the layer's stored outputs. */
   readonly outputFrac: number;
+  /** Optional (SAF training, H7): rounding of the stored raw weights before the transform, e.g. to
+   * their own int8 Qm.n or to fp16 (straight-through); none = raw weights unrounded. */
+  readonly raw?: (w: tf.Tensor) => tf.Tensor;
+  /** Optional: replaces the Qm.n weight rounding (e.g. fp16 rounding); weightFrac is then unused. */
+  readonly weight?: (w: tf.Tensor) => tf.Tensor;
+  /** Optional: replaces the Qm.n output rounding (e.g. fp16 rounding); outputFrac is then unused. */
+  readonly output?: (y: tf.Tensor) => tf.Tensor;
+  /** Optional (SAQ, H7): added to the effective (transformed, rounded) weights; the SAM ascent
+   * perturbation taken on the quantized weights. */
+  readonly perturb?: tf.Tensor;
 }
 
 /** Options of `TfNetwork`. */
@@ -189,8 +199,9 @@ export class TfNetwork {
         case 'conv2d':
         case 'dense': {
           const q = quant?.(i);
-          let w = tfTransform(l.weightTransform, this.weights[i]!);
-          if (q) w = fakeQuantize(w, q.weightFrac);
+          let w = tfTransform(l.weightTransform, q?.raw ? q.raw(this.weights[i]!) : this.weights[i]!);
+          if (q) w = q.weight ? q.weight(w) : fakeQuantize(w, q.weightFrac);
+          if (q?.perturb) w = tf.add(w, q.perturb);
           if (l.kind === 'conv2d') {
             const p = l.padding;
             if (p.top || p.bottom || p.left || p.right) y = tf.pad(y, [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]]);
@@ -200,7 +211,7 @@ export class TfNetwork {
             y = tf.matMul(y as tf.Tensor2D, w as tf.Tensor2D);
           }
           if (this.biases[i]) y = tf.add(y, this.biases[i]!);
-          if (q) y = fakeQuantize(y, q.outputFrac);
+          if (q) y = q.output ? q.output(y) : fakeQuantize(y, q.outputFrac);
           y = this.act(i, l.activation, y, mode, last);
           break;
         }
