@@ -2,7 +2,10 @@
  * Reads a campaign file from disk: regular file of bounded size (models/io/safeFile.ts), JSON (a
  * byte-order mark is accepted), schema, scenario files present and readable, the fault budget of
  * weight-SRAM BER points, then the expanded plan and the campaign hash (which covers the scenario
- * files' content).
+ * files' content). Model entries that are .onnx paths and `testSet.data` resolve against the campaign
+ * file's folder to absolute paths (the plan, the hash and the written campaign.json carry those); each
+ * .onnx file is imported once here (models/io/load.ts: the safe reader, at most 1 GiB) so a bad
+ * file fails the load, naming `$.models[k]`.
  */
 import { dirname, resolve } from 'node:path';
 import { campaignHash, expandCampaign, type CampaignPlan } from './plan';
@@ -14,6 +17,8 @@ import { getArch } from '../models/nets';
 import { inferArch } from '../models/nets/arch';
 import { wordBits } from '../sim/format/format';
 import { checkFaultBudget } from '../sim/faults/limits';
+import { isOnnxPath } from '../models/onnx/file';
+import { loadModelResult } from '../models/io/load';
 
 /** A campaign read from disk. */
 export interface LoadedCampaign {
@@ -22,8 +27,15 @@ export interface LoadedCampaign {
   readonly hash: string;
 }
 
-/** Stored conv/dense weights of a registry model (no weights allocated), or null when unknown. */
+/** Stored conv/dense weights of a registry model (no weights allocated) or of an imported .onnx file, or null when unknown. */
 function weightCount(model: string): number | null {
+  if (isOnnxPath(model)) {
+    const r = loadModelResult(model);
+    if (!r.ok) return null;
+    let n = 0;
+    for (const l of r.value.net.layers) if (l.kind === 'conv2d' || l.kind === 'dense') n += l.weights.length;
+    return n;
+  }
   const arch = getArch(model);
   if (!arch) return null;
   try {
@@ -55,12 +67,28 @@ function checkWeightBudget(c: CampaignFile, path: string): Result<true> {
   return ok(true);
 }
 
+/** The campaign with its .onnx model paths and testSet.data made absolute (against `dir`), each .onnx file imported once to check it. */
+function resolvePaths(c: CampaignFile, dir: string, path: string): Result<CampaignFile> {
+  const models: string[] = [];
+  for (const [k, m] of c.models.entries()) {
+    if (!isOnnxPath(m)) { models.push(m); continue; }
+    const abs = resolve(dir, m);
+    const r = loadModelResult(abs);
+    if (!r.ok) return fail(`${path}: $.models[${k}]: ${r.reason.replace(/^model: /, '')}`, `$.models[${k}]`);
+    models.push(abs);
+  }
+  const data = c.testSet.data;
+  return ok({ ...c, models, testSet: { ...c.testSet, ...(data !== undefined ? { data: resolve(dir, data) } : {}) } });
+}
+
 /** Loads and validates a campaign file; scenario paths resolve against its folder. */
 export function loadCampaignFile(path: string): Result<LoadedCampaign> {
   const file = resolve(path);
   const text = readTextFileSafe(file, { maxBytes: CAMPAIGN_LIMITS.fileBytes, label: path });
   if (!text.ok) return text;
-  const c = parseCampaignText(text.value, path);
+  const parsed = parseCampaignText(text.value, path);
+  if (!parsed.ok) return parsed;
+  const c = resolvePaths(parsed.value, dirname(file), path);
   if (!c.ok) return c;
   const budget = checkWeightBudget(c.value, path);
   if (!budget.ok) return budget;

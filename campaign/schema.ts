@@ -33,6 +33,14 @@ export const CAMPAIGN_LIMITS = {
 
 const L = CAMPAIGN_LIMITS;
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.+-]+$/, 'expected an id of letters, digits, _ . + -');
+/**
+ * A model entry: a registry id, or a path to an .onnx file (relative paths resolve against the
+ * campaign file's folder in load.ts; read with the safe reader there). No NUL, no backslash.
+ */
+const modelRef = z.union([
+  id,
+  z.string().min(1).max(512).regex(/^[^\0\\]*\.onnx$/i, 'expected a path to an .onnx file (no NUL or backslash)'),
+], { error: 'expected a model id (letters, digits, _ . + -) or a path ending in .onnx' });
 const formatSchema = z.union([
   z.enum(['fp32', 'fp16', 'int8']),
   z.strictObject({
@@ -65,7 +73,7 @@ export const campaignSchema = z.strictObject({
   description: z.string().max(4000).default(''),
   /** Campaign seed, uint32. */
   seed: z.number().int().min(0).max(0xffffffff),
-  models: z.array(id).min(1).max(L.models),
+  models: z.array(modelRef).min(1).max(L.models),
   protections: z.array(id).min(1).max(L.protections),
   formats: z.array(formatSchema).min(1).max(L.formats),
   array: z.strictObject({
@@ -88,6 +96,8 @@ export const campaignSchema = z.strictObject({
   testSet: z.strictObject({
     start: z.number().int().min(0).max(10_000_000),
     count: z.number().int().min(1).max(L.testImages),
+    /** Dataset to take the images from (IDX / CIFAR-10 / PNG folder), relative to the campaign file; absent: the model's default. */
+    data: z.string().min(1).max(512).regex(/^[^\0]*$/, 'expected a path without NUL').optional(),
   }),
   criticalClasses: z.array(z.number().int().min(0).max(100_000)).max(L.criticalClasses).default([]),
   /** GEMM backend of the trials (a speed choice: results are the same bits on every backend);

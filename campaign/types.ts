@@ -74,7 +74,7 @@ export interface TrialSpec {
   readonly seed: number;
   readonly array: CampaignArray;
   /** Test-set slice: first image index and number of images. */
-  readonly testSet: { readonly start: number; readonly count: number };
+  readonly testSet: { readonly start: number; readonly count: number; readonly data?: string };
   /** Class indices whose SDCs are "critical" (see campaign/summary.ts). */
   readonly criticalClasses: readonly number[];
   /** DUE rule for non-finite outputs (campaign/outcomes.ts); absent = the default ("output"). */

@@ -1,12 +1,16 @@
 /**
- * Input images of a run: the MNIST test split for MNIST models (images start..start+count-1 with
- * their labels), else seeded uniform noise in [0, 1) (no labels), the same for every shell.
+ * Input images of a run: the user's dataset when `data` names one (models/io/datasets.ts dataSlice:
+ * IDX / CIFAR-10 / PNG folder, shape-checked), else the MNIST test split for MNIST models and for
+ * imported .onnx models whose input is 784 pixels (28x28x1 or flat), else seeded uniform noise in
+ * [0, 1) (no labels), the same for every shell.
  */
 import type { Network } from '../sim/layers/types';
 import { fail, ok, type Result } from '../sim/result';
 import { MODELS } from '../models/registry';
 import { loadMnistSplit } from '../models/data/mnist';
 import type { Split } from '../models/data/dataset';
+import { dataSlice } from '../models/io/datasets';
+import { isOnnxPath } from '../models/onnx/file';
 
 /** A batch of images (NHWC, batch-major) and their labels (null for noise). */
 export interface InputBatch {
@@ -29,12 +33,13 @@ export function datasetOf(model: string): string {
   return MODELS.find((m) => m.id === model)?.dataset ?? 'none';
 }
 
-/** Images `start .. start+count-1` for `model`; failures name `images.start` / `images.count`. */
-export function inputBatch(model: string, net: Network, start: number, count: number): Result<InputBatch> {
+/** Images `start .. start+count-1` for `model` (from the dataset at `data` when given); failures name `images.start` / `images.count` / `images.data`. */
+export function inputBatch(model: string, net: Network, start: number, count: number, data?: string): Result<InputBatch> {
   if (!Number.isInteger(count) || count < 1) return fail(`images.count: expected an integer >= 1, found ${count}`, 'images.count');
   if (!Number.isInteger(start) || start < 0) return fail(`images.start: expected an integer >= 0, found ${start}`, 'images.start');
+  if (data !== undefined) return dataSlice(data, net.input, start, count);
   const size = net.input.h * net.input.w * net.input.c;
-  if (datasetOf(model) === 'mnist' && size === 784) {
+  if ((datasetOf(model) === 'mnist' || isOnnxPath(model)) && size === 784) {
     const test = mnistSplit().test;
     if (start + count > test.n) return fail(`images: expected start + count <= ${test.n} MNIST test images, found ${start} + ${count}`, start >= test.n ? 'images.start' : 'images.count');
     return ok({ batch: test.images.slice(start * size, (start + count) * size), labels: test.labels.slice(start, start + count), total: test.n });

@@ -86,7 +86,7 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
   if (!cap.ok) return fail(cap.reason, 'memoryCapMb');
   const mem = checkMemoryCap(net, d.images.count, cap.value, { format: spec.value.format });
   if (!mem.ok) return fail(`run refused: ${mem.reason}`, 'images.count');
-  const input = inputBatch(d.model, net, d.images.start, d.images.count);
+  const input = inputBatch(d.model, net, d.images.start, d.images.count, d.images.data);
   if (!input.ok) return input;
   const kernel = await kernelFor(kname.value);
   if (!kernel.ok) return fail(`kernel: ${kernel.reason}`, 'kernel');
@@ -98,7 +98,7 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
   }
   const f = spec.value.format;
   const fk = f.kind === 'int8' ? `int8(${f.intBits}.${f.fracBits})` : f.kind;
-  const golden = goldenOf(JSON.stringify([netId(net), fk, d.images.start, d.images.count, d.model, kname.value, !!options.layerFormats]),
+  const golden = goldenOf(JSON.stringify([netId(net), fk, d.images.start, d.images.count, d.model, kname.value, !!options.layerFormats, d.images.data ?? null]),
     () => runGolden(net, input.value.batch, spec.value, kernel.value, options));
   if (!golden.ok) return fail(`golden run: ${golden.reason}`, golden.path ?? 'model');
   const plan = planOf(net, spec.value);

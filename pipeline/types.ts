@@ -59,8 +59,9 @@ export interface RunDeclaration {
   readonly faults: FaultSource;
   /** GEMM backend (default: FAULTLINE_KERNEL, else pipeline/kernels.ts DEFAULT_KERNEL). A speed choice only. */
   readonly kernel?: KernelBackendName;
-  /** Input images: the dataset's test split from `start` (MNIST models), else seeded noise. */
-  readonly images: { readonly start: number; readonly count: number };
+  /** Input images: the dataset's test split from `start` (MNIST models), else seeded noise;
+   * `data`: a dataset path (IDX / CIFAR-10 / PNG folder, models/io/datasets.ts loadDataPath) to take them from instead. */
+  readonly images: { readonly start: number; readonly count: number; readonly data?: string };
   /** Memory cap of the run, MiB (default FAULTLINE_MEMORY_CAP_MB, else 4096). */
   readonly memoryCapMb?: number;
 }

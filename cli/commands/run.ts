@@ -2,7 +2,8 @@
  * `faultline run`: one scenario on one model, golden vs faulty, with per-layer propagation stats.
  *   faultline run --model lenet5 --scenario scenarios/examples/single-seu-weight.json
  *                 [--protection fitact] [--array 16x16] [--dataflow ws] [--format fp32]
- *                 [--images N] [--seed S] [--kernel tfjs-wasm] [--json]
+ *                 [--images N] [--data path] [--seed S] [--kernel tfjs-wasm] [--json]
+ *   faultline run --model path/to/model.onnx --data path/to/t10k-images-idx3-ubyte.gz ...
  * Only translates: options -> a declared run of the one run pipeline (pipeline/run.ts) -> tables.
  * Failures of the pipeline name the declaration field; they are reported as the option (--model,
  * --images, --array...) or with the scenario file's path.
@@ -10,6 +11,8 @@
 import type { Command } from 'commander';
 import { parseArraySize, parseDataflow, parseNumericFormat } from '../../sim/array/spec';
 import type { ArraySpec } from '../../sim/types';
+import type { Shape3 } from '../../sim/layers/types';
+import { isOnnxPath } from '../../models/onnx/file';
 import type { FaultyRun } from '../../sim/engine/faulty';
 import type { Failure } from '../../sim/result';
 import { MODELS } from '../../models/registry';
@@ -36,6 +39,8 @@ export interface RunOptions {
   dataflow?: string;
   format?: string;
   images?: string;
+  /** Dataset to take the images from (IDX images file, CIFAR-10 .bin, or a folder; models/io/datasets.ts loadDataPath). */
+  data?: string;
   seed?: string;
   kernel?: string;
   json?: boolean;
@@ -50,8 +55,12 @@ export interface RunCommandOutcome {
   readonly protection: string;
   /** GEMM backend used (a speed choice: results are the same on every backend). */
   readonly kernel: string;
-  /** True when trained weights were loaded; false = seeded random weights. */
+  /** True when trained weights were loaded; false = seeded random weights (or an imported file, see `imported`). */
   readonly trained: boolean;
+  /** Set for a model imported from an .onnx file: the file and the network input (pixels, channels). */
+  readonly imported: { readonly file: string; readonly input: Shape3 } | null;
+  /** Where the images came from: the --data path, the MNIST test split, or seeded noise. */
+  readonly inputs: string;
   readonly spec: ArraySpec;
   readonly scenarioFile: string;
   readonly scenario: ScenarioRun;
@@ -78,6 +87,7 @@ const OPTION_OF: Record<string, string> = { model: '--model', protection: '--pro
 
 /** A pipeline failure as the user typed it: "--model: ..." for option fields, else the reason (scenario messages carry the file path). */
 export function cliMessage(f: Failure, scenarioFile: string): string {
+  if (f.path === 'images.data') return `--data: ${f.reason.replace(/^images\.data: /, '')}`;
   const root = (f.path ?? '').split('.')[0]!;
   const opt = OPTION_OF[root];
   if (opt) return f.reason.startsWith(`${root}`) ? `--${f.reason}` : `${opt}: ${f.reason}`;
@@ -113,7 +123,7 @@ export async function executeRun(opts: RunOptions): Promise<RunCommandOutcome> {
     model: opts.model, protection: opts.protection ?? 'relu', format: format.value,
     array: { rows: size.value.rows, cols: size.value.cols, dataflow: df.value },
     faults: { kind: 'scenario', path: opts.scenario, ...(seedOpt !== undefined ? { seed: seedOpt } : {}) },
-    images: { start: 0, count: nImages },
+    images: { start: 0, count: nImages, ...(opts.data !== undefined ? { data: opts.data } : {}) },
     ...(kernel ? { kernel } : {}), ...(memoryCapMb !== undefined ? { memoryCapMb } : {}),
   });
   if (!r.ok) throw new CliError(cliMessage(r, opts.scenario));
@@ -123,6 +133,8 @@ export async function executeRun(opts: RunOptions): Promise<RunCommandOutcome> {
     protection: o.protection.id,
     kernel: o.kernel,
     trained: o.trained,
+    imported: isOnnxPath(opts.model) ? { file: opts.model, input: o.network.input } : null,
+    inputs: opts.data !== undefined ? `${opts.data} (images 0..${nImages - 1})` : o.labels ? 'MNIST test split' : 'seeded uniform noise in [0, 1), no labels',
     spec: o.spec,
     scenarioFile: opts.scenario,
     scenario: o.scenario!,
@@ -136,6 +148,12 @@ export async function executeRun(opts: RunOptions): Promise<RunCommandOutcome> {
 
 const num = (x: number): string => (Number.isFinite(x) ? (x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toFixed(4)) : String(x));
 
+/** Where the weights came from, for the report's first line. */
+function weightsLabel(o: RunCommandOutcome): string {
+  if (o.imported) return `imported from ${o.imported.file}, input ${o.imported.input.h}x${o.imported.input.w}x${o.imported.input.c} (HxWxC)`;
+  return o.trained ? 'trained weights' : 'seeded random weights';
+}
+
 /** Human-readable report: scenario trace, fault summary, per-layer table, predictions. */
 export function formatRun(o: RunCommandOutcome): string {
   const s = o.spec;
@@ -148,7 +166,8 @@ export function formatRun(o: RunCommandOutcome): string {
   const changed = o.goldenPredictions.filter((g, i) => g !== o.faultyPredictions[i]).length;
   const preds = o.goldenPredictions.slice(0, 20).map((g, i) => `  image ${i}: golden ${g}, faulty ${o.faultyPredictions[i]}${o.labels ? ` (label ${o.labels[i]})` : ''}${g !== o.faultyPredictions[i] ? '  <- changed' : ''}`);
   return [
-    `model ${o.model}${o.protection !== 'relu' ? ` + ${o.protection}` : ''} (${o.trained ? 'trained weights' : 'seeded random weights'}) on ${s.rows}x${s.cols} ${s.dataflow} ${fmt}, ${n} image(s), ${o.faulty.cycles.total} cycles (kernel ${o.kernel})`,
+    `model ${o.model}${o.protection !== 'relu' ? ` + ${o.protection}` : ''} (${weightsLabel(o)}) on ${s.rows}x${s.cols} ${s.dataflow} ${fmt}, ${n} image(s), ${o.faulty.cycles.total} cycles (kernel ${o.kernel})`,
+    `images: ${o.inputs}`,
     `scenario ${o.scenarioFile} (seed ${o.scenario.seed}): ${trace}`,
     `faults: ${o.scenario.schedule.length} record(s), ${o.faulty.faults.length} concrete${byKind.size ? ` (${[...byKind].map(([k, c]) => `${k}: ${c}`).join(', ')})` : ''}; images touched: ${o.faulty.touchedImages.length}`,
     renderTable(['#', 'Layer', 'Corrupted', 'Max |delta|', 'Rel L2', 'Masked (array)', 'Masked (act)'], rows),
@@ -164,13 +183,14 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('run a fault scenario on a model: per-layer propagation stats and golden vs faulty predictions')
-    .option('-m, --model <id>', `model id (${MODELS.map((m) => m.id).join(', ')})`)
+    .option('-m, --model <id>', `model id (${MODELS.map((m) => m.id).join(', ')}) or a path to an .onnx file`)
     .option('-s, --scenario <file>', 'scenario JSON file (see docs/README-scenarios.md)')
     .option('-p, --protection <id>', 'protection, e.g. relu | ranger | fitact | proact | saf | proact+saf | ecc (default relu)')
     .option('-a, --array <RxC>', 'array size, rows x cols, each 1..256 (default 16x16)')
     .option('-d, --dataflow <df>', 'ws | os | is (default ws)')
     .option('-f, --format <fmt>', 'numeric format: fp32 | fp16 | int8 Qm.n (default fp32)')
     .option('-n, --images <N>', `images (inferences) to run, 1..${MAX_IMAGES} (default 1)`)
+    .option('--data <path>', 'images from a dataset: an IDX images file (labels beside it), a CIFAR-10 .bin batch, or a folder of those or of class folders of PNGs (default: MNIST test split for MNIST models and 28x28x1 .onnx models, else seeded noise)')
     .option('--seed <S>', "seed of the scenario's random draws (default: the file's seed, else 0)")
     .option('-k, --kernel <name>', `GEMM backend: ${KERNEL_NAMES.join(' | ')} (default: ${KERNEL_ENV} or ${DEFAULT_KERNEL}; the same results on each)`)
     .option('--json', 'print a JSON summary instead of tables')

@@ -2,11 +2,12 @@
  * File-system side of the dataset importers: reads IDX (optionally gzipped), CIFAR-10 binary batches
  * and folder-per-class PNG trees, enforcing size limits before parsing with models/data.
  */
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { readFileHead, readRegularFile } from './safeFile';
-import { fail, type Result } from '../../sim/result';
+import { fail, ok, type Result } from '../../sim/result';
+import type { Shape3 } from '../../sim/layers/types';
 import { parseCifar10 } from '../data/cifar';
 import type { Dataset } from '../data/dataset';
 import { idxDeclaredBytes, idxToDataset, parseIdx } from '../data/idx';
@@ -115,4 +116,85 @@ export function loadPngFolder(dir: string, channels?: 1 | 3): Result<Dataset> {
     }
   }
   return pngsToDataset(items, channels);
+}
+
+const IDX_IMAGES = /images[-.]idx3[-.]ubyte(\.gz)?$/i;
+
+/** The labels file beside an IDX images file (`t10k-images-idx3-ubyte.gz` -> `t10k-labels-idx1-ubyte.gz`). */
+function idxLabelsOf(imagesPath: string): string {
+  return imagesPath.replace(/images([-.])idx3([-.])ubyte/i, 'labels$1idx1$2ubyte');
+}
+
+/**
+ * A labelled dataset from one path, by what is there (every read goes through the size-limited
+ * importers above):
+ * - an IDX images file `*images-idx3-ubyte[.gz]` (its `*labels-idx1-ubyte[.gz]` sibling is the labels);
+ * - a folder holding such a pair (the `t10k` / `test` pair when there are several);
+ * - a CIFAR-10 binary batch `*.bin`, or a folder with `test_batch.bin` (else its `data_batch_*.bin`);
+ * - a folder of class folders of PNGs (`<dir>/<class>/*.png`), decoded to `channels` (1 or 3).
+ * Failures name the path and the layouts accepted.
+ */
+export function loadDataPath(path: string, channels?: 1 | 3): Result<Dataset> {
+  const accepted = 'expected an IDX images file (*images-idx3-ubyte[.gz]) with its labels file beside it, a CIFAR-10 .bin batch, or a folder holding one of those or one sub-folder of PNGs per class';
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    return fail(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ${accepted}`);
+  }
+  if (!isDir) {
+    if (IDX_IMAGES.test(path)) return loadIdxDataset(path, idxLabelsOf(path));
+    if (/\.bin$/i.test(path)) return loadCifar10([path]);
+    return fail(`${path}: unknown data file; ${accepted}`);
+  }
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch (e) {
+    return fail(`${path}: cannot list (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const files = entries.filter((d) => d.isFile()).map((d) => d.name).sort();
+  const idx = files.filter((f) => IDX_IMAGES.test(f) && files.includes(idxLabelsOf(f)));
+  if (idx.length > 0) {
+    const pick = idx.find((f) => /^(t10k|test)/i.test(f)) ?? idx[0]!;
+    return loadIdxDataset(join(path, pick), join(path, idxLabelsOf(pick)));
+  }
+  if (files.includes('test_batch.bin')) return loadCifar10([join(path, 'test_batch.bin')]);
+  const batches = files.filter((f) => /^data_batch_\d+\.bin$/.test(f));
+  if (batches.length > 0) return loadCifar10(batches.map((f) => join(path, f)));
+  if (entries.some((d) => d.isDirectory())) return loadPngFolder(path, channels);
+  return fail(`${path}: no dataset found in the folder; ${accepted}`);
+}
+
+const loaded = new Map<string, Dataset>();
+
+/**
+ * Images `start .. start+count-1` of the dataset at `path` (loadDataPath, cached per path, size and
+ * modification time) for a network whose input is `input`: the dataset's images must have that
+ * shape (or, for a flat `1x1xF` input, F pixels). Failures name `images.data` (wrong shape:
+ * expected vs found) or `images.start` / `images.count` (past the end).
+ */
+export function dataSlice(path: string, input: Shape3, start: number, count: number): Result<{ batch: Float32Array; labels: Uint8Array; total: number }> {
+  let key: string;
+  try {
+    const st = statSync(path);
+    key = `${resolvePath(path)}:${st.size}:${st.mtimeMs}:${input.c}`;
+  } catch (e) {
+    return fail(`images.data: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'images.data');
+  }
+  let ds = loaded.get(key);
+  if (!ds) {
+    const r = loadDataPath(path, input.c === 1 || input.c === 3 ? input.c : undefined);
+    if (!r.ok) return fail(`images.data: ${r.reason}`, 'images.data');
+    if (loaded.size >= 4) loaded.delete(loaded.keys().next().value!);
+    loaded.set(key, (ds = r.value));
+  }
+  const s = ds.shape;
+  const size = s.h * s.w * s.c;
+  const flat = input.h === 1 && input.w === 1 && input.c === size;
+  if (!flat && (s.h !== input.h || s.w !== input.w || s.c !== input.c)) {
+    return fail(`images.data: the model's input is ${input.h}x${input.w}x${input.c} (HxWxC) but ${path} holds ${s.h}x${s.w}x${s.c} images (expected ${input.h}x${input.w}x${input.c}, found ${s.h}x${s.w}x${s.c})`, 'images.data');
+  }
+  if (start + count > ds.n) return fail(`images: expected start + count <= ${ds.n} images in ${path}, found ${start} + ${count}`, start >= ds.n ? 'images.start' : 'images.count');
+  return ok({ batch: ds.images.slice(start * size, (start + count) * size), labels: ds.labels.slice(start, start + count), total: ds.n });
 }
