@@ -17,7 +17,7 @@ export const designer = $state({
   id: 'my-scenario',
   dirty: false,
   selected: null as string | null,
-  /** Node positions (px) by state name. */
+  /** Node positions (px, relative to the containing compound / parallel state) by state path. */
   // Deliberately not reactive: the graph is rebuilt explicitly after edits and drags.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   positions: new Map<string, { x: number; y: number }>(),
@@ -29,6 +29,9 @@ export const designer = $state({
   text: '',
   /** Why the text cannot be shown as a graph (JSON syntax error or an invalid file just opened), or ''. */
   broken: '',
+  /** The containers (states with child states) when the graph was last auto-laid out, joined by "|";
+   * a change (a state made compound / parallel, its last child deleted) lays the graph out again. */
+  layoutKey: '',
 });
 
 /** Replaces the document, recording the previous one for undo (clears redo). */

@@ -1,16 +1,20 @@
 /**
- * Pure edits of a scenario document (the parsed JSON of a scenario file) for the designer: top-level
- * states as nodes, `on` / `after` transitions as edges, entry actions as fault processes. Every
- * function returns a new document (the input is not mutated). Nested states are kept as they are.
+ * Pure edits of a scenario document (the parsed JSON of a scenario file) for the designer: states
+ * (at any depth) as nodes, `on` / `after` transitions as edges, entry actions as fault processes. Every
+ * function returns a new document (the input is not mutated). States are named by dotted paths
+ * (scenario-paths.ts): nested (compound / parallel) states are edited like top-level ones.
  */
+import {
+  allPaths, childrenOf, eachTransition, firstRef, isInitialPath, join, keyOf, kindOf, mapRefs, nodeAt, parentOf, refFor, resolveRef,
+  statePathOf, within, type Json, type StateKind,
+} from './scenario-paths';
 
 /** Events the simulator sends (docs/README-scenarios.md). */
 export const EVENTS = ['INFERENCE_START', 'INFERENCE_END', 'LAYER_START', 'LAYER_END', 'FOLD_START'] as const;
 
-/** A JSON object of the document. */
-export type Json = Record<string, unknown>;
+export { isInitialPath, kindOf, keyOf, nodeAt, parentOf, type Json, type StateKind };
 
-/** One transition of a state, as an edge. `trigger` is an event name or `after:<cycles>`. */
+/** One transition of a state, as an edge. `source` / `target` are state paths (`a.b`); `trigger` is an event name or `after:<cycles>`. */
 export interface Edge {
   readonly source: string;
   readonly target: string;
@@ -20,11 +24,13 @@ export interface Edge {
 }
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-/** The top-level states object (created when missing). */
-function states(doc: Json): Record<string, Json> {
-  const m = (doc.machine ??= { id: 'scenario', initial: 'idle', states: {} }) as Json;
-  return (m.states ??= {}) as Record<string, Json>;
+/** The mutable state node at `path` of `d` (the machine for ''), created machine/states when missing. */
+function at(d: Json, path: string): Json | undefined {
+  const m = (d.machine ??= { id: 'scenario', initial: 'idle', states: {} }) as Json;
+  m.states ??= {};
+  return nodeAt(d, path);
 }
 
 /** A new, valid scenario with one idle state. */
@@ -32,9 +38,9 @@ export function blankScenario(name = 'New scenario'): Json {
   return { name, description: 'Describe what this scenario does.', version: 1, seed: 0, machine: { id: 'scenario', initial: 'idle', states: { idle: { description: 'No fault yet.' } } } };
 }
 
-/** State names in document order. */
+/** Every state path in document order, a parent before its children (top-level states are plain names). */
 export function stateNames(doc: Json): string[] {
-  return Object.keys(states(clone(doc)));
+  return allPaths(doc);
 }
 
 function guardOf(t: unknown): string | undefined {
@@ -47,74 +53,135 @@ function guardOf(t: unknown): string | undefined {
   return `${String((g as Json).type)}${params ? ` ${params}` : ''}`;
 }
 
-function targetOf(t: unknown): string | null {
-  if (typeof t === 'string') return t.replace(/^\./, '');
-  if (Array.isArray(t)) return t.length ? targetOf(t[0]) : null;
-  if (t && typeof t === 'object' && typeof (t as Json).target === 'string') return ((t as Json).target as string).replace(/^\./, '');
-  return null;
-}
-
-/** All edges between top-level states. */
+/** All edges between states at any depth (targets that do not resolve are left out: validation lists them). */
 export function edgesOf(doc: Json): Edge[] {
   const out: Edge[] = [];
-  for (const [name, s] of Object.entries(states(clone(doc)))) {
-    for (const [ev, t] of Object.entries((s.on ?? {}) as Json)) {
-      const target = targetOf(t);
-      const guard = guardOf(t);
-      if (target) out.push({ source: name, target, trigger: ev, ...(guard ? { guard } : {}) });
-    }
-    for (const [d, t] of Object.entries((s.after ?? {}) as Json)) {
-      const target = targetOf(t);
-      const guard = guardOf(t);
-      if (target) out.push({ source: name, target, trigger: `after:${d}`, ...(guard ? { guard } : {}) });
-    }
-  }
+  eachTransition(doc, (source, table, key) => {
+    const t = table[key];
+    const ref = firstRef(t);
+    const target = ref === null ? null : resolveRef(doc, source, ref);
+    if (!target) return;
+    const guard = guardOf(t);
+    const after = Object.is(table, nodeAt(doc, source)?.after);
+    out.push({ source, target, trigger: after ? `after:${key}` : key, ...(guard ? { guard } : {}) });
+  });
   return out;
 }
 
-/** Adds a state named `name` (unique: a suffix is added when taken); returns [doc, name]. */
-export function addState(doc: Json, name: string): [Json, string] {
+/**
+ * Adds a state named `name` (unique among its siblings: a suffix is added when taken) inside `parent`
+ * ('' = top level; the parent becomes compound, with the new state as its initial one when it had
+ * none); returns [doc, path of the new state].
+ */
+export function addState(doc: Json, name: string, parent = ''): [Json, string] {
   const d = clone(doc);
-  const st = states(d);
+  const p = at(d, parent);
+  if (!p) return [d, ''];
+  const st = (p.states ??= {}) as Record<string, Json>;
   let n = name;
   for (let i = 2; n in st; i++) n = `${name}${i}`;
   st[n] = {};
-  return [d, n];
+  if (parent) {
+    if (p.type === 'final' || p.type === 'atomic') delete p.type;
+    if (p.type !== 'parallel' && (typeof p.initial !== 'string' || !(p.initial in st))) p.initial = n;
+  }
+  return [d, join(parent, n)];
 }
 
-/** Renames a state and every transition / initial that points to it. */
+/** Rewrites every transition whose target lies in `from` (a path) to the same place under `to`. */
+function retarget(old: Json, d: Json, from: string, to: string): void {
+  const move = (p: string): string => (within(p, from) ? to + p.slice(from.length) : p);
+  eachTransition(d, (source, table, key) => {
+    table[key] = mapRefs(table[key], (ref) => {
+      const r = resolveRef(old, source, ref);
+      return r && within(r, from) ? refFor(d, move(source), move(r)) : ref;
+    });
+  });
+}
+
+/**
+ * Renames the state at path `from` to the key `to` (a full path with the same parent is accepted)
+ * and rewrites every transition and `initial` that points at it or inside it.
+ */
 export function renameState(doc: Json, from: string, to: string): Json {
   const d = clone(doc);
-  const st = states(d);
-  if (!(from in st) || to === from || to in st || !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(to)) return d;
+  const parent = parentOf(from);
+  const key = to.includes('.') && parentOf(to) === parent ? keyOf(to) : to;
+  const p = at(d, parent);
+  const st = childrenOf(p);
+  const oldKey = keyOf(from);
+  if (!p || !st || !(oldKey in st) || key === oldKey || key in st || !KEY.test(key)) return d;
+  retarget(doc, d, from, join(parent, key));
   const rebuilt: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(st)) rebuilt[k === from ? to : k] = v;
-  const fix = (t: unknown): unknown => {
-    if (typeof t === 'string') return t === from || t === `.${from}` ? to : t;
-    if (Array.isArray(t)) return t.map(fix);
-    if (t && typeof t === 'object' && 'target' in (t as Json)) return { ...(t as Json), target: fix((t as Json).target) };
-    return t;
-  };
-  for (const s of Object.values(rebuilt)) {
-    for (const key of ['on', 'after'] as const) {
-      const m = s[key] as Json | undefined;
-      if (m) for (const k of Object.keys(m)) m[k] = fix(m[k]);
-    }
-  }
-  const m = d.machine as Json;
-  m.states = rebuilt;
-  if (m.initial === from) m.initial = to;
+  for (const [k, v] of Object.entries(st)) rebuilt[k === oldKey ? key : k] = v;
+  p.states = rebuilt;
+  if (p.initial === oldKey) p.initial = key;
   return d;
 }
 
-/** Deletes a state and the transitions into it; moves `initial` to the first remaining state. */
-export function deleteState(doc: Json, name: string): Json {
+/** Deletes the state at `path` (and its child states) and the transitions into any of them; fixes its parent's `initial`. */
+export function deleteState(doc: Json, path: string): Json {
   let d = clone(doc);
-  const st = states(d);
-  delete st[name];
-  for (const e of edgesOf(d)) if (e.target === name) d = deleteTransition(d, e);
-  const m = d.machine as Json;
-  if (m.initial === name) m.initial = Object.keys(states(d))[0] ?? 'idle';
+  const p = at(d, parentOf(path));
+  const st = childrenOf(p);
+  if (!p || !st || !(keyOf(path) in st)) return d;
+  for (const e of edgesOf(d)) if (within(e.target, path) && !within(e.source, path)) d = deleteTransition(d, e);
+  const q = at(d, parentOf(path)) as Json;
+  const qs = childrenOf(q) as Record<string, Json>;
+  delete qs[keyOf(path)];
+  const rest = Object.keys(qs);
+  if (!parentOf(path)) {
+    if (q.initial === keyOf(path)) q.initial = rest[0] ?? 'idle';
+  } else if (rest.length === 0) {
+    delete q.states;
+    delete q.initial;
+    if (q.type === 'parallel' || q.type === 'compound') delete q.type;
+  } else if (q.initial === keyOf(path) || (q.type !== 'parallel' && q.initial === undefined)) q.initial = rest[0];
+  return d;
+}
+
+/**
+ * Makes the state at `path` simple (atomic; its child states are deleted), compound (a first child
+ * `idle` is added when it has none), parallel (two regions `region1`, `region2` each with an `idle`
+ * state when it has no children) or final (children deleted).
+ */
+export function setKind(doc: Json, path: string, kind: StateKind): Json {
+  let d = clone(doc);
+  const n = at(d, path);
+  if (!n || kindOf(d, path) === kind) return d;
+  if (kind === 'atomic' || kind === 'final') {
+    for (const k of Object.keys(childrenOf(n) ?? {})) d = deleteState(d, join(path, k));
+    const m = at(d, path) as Json;
+    delete m.states;
+    delete m.initial;
+    if (kind === 'final') m.type = 'final';
+    else delete m.type;
+    return d;
+  }
+  if (n.type === 'final' || n.type === 'atomic' || n.type === 'compound') delete n.type;
+  if (kind === 'compound') {
+    delete n.type;
+    const ks = Object.keys(childrenOf(n) ?? {});
+    if (ks.length === 0) return addState(d, 'idle', path)[0];
+    if (typeof n.initial !== 'string' || !ks.includes(n.initial)) n.initial = ks[0];
+    return d;
+  }
+  n.type = 'parallel';
+  delete n.initial;
+  if (Object.keys(childrenOf(n) ?? {}).length === 0) {
+    for (const r of ['region1', 'region2']) {
+      const [d1, rp] = addState(d, r, path);
+      d = addState(d1, 'idle', rp)[0];
+    }
+  }
+  return d;
+}
+
+/** Makes the state at `path` the initial state of its parent (the machine for a top-level state). */
+export function setInitial(doc: Json, path: string): Json {
+  const d = clone(doc);
+  const p = at(d, parentOf(path));
+  if (p && p.type !== 'parallel' && childrenOf(p) && keyOf(path) in (childrenOf(p) as Json)) p.initial = keyOf(path);
   return d;
 }
 
@@ -136,23 +203,24 @@ export function guardObject(text: string | undefined): Json | null {
   return Object.keys(params).length ? { type, params } : { type };
 }
 
-/** Adds or replaces a transition `source --trigger--> target` (trigger: EVENT or after:<cycles>; optional guard). */
+/** Adds or replaces a transition `source --trigger--> target` (paths; trigger: EVENT or after:<cycles>; optional guard). */
 export function setTransition(doc: Json, e: Edge): Json {
   const d = clone(doc);
-  const s = states(d)[e.source];
-  if (!s) return d;
+  const s = at(d, e.source);
+  if (!s || !e.source || !nodeAt(d, e.target)) return d;
   const g = guardObject(e.guard);
-  const value = g ? { target: e.target, guard: g } : e.target;
+  const ref = refFor(d, e.source, e.target);
+  const value = g ? { target: ref, guard: g } : ref;
   if (e.trigger.startsWith('after:')) ((s.after ??= {}) as Json)[e.trigger.slice(6)] = value;
   else ((s.on ??= {}) as Json)[e.trigger] = value;
   return d;
 }
 
-/** Removes one transition. */
+/** Removes one transition (the whole entry of its trigger). */
 export function deleteTransition(doc: Json, e: Edge): Json {
   const d = clone(doc);
-  const s = states(d)[e.source];
-  if (!s) return d;
+  const s = at(d, e.source);
+  if (!s || !e.source) return d;
   const key = e.trigger.startsWith('after:') ? 'after' : 'on';
   const m = s[key] as Json | undefined;
   if (m) {
@@ -162,48 +230,55 @@ export function deleteTransition(doc: Json, e: Edge): Json {
   return d;
 }
 
-/** The entry actions of a state as a list. */
+/** The entry actions of the state at `path` as a list. */
 export function entryActions(doc: Json, name: string): Json[] {
-  const e = states(clone(doc))[name]?.entry;
+  const e = name ? nodeAt(doc, name)?.entry : undefined;
   if (e === undefined) return [];
-  return (Array.isArray(e) ? e : [e]).map((a) => (typeof a === 'string' ? { type: a } : (a as Json)));
+  return clone(Array.isArray(e) ? e : [e]).map((a) => (typeof a === 'string' ? { type: a } : (a as Json)));
 }
 
-/** Replaces the entry actions of a state. */
+/** Replaces the entry actions of the state at `path`. */
 export function setEntryActions(doc: Json, name: string, actions: readonly Json[]): Json {
   const d = clone(doc);
-  const s = states(d)[name];
+  const s = name ? at(d, name) : undefined;
   if (!s) return d;
   if (actions.length) s.entry = clone(actions);
   else delete s.entry;
   return d;
 }
 
-/** Sets a field of a state (e.g. `type`: 'final' or undefined to remove). */
+/** Sets a field of the state at `path` (e.g. `type`: 'final' or undefined to remove). */
 export function setStateField(doc: Json, name: string, key: string, value: unknown): Json {
   const d = clone(doc);
-  const s = states(d)[name];
+  const s = name ? at(d, name) : undefined;
   if (!s) return d;
   if (value === undefined || value === '') delete s[key];
   else s[key] = value;
   return d;
 }
 
-/** The state a validation error path points at (`machine.states.<name>…`), or null. */
+/** The state path a validation error path points at (`machine.states.a.states.b…` → `a.b`), or null. */
 export function stateOfPath(path: string): string | null {
-  const m = /^machine\.states\.([^.[\]]+)/.exec(path);
-  return m ? m[1] : null;
+  return statePathOf(path);
 }
 
-/** Why `doc` cannot be drawn as a graph (no machine / states object), or '' when it can. */
+/** Why `doc` cannot be drawn as a graph (no machine / states object, a state that is not an object), or '' when it can. */
 export function shapeProblem(doc: unknown): string {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return 'the document is not a JSON object';
   const m = (doc as Json).machine;
   if (!m || typeof m !== 'object' || Array.isArray(m)) return 'machine: expected an object';
   const st = (m as Json).states;
   if (!st || typeof st !== 'object' || Array.isArray(st)) return 'machine.states: expected an object';
-  for (const [k, v] of Object.entries(st as Json)) if (!v || typeof v !== 'object' || Array.isArray(v)) return `machine.states.${k}: expected an object`;
-  return '';
+  const check = (s: Json, where: string): string => {
+    for (const [k, v] of Object.entries(s)) {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return `${where}.${k}: expected an object`;
+      const c = (v as Json).states;
+      if (c !== undefined && (!c || typeof c !== 'object' || Array.isArray(c))) return `${where}.${k}.states: expected an object`;
+      if (c) { const w = check(c as Json, `${where}.${k}.states`); if (w) return w; }
+    }
+    return '';
+  };
+  return check(st as Json, 'machine.states');
 }
 
 function loc(p: Json): string {
@@ -220,7 +295,9 @@ export function actionSummary(a: Json): string {
   switch (a.type) {
     case 'injectFault': {
       const cl = p.cluster ? ` ${String((p.cluster as Json).rows)}×${String((p.cluster as Json).cols)}` : '';
-      return `inject ${String(p.kind)} ${String(p.target)} @ ${loc(p)}${cl}${bits}${p.duration ? ` for ${String(p.duration)} cyc` : ''}`;
+      const n = Number(p.count) > 1 ? Number(p.count) : 0; // H3: "N SEUs at random PEs" (count action)
+      const where = n ? `${n} random ${String(p.target).startsWith('pe.') ? 'PEs' : 'words'}` : loc(p);
+      return `inject ${n ? `${n}× ` : ''}${String(p.kind)} ${String(p.target)} @ ${where}${cl}${bits}${p.duration ? ` for ${String(p.duration)} cyc` : ''}`;
     }
     case 'addStuckAt': return `stuck-at-${String(p.value)} ${String(p.target)} @ ${loc(p)} b${String(p.bit)}`;
     case 'setRate': return `start rate ${String(p.target)} BER ${String(p.ber)} (${String(p.model)})`;
