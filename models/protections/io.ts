@@ -5,7 +5,7 @@
  * calibration is cheap and deterministic (`relu`, `ranger`, `ecc`, `ranger+ecc`) are also built on
  * the fly from the calibration slice when no file exists.
  */
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../../sim/layers/types';
 import { fail, ok, type Result } from '../../sim/result';
@@ -41,9 +41,14 @@ export function datasetOf(model?: string): Split {
   return MODELS.find((m) => m.id === model)?.dataset === 'fashion-mnist' ? loadFashionSplit() : loadMnistSplit();
 }
 
-/** File id of a protected model, e.g. "lenet5+proact+saf". */
+/** File id of a protected model, e.g. "lenet5+proact+saf"; for an .onnx path, its file name without .onnx ("mynet+ranger"). */
 export function protectedId(model: string, p: ProtectionSpec): string {
-  return `${model}+${p.id}`;
+  return /\.onnx$/i.test(model) ? `${basename(model).replace(/\.onnx$/i, '')}+${p.id}` : `${model}+${p.id}`;
+}
+
+/** Folder of a model's protected files: `dir` for registry ids, the .onnx file's own folder for an imported file (its protected files sit beside it). */
+export function protectedDir(model: string, dir = PROTECTED_DIR): string {
+  return /\.onnx$/i.test(model) ? dirname(model) : dir;
 }
 
 /**
@@ -68,7 +73,8 @@ export function saveProtected(model: string, p: ProtectionSpec, net: Network, me
  * protected file when present, else an on-the-fly Ranger calibration where that is cheap; fails
  * with the command to run otherwise.
  */
-export function loadProtected(model: string, protection: string, base: Network, dir = PROTECTED_DIR): Result<{ net: Network; spec: ProtectionSpec }> {
+export function loadProtected(model: string, protection: string, base: Network, dirOf = PROTECTED_DIR): Result<{ net: Network; spec: ProtectionSpec }> {
+  const dir = protectedDir(model, dirOf);
   const sp = parseProtection(protection);
   if (!sp.ok) return sp;
   const spec = sp.value;
@@ -84,6 +90,9 @@ export function loadProtected(model: string, protection: string, base: Network, 
     return ok({ net: r.value.net, spec });
   }
   if (needsOfflineStep(spec)) return fail(`protection "${protection}" of model "${model}": no calibrated file ${join(dir, id)}.json; run \`npm run protect -- --model ${model} --protection ${spec.id}\` first`, 'protection');
+  if (/\.onnx$/i.test(model) && base.input.h * base.input.w * base.input.c !== 784) {
+    return fail(`protection "${protection}" of model "${model}": no calibrated file ${join(dir, id)}.json and no default data for a ${base.input.h}x${base.input.w}x${base.input.c} input; run \`npm run protect -- --model ${model} --protection ${spec.id} --data <your images>\` first`, 'protection');
+  }
   const { calib } = calibrationSets(2000, 500, model);
   const net = withBounds(unbounded(base), rangerBounds(profileActivations(base, calib)), 'clip');
   return ok({ net, spec });

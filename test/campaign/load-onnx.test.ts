@@ -33,7 +33,7 @@ describe('campaign files naming .onnx models by path', () => {
 
   it('relative paths resolve against the campaign file\'s folder; a trial runs the imported net on testSet.data', async () => {
     const dir = folder();
-    const file = writeCampaign(dir, berDoc({ models: ['nets/lenet5.onnx'], protections: ['relu'], faults: { kind: 'ber', targets: ['ifmapSram'], ber: [1e-3], definition: 'per-bit' }, trialsPerPoint: 1, testSet: { start: 0, count: 3, data: 'data' } }));
+    const file = writeCampaign(dir, berDoc({ models: ['nets/lenet5.onnx'], protections: ['relu', 'ranger'], faults: { kind: 'ber', targets: ['ifmapSram'], ber: [1e-3], definition: 'per-bit' }, trialsPerPoint: 1, testSet: { start: 0, count: 3, data: 'data' } }));
     const l = loadCampaignFile(file);
     if (!l.ok) throw new Error(l.reason);
     expect(l.value.plan.campaign.models).toEqual([join(dir, 'nets', 'lenet5.onnx')]);
@@ -44,6 +44,11 @@ describe('campaign files naming .onnx models by path', () => {
     // the labels are the data folder's (all 9), which LeNet-5 does not predict for these MNIST digits (7, 2, 1 or whatever they are)
     const golden = await createEngineRunner()({ point: trial, trial: 0, seed: 7, array: l.value.plan.campaign.array, testSet: { start: 0, count: 3 }, criticalClasses: [] } as never);
     expect(golden.goldenCorrect).toBeGreaterThan(r.goldenCorrect);
+    // the Ranger point runs the imported net with bounds calibrated on the fly (MNIST, 28x28x1 input)
+    const ranger = l.value.plan.points.find((p) => p.protection === 'ranger')!;
+    const rr = await createEngineRunner()({ point: ranger, trial: 0, seed: 7, array: l.value.plan.campaign.array, testSet: l.value.plan.campaign.testSet, criticalClasses: [] } as never);
+    expect(rr.images).toBe(3);
+    expect(rr.overhead?.extraParams).toBeGreaterThan(0);
   }, 120_000);
 
   it('a missing or non-file .onnx is refused at load, naming $.models[k] and the path', () => {
