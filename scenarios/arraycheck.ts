@@ -31,6 +31,11 @@ export function checkAgainstArray(file: ScenarioFile, inv: MachineInventory, spe
     if (type === 'injectFault') {
       const p = params as InjectFaultParams;
       checkLocation(p.target, p.location, p.cluster, base);
+      const units = targetUnits(spec, p.target);
+      if (p.count !== undefined && p.count > units) {
+        const what = isSramTarget(p.target) ? `words in the ${units}-word ${p.target}` : `PEs in the ${spec.rows}x${spec.cols} array`;
+        err([...base, 'count'], `more faults than ${what}`, `1..${units}`, String(p.count));
+      }
       const width = targetWordBits(spec, p.target);
       const seen = new Set<number>();
       p.bits.forEach((b, i) => {

@@ -60,6 +60,7 @@ export function injectFault(ctx: ScenarioContext, p: InjectFaultParams, cycle: n
     bits: [...p.bits],
     window: p.duration === undefined ? { start: cycle } : { start: cycle, end: cycle + p.duration },
     ...(p.cluster ? { cluster: p.cluster } : {}),
+    ...(p.count !== undefined && p.count > 1 ? { count: p.count } : {}),
   };
   if (ctx.linear) {
     (ctx.active as DeclaredFault[]).push(f); // a single forward run: no earlier context is read again

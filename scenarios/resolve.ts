@@ -1,6 +1,7 @@
 /**
  * Resolution of a finished scenario run into concrete FaultRecords: random locations are drawn
- * (declaration order) from one seeded pure-rand stream, and rate processes are expanded into bit
+ * (declaration order) from one seeded pure-rand stream (xoroshiro128plus(seed), `uniformInt`; an
+ * injectFault with `count` N draws its N distinct locations there in turn, redrawing repeats), and rate processes are expanded into bit
  * flips epoch by epoch from a second, independent stream (a jump of the first), so adding a rate
  * never changes where random faults land.
  *
@@ -36,6 +37,23 @@ function drawLocation(rng: Rng, spec: ArraySpec, f: DeclaredFault): FaultLocatio
   const row = uniformInt(rng, 0, spec.rows - (f.cluster?.rows ?? 1));
   const col = uniformInt(rng, 0, spec.cols - (f.cluster?.cols ?? 1));
   return { kind: 'pe', row, col };
+}
+
+/** `count` distinct locations for a count injection: draws as drawLocation does (SRAM: address;
+ * PE: row, then col) and redraws a location already taken, so count 1 would equal drawLocation. */
+function drawDistinct(rng: Rng, spec: ArraySpec, f: DeclaredFault, count: number): FaultLocation[] {
+  const units = targetUnits(spec, f.target);
+  if (count > units) throw new RangeError(`${count} faults at distinct units of a ${units}-unit ${f.target}`); // refused by validation
+  const taken = new Set<number>();
+  const out: FaultLocation[] = [];
+  while (out.length < count) {
+    const loc = drawLocation(rng, spec, f);
+    const key = loc.kind === 'address' ? loc.address : loc.kind === 'pe' ? loc.row * spec.cols + loc.col : 0;
+    if (taken.has(key)) continue;
+    taken.add(key);
+    out.push(loc);
+  }
+  return out;
 }
 
 /** Location of the unit (word or PE register) with linear index `unit`. */
@@ -93,13 +111,20 @@ export function resolveSchedule(ctx: ScenarioContext, spec: ArraySpec, seed: num
   rateRng.jump();
   const declared = [...ctx.active, ...ctx.ended].sort((a, b) => a.seq - b.seq);
   let units = 0;
-  for (const f of declared) units += (f.cluster?.rows ?? 1) * (f.cluster?.cols ?? 1);
+  for (const f of declared) units += (f.cluster?.rows ?? 1) * (f.cluster?.cols ?? 1) * (f.count ?? 1);
   if (units > MAX_RUN_FAULTS) return fail(`faults: expected at most ${MAX_RUN_FAULTS} faulty words / PEs in one run, found ${units}; inject fewer or run fewer inferences`, 'injectFault');
   const faults: FaultRecord[] = [];
   for (const f of declared) {
+    const { seq: _seq, count, ...rest } = f;
+    if (count !== undefined && count > 1) {
+      // N faults at N distinct units, drawn from the same stream (validated: random, no cluster)
+      const locations = drawDistinct(locRng, spec, f, count);
+      if (f.window.end !== undefined && f.window.end <= f.window.start) continue;
+      locations.forEach((location, k) => faults.push({ ...rest, id: `${f.id}.${k}`, location }));
+      continue;
+    }
     const location = f.location.kind === 'random' ? drawLocation(locRng, spec, f) : f.location;
     if (f.window.end !== undefined && f.window.end <= f.window.start) continue;
-    const { seq: _seq, ...rest } = f;
     faults.push({ ...rest, location });
   }
   const rates = [...ctx.endedRates, ...ctx.rates].sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { FAULT_KINDS, FAULT_TARGETS, SIM_EVENT_TYPES, SRAM_TARGETS } from './types';
+import { MAX_RUN_FAULTS } from '../sim/faults/resolve';
 
 /** Largest cycle number accepted anywhere in a scenario (2^48 cycles). */
 export const MAX_CYCLE = 2 ** 48;
@@ -37,6 +38,8 @@ export const ACTION_PARAMS = {
     bits: z.array(Bit).min(1).max(MAX_BITS_PER_FAULT),
     cluster: z.strictObject({ rows: int(1, 256), cols: int(1, 1 << 16) }).optional(),
     duration: int(1, MAX_CYCLE).optional(),
+    /** Faults injected at once at distinct random units (location random, no cluster); <= the run's fault limit. */
+    count: int(1, MAX_RUN_FAULTS).optional(),
   }),
   setRate: z.strictObject({ target: Target, ber: z.number().gt(0).lte(1), model: z.enum(['per-bit', 'count']) }),
   stopRate: z.strictObject({ target: z.enum([...FAULT_TARGETS, 'all'] as unknown as [string, ...string[]]) }),

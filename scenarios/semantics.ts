@@ -152,6 +152,13 @@ export function checkMachine(machine: StateNodeJson): MachineCheck {
       errors.push(...zodErrors(r.error, [...a.path, 'params'], params ?? {}));
       continue;
     }
+    if (type === 'injectFault') {
+      const p = r.data as { count?: number; location: { kind: string }; cluster?: unknown };
+      if (p.count !== undefined && p.count > 1) {
+        if (p.location.kind !== 'random') err([...a.path, 'params', 'location', 'kind'], `${p.count} faults at once need random locations`, '"random" (or count 1)', JSON.stringify(p.location.kind));
+        if (p.cluster !== undefined) err([...a.path, 'params', 'cluster'], 'count and cluster cannot be combined', 'no "cluster" with count > 1', 'a cluster');
+      }
+    }
     if (type === 'repair') {
       const id = (r.data as { id: string }).id;
       if (!declaredIds.has(id)) err([...a.path, 'params', 'id'], 'repair refers to no declared fault', `an id given to injectFault/addStuckAt (${[...declaredIds].join(', ') || 'none declared'})`, JSON.stringify(id));

@@ -59,6 +59,11 @@ export interface InjectFaultParams {
   readonly cluster?: FaultCluster;
   /** Cycles the fault lasts; absent = until scrubbed / repaired / cleared (or forever). */
   readonly duration?: number;
+  /** How many such faults to inject at once (default 1), e.g. "N SEUs at random PEs". With
+   * count > 1 the location must be `random` and there is no cluster: the N faults land on N
+   * distinct words / PEs drawn from the scenario seed (scenarios/resolve.ts), ids `<id>.0` ..
+   * `<id>.<N-1>`; `repair` of `<id>` ends all N. */
+  readonly count?: number;
 }
 
 /** setRate params: start a rate process on a target (semantics in docs/README-scenarios.md). */
@@ -90,6 +95,8 @@ export interface DeclaredFault extends FaultRecord {
   readonly id: string;
   /** Declaration order over the run; random locations are drawn in this order. */
   readonly seq: number;
+  /** N > 1: this declaration stands for N faults at N distinct random units (InjectFaultParams.count). */
+  readonly count?: number;
 }
 
 /** A rate process over [start, end) cycles (end undefined = still running at the end of the run). */

@@ -16,7 +16,7 @@ const loc = (l: FaultLocation): string => (l.kind === 'address' ? `@${l.address}
 function summary(ctx: ScenarioContext): { faults: string[]; rates: string[] } {
   return {
     faults: ctx.active
-      .map((f) => `${f.id} ${f.target} ${f.kind} ${loc(f.location)} b${f.bits.join(',')}${f.cluster ? ` ${f.cluster.rows}x${f.cluster.cols}` : ''}`)
+      .map((f) => `${f.id} ${f.target} ${f.kind} ${loc(f.location)} b${f.bits.join(',')}${f.cluster ? ` ${f.cluster.rows}x${f.cluster.cols}` : ''}${f.count ? ` x${f.count}` : ''}`)
       .sort(),
     rates: ctx.rates.map((r) => `${r.target} ${r.model} ${r.ber}`).sort(),
   };
@@ -47,6 +47,10 @@ const EXPECTED: Record<string, Record<string, { faults: string[]; rates: string[
     burst: { faults: ['latchup weightSram stuckAt1 @42 b29', 'mbu weightSram mbu @random b4,5'], rates: ['weightSram per-bit 0.00001'] },
     // The scrub ends the transient MBU and the rate process; the stuck-at bit stays.
     scrubbed: { faults: ['latchup weightSram stuckAt1 @42 b29'], rates: [] },
+  },
+  'seu-burst-random-pes': {
+    quiet: { faults: [], rates: [] },
+    shower: { faults: ['shower pe.weight seu @random b30 x8'], rates: [] },
   },
   'mbu-2x2-pe': {
     armed: { faults: [], rates: [] },
