@@ -12,9 +12,12 @@ import { FIT_PRESETS, type RawRates } from './fit';
 import { planTrials, type PrecisionSpec, type TrialCountChoice } from './precision';
 import { DEFAULT_DUE_RULE, type DueRule } from './outcomes';
 
-/** `precision` block of a campaign file. */
+/** `precision` block of a campaign file (`marginKind` "relative": margin is a share of p;
+ * `interval`: the method of the stop check and of the AVF / FIT intervals). */
 export const precisionSchema = z.strictObject({
   margin: z.number().gt(0).max(0.5),
+  marginKind: z.enum(['absolute', 'relative']).optional(),
+  interval: z.enum(['wilson', 'clopper-pearson']).optional(),
   confidence: z.number().min(0.5).max(0.9999),
   p: z.number().gt(0).lt(1).optional(),
   earlyStop: z.boolean().optional(),

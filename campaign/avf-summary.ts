@@ -9,6 +9,7 @@ import { stopPoint, type PrecisionSpec, type Tally } from './precision';
 import { avfEstimate, NO_SITES, tallySite, type AvfEstimate, type AvfTally } from './avf';
 import { fitReport, type FitReport, type RawRates } from './fit';
 import type { FaultTarget } from '../sim/faults/types';
+import type { ProportionMethod } from './stats';
 
 /** Outcome classes of a point: counts over its images, rates with 95% Wilson intervals. */
 export interface PointOutcomes {
@@ -57,14 +58,14 @@ export interface AvfRow {
   readonly avf: AvfEstimate;
 }
 
-/** The AVF row of an AVF point from its used trials (null when none ran). */
-export function avfRow(p: { model: string; protection: string; format: string; target: FaultTarget }, rs: readonly TrialResult[]): AvfRow | null {
+/** The AVF row of an AVF point from its used trials (null when none ran); 95% intervals by `method`. */
+export function avfRow(p: { model: string; protection: string; format: string; target: FaultTarget }, rs: readonly TrialResult[], method: ProportionMethod = 'wilson'): AvfRow | null {
   if (rs.length === 0) return null;
   let t = NO_SITES;
   for (const r of rs) t = tallySite(t, siteClass(r));
   const first = rs.find((r) => r.avf)?.avf;
   const bits = first?.bits ?? 0, cycles = first?.cycles ?? 0;
-  return { ...p, bits, cycles, population: bits * cycles, tally: t, avf: avfEstimate(t) };
+  return { ...p, bits, cycles, population: bits * cycles, tally: t, avf: avfEstimate(t, 0.95, method) };
 }
 
 /** FIT of one model x protection x format. */
@@ -76,7 +77,7 @@ export interface FitRow {
 }
 
 /** FIT rows: one per model x protection x format that has AVF rows, in first-seen order. */
-export function fitRows(rows: readonly AvfRow[], rates: RawRates | null): FitRow[] {
+export function fitRows(rows: readonly AvfRow[], rates: RawRates | null, method: ProportionMethod = 'wilson'): FitRow[] {
   if (!rates) return [];
   const groups = new Map<string, AvfRow[]>();
   for (const r of rows) {
@@ -85,6 +86,6 @@ export function fitRows(rows: readonly AvfRow[], rates: RawRates | null): FitRow
   }
   return [...groups.values()].map((g) => ({
     model: g[0]!.model, protection: g[0]!.protection, format: g[0]!.format,
-    report: fitReport(g.map((r) => ({ target: r.target, bits: r.bits, tally: r.tally })), rates),
+    report: fitReport(g.map((r) => ({ target: r.target, bits: r.bits, tally: r.tally })), rates, 0.95, method),
   }));
 }

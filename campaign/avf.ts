@@ -8,7 +8,8 @@
  * run by the faulty engine), and classifies the run (campaign/outcomes.ts, worst image). The
  * engine's interval rule (sim/faults/ops.ts) makes this residency aware: a flip in a word that is
  * overwritten before it is read, or never read again, or that lies outside what the network uses,
- * changes nothing and counts as masked. The estimate is k / n with a Wilson score interval; sampling
+ * changes nothing and counts as masked. The estimate is k / n with a Wilson score (or, on request,
+ * Clopper–Pearson) interval; sampling
  * is with replacement from N = bits x C sites (N is far larger than n, so this equals the paper's
  * without-replacement sampling up to the finite-population correction).
  *
@@ -26,7 +27,7 @@ import type { FaultRecord, FaultTarget } from '../sim/faults/types';
 import { planRun } from '../sim/engine/faultyPlan';
 import { memoryLayout } from '../sim/memory/layout';
 import { makeRng, randInt, targetBits } from '../sim/faults/resolve';
-import { wilsonInterval, type Interval } from './stats';
+import { proportionInterval, type Interval, type ProportionMethod } from './stats';
 import type { OutcomeClass } from './outcomes';
 
 /** Every structure an AVF study covers, in report order. */
@@ -147,9 +148,9 @@ export interface AvfEstimate {
   readonly due: Interval;
 }
 
-/** AVF (SDC and DUE) with Wilson intervals at `confidence` (default 0.95). */
-export function avfEstimate(t: AvfTally, confidence = 0.95): AvfEstimate {
-  return { sites: t.sites, sdc: wilsonInterval(t.sdc, t.sites, confidence), due: wilsonInterval(t.due, t.sites, confidence) };
+/** AVF (SDC and DUE) with intervals at `confidence` (default 0.95) by `method` (default Wilson). */
+export function avfEstimate(t: AvfTally, confidence = 0.95, method: ProportionMethod = 'wilson'): AvfEstimate {
+  return { sites: t.sites, sdc: proportionInterval(t.sdc, t.sites, confidence, method), due: proportionInterval(t.due, t.sites, confidence, method) };
 }
 
 /** Classifies one site (runs the engine with its record); supplied by the caller. */

@@ -11,7 +11,7 @@
  * Pure: no Node built-ins.
  */
 import type { FaultTarget } from '../sim/faults/types';
-import { wilsonInterval, type Interval } from './stats';
+import { proportionInterval, type Interval, type ProportionMethod } from './stats';
 import type { AvfTally } from './avf';
 import { fail, ok, type Result } from '../sim/result';
 
@@ -88,8 +88,8 @@ export interface FitReport {
 
 const scale = (i: Interval, c: number): Interval => ({ mean: i.mean * c, lo: i.lo * c, hi: i.hi * c });
 
-/** FIT per structure and in total (see module doc for the intervals). */
-export function fitReport(inputs: readonly FitInput[], rates: RawRates, confidence = 0.95): FitReport {
+/** FIT per structure and in total (see module doc for the intervals); AVF intervals by `method`. */
+export function fitReport(inputs: readonly FitInput[], rates: RawRates, confidence = 0.95, method: ProportionMethod = 'wilson'): FitReport {
   const k = Math.max(1, inputs.length);
   const joint = 1 - (1 - confidence) / k;
   let raw = 0;
@@ -97,10 +97,10 @@ export function fitReport(inputs: readonly FitInput[], rates: RawRates, confiden
   const structures = inputs.map((x): StructureFit => {
     const rawFit = fitPerBit(x.target, rates) * x.bits;
     raw += rawFit;
-    const avfSdc = wilsonInterval(x.tally.sdc, x.tally.sites, confidence);
-    const avfDue = wilsonInterval(x.tally.due, x.tally.sites, confidence);
+    const avfSdc = proportionInterval(x.tally.sdc, x.tally.sites, confidence, method);
+    const avfDue = proportionInterval(x.tally.due, x.tally.sites, confidence, method);
     for (const [key, count] of [['sdc', x.tally.sdc], ['due', x.tally.due]] as const) {
-      const j = wilsonInterval(count, x.tally.sites, joint);
+      const j = proportionInterval(count, x.tally.sites, joint, method);
       tot[key].mean += rawFit * j.mean; tot[key].lo += rawFit * j.lo; tot[key].hi += rawFit * j.hi;
     }
     return { target: x.target, bits: x.bits, rawFit, avfSdc, avfDue, fitSdc: scale(avfSdc, rawFit), fitDue: scale(avfDue, rawFit) };

@@ -10,6 +10,7 @@ import type { TrialRecord } from './results';
 import type { ReliabilityFields } from './avf-schema';
 import { prefixInterval, stopPoint, withDefaults, type PrecisionSpec, type Tally } from './precision';
 import { trialTally } from './avf-summary';
+import type { ProportionMethod } from './stats';
 
 /** Per-point tallies, stop decisions and live intervals of a running campaign. */
 export class PrecisionTracker {
@@ -17,12 +18,15 @@ export class PrecisionTracker {
   private readonly tallies: (Tally | undefined)[][];
   private readonly stops: (number | null)[];
   readonly confidence: number;
+  /** Interval method of the live display (the campaign's precision.interval, default Wilson). */
+  readonly method: ProportionMethod;
 
   /** `records`: trials already done (resumed). Early stopping only when the campaign enables it and `shard` is whole. */
   constructor(private readonly plan: CampaignPlan, shard: Shard, records: Iterable<TrialRecord> = []) {
     const prec = (plan.campaign as ReliabilityFields).precision;
     const spec = prec ? withDefaults(prec) : null;
     this.confidence = spec?.confidence ?? 0.95;
+    this.method = spec?.interval ?? 'wilson';
     this.spec = spec && spec.earlyStop && shard.count === 1 ? spec : null;
     this.tallies = plan.points.map(() => new Array<Tally | undefined>(plan.trialsPerPoint));
     this.stops = plan.points.map(() => null);
@@ -56,10 +60,10 @@ export class PrecisionTracker {
     return this.stops[p] ?? null;
   }
 
-  /** Live interval of point `p` over the trials finished so far (Wilson at the campaign's confidence). */
+  /** Live interval of point `p` over the trials finished so far (the campaign's method and confidence). */
   interval(p: number): { point: number; mean: number; lo: number; hi: number; trials: number } {
     const t = this.tallies[p] ?? [];
-    const i = prefixInterval(t, t.length, this.confidence);
+    const i = prefixInterval(t, t.length, this.confidence, this.method);
     return { point: p, mean: i.mean, lo: i.lo, hi: i.hi, trials: t.filter((x) => x !== undefined).length };
   }
 }

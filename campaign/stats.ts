@@ -2,7 +2,8 @@
  * Statistics for campaign summaries. Accuracy intervals: Student t over per-trial accuracies
  * (mean +- t_{0.975, n-1} * s / sqrt(n)). Proportions (SDC, critical SDC, DUE, outcome classes,
  * AVF): Wilson score interval (95%: z = 1.959964; other levels via `wilsonInterval`), which keeps
- * its bounds in [0, 1] and is not degenerate at k = 0 or k = n.
+ * its bounds in [0, 1] and is not degenerate at k = 0 or k = n. Clopper–Pearson (exact, beta
+ * quantiles) is the conservative alternative (`clopperPearson`, `proportionInterval`).
  */
 
 /** A point estimate with a two-sided interval [lo, hi]. */
@@ -192,4 +193,40 @@ export function wilsonInterval(k: number, n: number, confidence = 0.95): Interva
   const center = (p + (z * z) / (2 * n)) / den;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
   return { mean: p, lo: k === 0 ? 0 : Math.max(0, center - half), hi: k === n ? 1 : Math.min(1, center + half) };
+}
+
+/** Interval method for proportions: Wilson score (default) or Clopper–Pearson (exact). */
+export type ProportionMethod = 'wilson' | 'clopper-pearson';
+
+/** x in [0, 1] with I_x(a, b) = q, by bisection on the monotone regularized incomplete beta. */
+export function betaQuantile(q: number, a: number, b: number): number {
+  let lo = 0, hi = 1;
+  for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
+    const mid = (lo + hi) / 2;
+    if (incompleteBeta(mid, a, b) < q) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Clopper–Pearson (exact) interval of k/n at a two-sided `confidence`: lo = Beta quantile
+ * B(alpha/2; k, n-k+1) (0 when k = 0), hi = B(1 - alpha/2; k+1, n-k) (1 when k = n), i.e. the p whose
+ * binomial tails P(X >= k) and P(X <= k) equal alpha/2. Coverage is never below the nominal level
+ * (conservative, wider than Wilson). n = 0 gives {0, 0, 1}.
+ */
+export function clopperPearson(k: number, n: number, confidence = 0.95): Interval {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence: expected 0 < c < 1, found ${confidence}`);
+  if (n === 0) return { mean: 0, lo: 0, hi: 1 };
+  const alpha = 1 - confidence;
+  return {
+    mean: k / n,
+    lo: k === 0 ? 0 : betaQuantile(alpha / 2, k, n - k + 1),
+    hi: k === n ? 1 : betaQuantile(1 - alpha / 2, k + 1, n - k),
+  };
+}
+
+/** Interval of k/n by `method` (default Wilson) at a two-sided `confidence` (default 0.95). */
+export function proportionInterval(k: number, n: number, confidence = 0.95, method: ProportionMethod = 'wilson'): Interval {
+  return method === 'clopper-pearson' ? clopperPearson(k, n, confidence) : wilsonInterval(k, n, confidence);
 }

@@ -196,7 +196,7 @@ function summarizePoint(plan: CampaignPlan, pi: number, all: readonly TrialRecor
     stoppedEarly: stop < plan.trialsPerPoint,
     outcomes: pointOutcomes(recs.map((x) => x.r)),
     ...(timedOut > 0 ? { timedOut } : {}),
-    avf: p.fault.kind === 'avf' ? avfRow({ model: p.model, protection: p.protection, format: p.formatKey, target: p.fault.target }, recs.map((x) => x.r)) : null,
+    avf: p.fault.kind === 'avf' ? avfRow({ model: p.model, protection: p.protection, format: p.formatKey, target: p.fault.target }, recs.map((x) => x.r), prec?.interval) : null,
   };
 }
 
@@ -247,10 +247,10 @@ export function summarize(plan: CampaignPlan, hash: string, records: readonly Tr
       rates: 'pooled over golden-correct images, 95% Wilson score interval',
       vulnerability: 'share of injected faults whose trial had at least one SDC',
       outcomes: 'every image: DUE (ECC-detected, or non-finite output under the "output" rule) > SDC (top-1 changed; critical: golden or faulty class critical) > tolerable (output changed, top-1 kept) > masked; rates over all images, 95% Wilson score interval',
-      avf: 'one SEU per trial at a (bit, cycle) site drawn uniformly over the structure\'s used bits x the run\'s cycles; AVF = share of sites whose run ends in SDC (DUE); 95% Wilson score interval',
+      avf: `one SEU per trial at a (bit, cycle) site drawn uniformly over the structure's used bits x the run's cycles; AVF = share of sites whose run ends in SDC (DUE); 95% ${rel.precision?.interval === 'clopper-pearson' ? 'Clopper–Pearson (exact)' : 'Wilson score'} interval`,
       fit: 'FIT = raw rate per bit x bits x AVF; total interval = sum of per-structure Wilson bounds at 1 - 0.05/k (Bonferroni)',
     },
     dueRule: dueRuleOf(rel),
-    points, structures, overhead, avf, fitRates: rates, fit: fitRows(avf, rates),
+    points, structures, overhead, avf, fitRates: rates, fit: fitRows(avf, rates, rel.precision?.interval),
   };
 }

@@ -68,7 +68,7 @@ export const SummarySchema = z.object({
   runner: z.string(),
   totalTrials: z.number(),
   completedTrials: z.number(),
-  methods: z.object({ accuracy: z.string(), rates: z.string(), vulnerability: z.string() }),
+  methods: z.object({ accuracy: z.string(), rates: z.string(), vulnerability: z.string(), outcomes: z.string().optional(), avf: z.string().optional(), fit: z.string().optional() }),
   points: z.array(PointSchema),
   structures: z.array(z.object({ protection: z.string(), target: z.string(), v: VulnSchema })),
   overhead: z.array(z.object({
@@ -89,6 +89,8 @@ export const CampaignListResponse = z.strictObject({
   files: z.array(z.strictObject({ id: z.string(), name: z.string(), trials: z.number().int() })),
   runs: z.array(z.strictObject({ id: z.string(), name: z.string() })),
   outDir: z.string(),
+  /** Raw soft-error-rate presets an AVF study may name (campaign/fit.ts FIT_PRESETS). */
+  fitPresets: z.array(z.string()).optional(),
 });
 
 /** Request of `campaign.run`: a shipped campaign file, optionally with fewer trials / images. */
@@ -109,3 +111,27 @@ export const CampaignResult = z.strictObject({
 
 /** Request of `campaign.load`: a past run folder id. */
 export const CampaignLoadRequest = z.strictObject({ run: Id });
+
+/** Request of `campaign.avf`: an AVF study of one model x protection x format on one array, built
+ * by the same code as `faultline avf` (campaign/avf-study.ts). Give `trials` or `margin`, not both. */
+export const CampaignAvfRequest = z.strictObject({
+  /** Model id (catalog.models; imported ONNX models are "imported:<file>"). */
+  model: z.string().min(1).max(300).regex(/^[A-Za-z0-9][A-Za-z0-9_.:+-]*$/, 'a model id'),
+  protection: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_+.-]*$/, 'a protection id').optional(),
+  format: z.enum(['fp32', 'fp16', 'int8']).optional(),
+  rows: z.number().int().min(1).max(256).optional(),
+  cols: z.number().int().min(1).max(256).optional(),
+  dataflow: z.enum(['ws', 'os', 'is']).optional(),
+  /** Subset of the structures (default all six). */
+  structures: z.array(z.enum(['weightSram', 'ifmapSram', 'ofmapSram', 'pe.weight', 'pe.input', 'pe.psum'])).min(1).max(6).optional(),
+  /** Sites per structure. */
+  trials: z.number().int().min(1).max(10_000).optional(),
+  /** Half-width: absolute ("0.02") or relative to the AVF ("20%"). */
+  margin: z.string().max(16).regex(/^\d*\.?\d+%?$/, 'a number such as 0.02, or a percentage such as 20%').optional(),
+  confidence: z.number().min(0.5).max(0.9999).optional(),
+  interval: z.enum(['wilson', 'cp']).optional(),
+  /** Test images per run. */
+  images: z.number().int().min(1).max(10_000).optional(),
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  fitPreset: z.string().max(32).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+});

@@ -19,7 +19,7 @@ import {
   ScenarioListRequest, ScenarioListResponse, ScenarioOpenRequest, ScenarioOpenResponse, ScenarioSaveRequest, ScenarioSaveResponse,
   ScenarioValidateRequest, ScenarioValidateResponse,
 } from './scenario-schemas';
-import { CampaignListResponse, CampaignLoadRequest, CampaignResult, CampaignRunRequest } from './campaign-schemas';
+import { CampaignAvfRequest, CampaignListResponse, CampaignLoadRequest, CampaignResult, CampaignRunRequest } from './campaign-schemas';
 
 /** One request/response channel of the contract. */
 export interface ChannelDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
@@ -192,6 +192,13 @@ export const CHANNELS = {
     cancellable: false,
     pushes: [],
     summary: 'The summary of a past campaign run.',
+  }),
+  'campaign.avf': channel({
+    request: CampaignAvfRequest,
+    response: CampaignResult,
+    cancellable: true,
+    pushes: ['job.progress'],
+    summary: 'Runs an AVF study (the campaign `faultline avf` builds, campaign/avf-study.ts) on the engine in the worker thread.',
   }),
 } as const;
 

@@ -2,112 +2,43 @@
  * `faultline avf --model M --out DIR [...]`: an AVF study of one model x protection x format on
  * one array. It is a campaign whose fault source is `{ kind: "avf", targets }` (one single-SEU
  * (bit, cycle) site per trial, campaign/avf.ts), sized by a trial count or a margin + confidence
- * (campaign/precision.ts), run on the worker pool like any campaign (resumable with --resume),
+ * (absolute, or relative with "20%"; campaign/precision.ts), run on the worker pool like any campaign (resumable with --resume),
  * written to DIR (summary.json/csv, report.html), and printed as an AVF + FIT table.
  */
 import type { Command } from 'commander';
 import { campaignHash, expandCampaign } from '../../campaign/plan';
 import { createTrialPool, defaultWorkers } from '../../campaign/pool';
 import { runCampaign } from '../../campaign/run';
-import { parseCampaign, type CampaignFile } from '../../campaign/schema';
+import type { CampaignFile } from '../../campaign/schema';
+import { avfStudyCampaign, type AvfStudyOptions } from '../../campaign/avf-study';
 import type { RunnerKind } from '../../campaign/worker-entry';
 import { AVF_STRUCTURES } from '../../campaign/avf';
 import { FIT_PRESETS } from '../../campaign/fit';
-import { precisionSchema } from '../../campaign/avf-schema';
 import type { CampaignSummary } from '../../campaign/summary';
 import type { Interval } from '../../campaign/stats';
 import { CliError, EXIT_USAGE } from '../errors';
 import { renderTable } from '../table';
 
 /** Options of `faultline avf` (as parsed by commander). */
-export interface AvfCliOptions {
-  readonly model: string;
+export interface AvfCliOptions extends AvfStudyOptions {
   readonly out: string;
-  readonly protection?: string;
-  readonly format?: string;
-  readonly rows?: string;
-  readonly cols?: string;
-  readonly dataflow?: string;
-  readonly sramKib?: string;
-  readonly structures?: string;
-  readonly trials?: string;
-  readonly margin?: string;
-  readonly confidence?: string;
-  readonly earlyStop?: boolean;
-  readonly images?: string;
-  readonly start?: string;
-  readonly seed?: string;
-  readonly critical?: string;
-  readonly dueRule?: string;
-  readonly fitPreset?: string;
-  readonly sramFit?: string;
-  readonly regFitFlop?: string;
-  readonly regFitMbit?: string;
   readonly workers?: string;
   readonly resume?: boolean;
   readonly runner?: string;
 }
 
-function int(v: string | undefined, name: string, lo: number, hi: number, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < lo || n > hi) throw new CliError(`--${name}: expected an integer in ${lo}..${hi}, found "${v}"`, EXIT_USAGE);
-  return n;
-}
-
-function real(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new CliError(`--${name}: expected a number >= 0, found "${v}"`, EXIT_USAGE);
-  return n;
-}
-
-/** The in-memory campaign of an AVF study (validated here; see docs/README-reliability.md). */
+/** The in-memory campaign of an AVF study (campaign/avf-study.ts; see docs/README-reliability.md). */
 export function avfCampaign(o: AvfCliOptions): CampaignFile {
-  const targets = (o.structures ?? AVF_STRUCTURES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-  for (const t of targets) {
-    if (!(AVF_STRUCTURES as readonly string[]).includes(t)) throw new CliError(`--structures: expected names from ${AVF_STRUCTURES.join(', ')}, found "${t}"`, EXIT_USAGE);
-  }
-  const fmt = o.format ?? 'fp32';
-  if (!['fp32', 'fp16', 'int8'].includes(fmt)) throw new CliError(`--format: expected fp32 | fp16 | int8, found "${fmt}"`, EXIT_USAGE);
-  const dataflow = o.dataflow ?? 'ws';
-  if (!['ws', 'os', 'is'].includes(dataflow)) throw new CliError(`--dataflow: expected ws | os | is, found "${dataflow}"`, EXIT_USAGE);
-  if (o.trials !== undefined && o.margin !== undefined) throw new CliError('--trials and --margin: give one of them (a trial count, or a precision target)', EXIT_USAGE);
-  const sizing: Record<string, unknown> = {};
-  if (o.margin !== undefined) {
-    const p = precisionSchema.safeParse({ margin: Number(o.margin), confidence: Number(o.confidence ?? '0.95'), earlyStop: o.earlyStop !== false });
-    if (!p.success) throw new CliError(`--margin/--confidence: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, EXIT_USAGE);
-    sizing.precision = p.data;
-  } else sizing.trialsPerPoint = int(o.trials, 'trials', 1, 10_000, 100);
-  let fit: Record<string, unknown> | undefined;
-  if (o.fitPreset !== undefined) {
-    if (!FIT_PRESETS[o.fitPreset]) throw new CliError(`--fit-preset: expected one of ${Object.keys(FIT_PRESETS).join(', ')}, found "${o.fitPreset}"`, EXIT_USAGE);
-    fit = { preset: o.fitPreset };
-  } else if (o.sramFit !== undefined) {
-    fit = { sramFitPerMbit: real(o.sramFit, 'sram-fit'), source: 'faultline avf command line',
-      ...(o.regFitFlop !== undefined ? { registerFitPerFlop: real(o.regFitFlop, 'reg-fit-flop') } : {}),
-      ...(o.regFitMbit !== undefined ? { registerFitPerMbit: real(o.regFitMbit, 'reg-fit-mbit') } : {}) };
-  }
-  const due = o.dueRule ?? 'output';
-  if (due !== 'output' && due !== 'never') throw new CliError(`--due-rule: expected output | never, found "${due}"`, EXIT_USAGE);
-  let sram: Record<string, number> | undefined;
-  if (o.sramKib !== undefined) {
-    const k = o.sramKib.split(',').map(Number);
-    if (k.length !== 3 || !k.every((x) => Number.isFinite(x) && x > 0)) throw new CliError(`--sram-kib: expected "weight,ifmap,ofmap" KiB, e.g. 256,64,64; found "${o.sramKib}"`, EXIT_USAGE);
-    sram = { weightKiB: k[0]!, ifmapKiB: k[1]!, ofmapKiB: k[2]!, banks: 1 };
-  }
-  const critical = o.critical ? o.critical.split(',').map((s) => int(s.trim(), 'critical', 0, 100_000, 0)) : [];
-  const doc = {
-    version: 1, name: `AVF study: ${o.model}`, description: `AVF and FIT per structure of ${o.model} (${o.protection ?? 'relu'}, ${fmt}) on a ${o.rows ?? 16}x${o.cols ?? 16} ${dataflow} array`,
-    seed: int(o.seed, 'seed', 0, 0xffffffff, 1), models: [o.model], protections: [o.protection ?? 'relu'], formats: [fmt],
-    array: { rows: int(o.rows, 'rows', 1, 256, 16), cols: int(o.cols, 'cols', 1, 256, 16), dataflow, ...(sram ? { sram } : {}) },
-    faults: { kind: 'avf', targets },
-    testSet: { start: int(o.start, 'start', 0, 10_000_000, 0), count: int(o.images, 'images', 1, 10_000, 1) },
-    criticalClasses: critical, due: { nonFinite: due }, ...sizing, ...(fit ? { fit } : {}),
-  };
-  const parsed = parseCampaign(doc, 'faultline avf');
-  if (!parsed.ok) throw new CliError(parsed.reason, EXIT_USAGE);
-  return parsed.value;
+  const c = avfStudyCampaign(o);
+  if (!c.ok) throw new CliError(c.reason, EXIT_USAGE);
+  return c.value;
+}
+
+function workerCount(v: string | undefined): number {
+  if (v === undefined) return defaultWorkers();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--workers: expected an integer in 1..256, found "${v}"`, EXIT_USAGE);
+  return n;
 }
 
 const pct = (i: Interval): string => `${(i.mean * 100).toFixed(3)}% [${(i.lo * 100).toFixed(3)}, ${(i.hi * 100).toFixed(3)}]`;
@@ -140,7 +71,7 @@ export async function avfCommand(o: AvfCliOptions): Promise<void> {
   const campaign = avfCampaign(o);
   const plan = expandCampaign(campaign, process.cwd());
   const hash = campaignHash(campaign);
-  const workers = int(o.workers, 'workers', 1, 256, defaultWorkers());
+  const workers = workerCount(o.workers);
   const kind = (o.runner ?? 'engine') as RunnerKind;
   if (kind !== 'engine' && kind !== 'fake') throw new CliError(`--runner: expected engine | fake, found "${o.runner}"`, EXIT_USAGE);
   const pool = createTrialPool({ workers, kind });
@@ -180,7 +111,9 @@ export function register(program: Command): void {
     .option('--sram-kib <w,i,o>', 'weight, ifmap, ofmap SRAM sizes in KiB (default 64,64,64)')
     .option('--structures <list>', `comma-separated subset of ${AVF_STRUCTURES.join(',')} (default all)`)
     .option('--trials <n>', 'sites per structure (default 100)')
-    .option('--margin <e>', 'instead of --trials: half-width of the AVF interval, e.g. 0.02')
+    .option('--margin <e>', 'instead of --trials: half-width of the AVF interval, absolute (0.02 = +-2 points) or relative with % (20% = +-20% of the AVF)')
+    .option('--prior <p>', 'with a relative --margin: a-priori AVF for sizing (else plan 10,000 and stop early)')
+    .option('--interval <m>', 'with --margin: wilson (default) | cp (Clopper-Pearson, exact) for the stop check and AVF/FIT intervals')
     .option('--confidence <c>', 'confidence of --margin (default 0.95)')
     .option('--no-early-stop', 'with --margin: always run the planned trials')
     .option('--images <n>', 'test images per run (the run = n inferences; default 1)')

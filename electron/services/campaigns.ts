@@ -10,6 +10,7 @@ import type { CampaignListResponse, CampaignResult } from '../../ipc/campaign-sc
 import { parseCampaignText, countTrials, CAMPAIGN_LIMITS } from '../../campaign/schema';
 import { readOutJson } from '../../campaign/output';
 import { readTextFileSafe } from '../../models/io/safeFile';
+import { FIT_PRESETS } from '../../campaign/fit';
 
 /** Where campaign files ship: `<appRoot>/campaigns`. */
 export function campaignsDirOf(appRoot: string): string {
@@ -40,7 +41,7 @@ export function listCampaigns(filesDir: string, outDir: string): z.input<typeof 
     const name = doc.ok ? (doc.value as { name?: unknown } | null)?.name : undefined;
     return typeof name === 'string' ? [{ id: d, name }] : [];
   });
-  return { files, runs, outDir: resolve(outDir) };
+  return { files, runs, outDir: resolve(outDir), fitPresets: Object.keys(FIT_PRESETS) };
 }
 
 /** `campaign.load`: a past run's summary. */

@@ -95,6 +95,12 @@ export function createServices(config: ServiceConfig): HandlersFor<typeof CHANNE
       );
       return { run, summary } as never;
     },
+    'campaign.avf': async (req, ctx) => {
+      const run = `avf-${req.model.replace(/[^A-Za-z0-9_.-]/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const summary = await sim().call('campaign', { avf: req, outDir: childOf(campaignOut, run) }, ctx.signal,
+        (done, total, message) => ctx.push('job.progress', { id: ctx.id, done, total, message }));
+      return { run, summary } as never;
+    },
   };
 }
 

@@ -1,0 +1,109 @@
+/**
+ * Issue 14 in the comparison view, against the built app: outcome classes per protection (counts
+ * and 95% intervals as text), and an AVF study run from the view whose AVF / FIT table equals what
+ * `faultline avf` gives for the same options (the CLI command run here, in this process, on the
+ * worker pool). Expectations are computed, never typed in: outcome counts come from the run's
+ * summary.json, their intervals are recomputed from the counts; AVF / FIT cells come from the CLI
+ * study's summary through the view's own formatter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openSession, shootBoth, type Session } from './helpers';
+import { ROOT } from './built-app';
+import { avfCommand } from '../../cli/commands/avf';
+import { wilsonInterval } from '../../campaign/stats';
+import { protectionColor } from '../../renderer/src/lib/colors';
+import { OUTCOME_CLASSES, avfCells, avfTableRows, fmtRate } from '../../renderer/src/lib/comparison-reliability';
+import type { CampaignSummary } from '../../campaign/summary';
+
+let s: Session;
+let page: Page;
+beforeAll(async () => {
+  s = await openSession();
+  page = s.page;
+  await page.locator('a[data-view=comparison]').click();
+  await expect.poll(() => page.locator('[data-testid=campaign-file] option').count()).toBeGreaterThan(2);
+});
+afterAll(async () => s?.close());
+
+/** The summary.json of the newest run folder whose name starts with `prefix` (the app's campaigns dir). */
+function newestSummary(prefix: string): CampaignSummary {
+  const dir = join(s.app.userDir, 'campaigns');
+  const run = readdirSync(dir).filter((d) => d.startsWith(prefix)).sort().at(-1)!;
+  return JSON.parse(readFileSync(join(dir, run, 'summary.json'), 'utf8')) as CampaignSummary;
+}
+const cellTexts = (row: ReturnType<Page['locator']>): Promise<string[]> => row.locator('td').allTextContents();
+
+describe('reliability numbers in the comparison view', () => {
+  it('outcome classes per protection: counts and 95% intervals as a person reads them', async () => {
+    const file = JSON.parse(readFileSync(join(ROOT, 'campaigns', 'gui-protections.json'), 'utf8')) as { protections: string[] };
+    await page.locator('[data-testid=campaign-file]').selectOption('gui-protections');
+    await page.locator('[data-testid=campaign-trials]').fill('2');
+    await page.locator('[data-testid=campaign-images]').fill('8');
+    await page.locator('[data-testid=campaign-run]').click();
+    await expect.poll(() => page.locator('[data-testid=outcome-table] tbody tr').count(), { timeout: 240_000 }).toBeGreaterThan(0);
+    const sum = newestSummary('gui-protections-');
+    const rows = page.locator('[data-testid=outcome-table] tbody tr');
+    expect(await rows.count()).toBe(sum.points.length);
+    for (let i = 0; i < sum.points.length; i++) {
+      const p = sum.points[i]!;
+      const o = p.outcomes!;
+      expect(o.counts.images).toBe(p.images); // 2 trials x 8 images
+      expect(OUTCOME_CLASSES.filter((c) => c.key !== 'criticalSdc').reduce((a, c) => a + o.counts[c.key], 0)).toBe(o.counts.images);
+      const cells = await cellTexts(rows.nth(i));
+      expect(cells[0]).toContain(p.protection);
+      expect(cells[2]).toBe(String(o.counts.images));
+      OUTCOME_CLASSES.forEach((c, j) => {
+        // the interval is recomputed from the count (Wilson 95%), not copied from the summary
+        expect(cells[3 + j]).toBe(`${o.counts[c.key]} ${fmtRate(wilsonInterval(o.counts[c.key], o.counts.images, 0.95))}`);
+      });
+    }
+    expect(new Set(sum.points.map((p) => p.protection))).toEqual(new Set(file.protections));
+    // one colour per protection in the outcome chart, the same as the legend's
+    const fills = new Set(await page.locator('[data-testid=outcome-panel] g[aria-label=bar] rect').evaluateAll((rs) => rs.map((r) => (r as unknown as { getAttribute(n: string): string | null }).getAttribute('fill'))));
+    expect(fills).toEqual(new Set(file.protections.map(protectionColor)));
+  }, 300_000);
+
+  it('an AVF study from the view shows the AVF / FIT table `faultline avf` gives for the same options', async () => {
+    const trials = 20;
+    await page.locator('[data-testid=avf-model]').selectOption('lenet5');
+    await page.locator('[data-testid=avf-sizing]').selectOption('trials');
+    await page.locator('[data-testid=avf-trials]').fill(String(trials));
+    await page.locator('[data-testid=avf-images]').fill('1');
+    await page.locator('[data-testid=avf-fit]').selectOption('iec61508');
+    await page.locator('[data-testid=avf-run]').click();
+    await expect.poll(() => page.locator('[data-testid=avf-table] tbody tr').count(), { timeout: 300_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid=avf-progress]').count()).toBe(0);
+
+    const out = mkdtempSync(join(tmpdir(), 'faultline-avf-cli-'));
+    await avfCommand({ model: 'lenet5', out, trials: String(trials), images: '1', fitPreset: 'iec61508', workers: '1' });
+    const cli = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as CampaignSummary;
+    const want = avfTableRows(cli as never);
+    expect(want.length).toBe(7); // six structures and the total
+    const rows = page.locator('[data-testid=avf-table] tbody tr');
+    expect(await rows.count()).toBe(want.length);
+    for (let i = 0; i < want.length; i++) expect(await cellTexts(rows.nth(i)), want[i]!.target).toEqual(avfCells(want[i]!));
+    // the GUI's own summary agrees with the CLI's in every AVF tally and FIT total
+    const gui = newestSummary('avf-lenet5-');
+    expect(gui.avf.map((r) => r.tally)).toEqual(cli.avf.map((r) => r.tally));
+    expect(gui.fit[0]!.report.total).toEqual(cli.fit[0]!.report.total);
+    expect(cli.avf.every((r) => r.tally.sites === trials)).toBe(true);
+    // charts: AVF and FIT bars in the protection's colour
+    const fills = new Set(await page.locator('[data-testid=avf-chart] g[aria-label=bar] rect').evaluateAll((rs) => rs.map((r) => (r as unknown as { getAttribute(n: string): string | null }).getAttribute('fill'))));
+    expect(fills).toEqual(new Set([protectionColor('relu')]));
+    expect(await page.locator('[data-testid=fit-chart] svg').count()).toBe(1);
+    // the AVF / FIT CSV export holds the same numbers
+    const dl = page.waitForEvent('download');
+    await page.locator('[data-testid=export-avf-csv]').click();
+    const csv = readFileSync((await (await dl).path())!, 'utf8').trim().split('\n');
+    expect(csv.length).toBe(1 + want.length);
+    const head = csv[0]!.split(',');
+    const total = csv.at(-1)!.split(',');
+    expect(Number(total[head.indexOf('fit_sdc')])).toBeCloseTo(cli.fit[0]!.report.total.fitSdc.mean, 9);
+    await shootBoth(page, 'reliability', true);
+    expect(s.problems).toEqual([]);
+  }, 420_000);
+});
