@@ -3,13 +3,16 @@
  * file shows every problem with the graph cleared and Save off (no page errors), keyboard selection
  * edits the selected state, undo / redo (buttons and Ctrl+Z / Ctrl+Shift+Z), Backspace undoable,
  * actions listed inside their state, the JSON panel in sync both ways, double-click to add and
- * rename, new states placed in view.
+ * rename, new states placed in view; compound and parallel states drawn as containers with their
+ * child states inside (ELK hierarchical layout), child states added / renamed / deleted / made parallel
+ * from the GUI with undo and the JSON panel nested; a transition deleted by clicking its label.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openSession, shootBoth, type Session } from './helpers';
+import { SHOTS } from './built-app';
 
 let s: Session;
 let page: Page;
@@ -28,6 +31,30 @@ const BROKEN = {
     states: {
       idle: { after: { '-5': 'gone' }, on: { NOT_AN_EVENT: 'idle' } },
       hit: { entry: [{ type: 'injectFault', params: { target: 'pe.bogus', kind: 'stuckAt7', location: { kind: 'pe', row: 99, col: -1 }, bits: [40] } }] },
+    },
+  },
+};
+
+const NESTED = {
+  name: 'Nested', description: 'A compound burst state and a parallel recovery state, for the designer test.', version: 1, seed: 0,
+  machine: {
+    id: 'nested', initial: 'idle',
+    states: {
+      idle: { after: { '1000': 'burst' } },
+      burst: {
+        initial: 'hit',
+        states: {
+          hit: { entry: [{ type: 'injectFault', params: { target: 'weightSram', kind: 'seu', location: { kind: 'random' }, bits: [3] } }], after: { '500': 'calm' } },
+          calm: { on: { INFERENCE_END: '#nested.both' } },
+        },
+      },
+      both: {
+        type: 'parallel',
+        states: {
+          sram: { initial: 'waiting', states: { waiting: { after: { '2000': 'scrubbed' } }, scrubbed: { entry: [{ type: 'scrub', params: { target: 'all' } }] } } },
+          pe: { initial: 'watch', states: { watch: {} } },
+        },
+      },
     },
   },
 };
@@ -211,6 +238,137 @@ describe('scenario designer', () => {
     await shootBoth(page, 'designer-invalid');
     // The file on disk is untouched.
     expect(existsSync(file) && readFileSync(file, 'utf8')).toBe(text);
+    expect(s.problems).toEqual([]);
+  });
+
+  it('compound and parallel states are containers with their child states drawn inside; labels readable', async () => {
+    const dir = join(s.app.userDir, 'scenarios');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'nested.json'), `${JSON.stringify(NESTED, null, 2)}\n`);
+    await page.locator('a[data-view=accelerator]').click();
+    await page.locator('a[data-view=scenarios]').click();
+    await expect.poll(() => page.locator('[data-testid=open-pick] option[value="user:nested"]').count()).toBe(1);
+    await page.locator('[data-testid=open-pick]').selectOption('user:nested');
+    await page.locator('[data-testid=open]').click();
+    const paths = ['idle', 'burst', 'burst.hit', 'burst.calm', 'both', 'both.sram', 'both.sram.waiting', 'both.sram.scrubbed', 'both.pe', 'both.pe.watch'];
+    await expect.poll(nodeCount).toBe(paths.length);
+    await page.waitForTimeout(400);
+    // Containers: burst (compound), both (parallel) and its two regions (dashed).
+    expect(await page.locator('[data-testid=compound-node]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}:${e.getAttribute('data-kind')}`)))
+      .toEqual(['burst:compound', 'both:parallel', 'both.sram:compound', 'both.pe:compound']);
+    expect(await page.locator('.svelte-flow__node.is-region').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual(['both.sram', 'both.pe']);
+    // Every nested state's box lies inside its container's box; siblings do not overlap.
+    const box = async (id: string) => (await page.locator(`.svelte-flow__node[data-id="${id}"]`).boundingBox())!;
+    for (const p of paths.filter((x) => x.includes('.'))) {
+      const c = await box(p);
+      const par = await box(p.slice(0, p.lastIndexOf('.')));
+      expect(c.x).toBeGreaterThanOrEqual(par.x);
+      expect(c.y).toBeGreaterThan(par.y + 10); // below the container's header
+      expect(c.x + c.width).toBeLessThanOrEqual(par.x + par.width + 0.5);
+      expect(c.y + c.height).toBeLessThanOrEqual(par.y + par.height + 0.5);
+    }
+    const [a, b] = [await box('both.sram'), await box('both.pe')];
+    expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+    // The initial child is marked; regions of a parallel state are not (they all start).
+    expect(await page.locator('.svelte-flow__node[data-id="burst.hit"] .init').count()).toBe(1);
+    expect(await page.locator('.svelte-flow__node[data-id="burst.calm"] .init').count()).toBe(0);
+    expect(await page.locator('.svelte-flow__node[data-id="both.sram"] .init').count()).toBe(0);
+    expect(await page.locator('.svelte-flow__node[data-id="both.sram.waiting"] .init').count()).toBe(1);
+    // Edges between children and across levels, each label whole and on top.
+    const labels = page.locator('.svelte-flow__edge-label');
+    expect((await labels.allTextContents()).sort()).toEqual(['INFERENCE_END', 'after 1000', 'after 2000', 'after 500']);
+    for (const l of await labels.all()) {
+      const lb = (await l.boundingBox())!;
+      for (const x of [lb.x + 3, lb.x + lb.width - 3]) {
+        expect(await page.evaluate(`document.elementFromPoint(${x}, ${lb.y + lb.height / 2})?.closest('.svelte-flow__edge-label') !== null`)).toBe(true);
+      }
+    }
+    expect(await page.locator('[data-testid=valid]').count()).toBe(1);
+    await shootBoth(page, 'designer-nested');
+    // Close-up of the graph (zoomed in twice) to look at the containers' text.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    for (let i = 0; i < 2; i++) await page.locator('.svelte-flow__controls-zoomin').click();
+    await page.locator('[data-testid=graph]').screenshot({ path: join(SHOTS, 'designer-nested-zoom.png') });
+    await page.locator('.svelte-flow__controls-fitview').click();
+  });
+
+  it('adds, renames and deletes a child state from the GUI, makes a state parallel; the JSON panel nests them; undo / redo', async () => {
+    const json = async () => JSON.parse(await page.locator('[data-testid=code]').inputValue()) as { machine: { states: Record<string, { type?: string; initial?: string; states?: Record<string, unknown> }> } };
+    const kids = async (p: string) => Object.keys((await json()).machine.states[p]?.states ?? {});
+    await page.locator('.svelte-flow__node[data-id=burst] [data-testid=compound-head]').click();
+    await expect.poll(formState).toBe('burst');
+    await page.locator('[data-testid=add-child]').click();
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id="burst.state"]').count()).toBe(1);
+    await expect.poll(() => kids('burst')).toEqual(['hit', 'calm', 'state']);
+    await page.waitForTimeout(300);
+    const c = (await page.locator('.svelte-flow__node[data-id="burst.state"]').boundingBox())!;
+    const par = (await page.locator('.svelte-flow__node[data-id=burst]').boundingBox())!;
+    expect(c.x >= par.x && c.y >= par.y && c.x + c.width <= par.x + par.width + 0.5 && c.y + c.height <= par.y + par.height + 0.5).toBe(true);
+    // Undo removes it from the graph and the JSON; redo brings it back.
+    await page.locator('[data-testid=undo]').click();
+    await expect.poll(() => kids('burst')).toEqual(['hit', 'calm']);
+    expect(await page.locator('.svelte-flow__node[data-id="burst.state"]').count()).toBe(0);
+    await page.locator('[data-testid=redo]').click();
+    await expect.poll(() => kids('burst')).toEqual(['hit', 'calm', 'state']);
+    // Rename the child (form): key renamed in place.
+    await page.locator('.svelte-flow__node[data-id="burst.state"]').click();
+    await expect.poll(formState).toBe('burst.state');
+    await page.locator('[data-testid=state-name]').fill('spare');
+    await page.locator('[data-testid=rename]').click();
+    await expect.poll(() => kids('burst')).toEqual(['hit', 'calm', 'spare']);
+    expect(await page.locator('.svelte-flow__node[data-id="burst.spare"]').count()).toBe(1);
+    // Delete it with the keyboard; Ctrl+Z restores it.
+    await page.locator('.svelte-flow__node[data-id="burst.spare"]').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => kids('burst')).toEqual(['hit', 'calm']);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Z');
+    await expect.poll(() => kids('burst')).toEqual(['hit', 'calm', 'spare']);
+    // Double-click inside the container's body adds a child there.
+    await page.waitForTimeout(300);
+    const pb = (await page.locator('.svelte-flow__node[data-id=burst]').boundingBox())!;
+    const spare = (await page.locator('.svelte-flow__node[data-id="burst.spare"]').boundingBox())!;
+    await page.mouse.dblclick(pb.x + pb.width / 2, Math.min(pb.y + pb.height - 6, spare.y + spare.height + 8));
+    await expect.poll(() => kids('burst')).toEqual(['hit', 'calm', 'spare', 'state']);
+    // Make the simple state idle parallel: two regions with a state each, drawn inside it.
+    await page.locator('.svelte-flow__node[data-id=idle]').click();
+    await page.locator('[data-testid=state-kind]').selectOption('parallel');
+    await expect.poll(async () => (await json()).machine.states['idle']?.type).toBe('parallel');
+    expect(await kids('idle')).toEqual(['region1', 'region2']);
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=idle][class*=is-parallel]').count()).toBe(1);
+    await page.waitForTimeout(400);
+    const ib = (await page.locator('.svelte-flow__node[data-id=idle]').boundingBox())!;
+    for (const r of ['idle.region1', 'idle.region2', 'idle.region1.idle']) {
+      const rb = (await page.locator(`.svelte-flow__node[data-id="${r}"]`).boundingBox())!;
+      expect(rb.x >= ib.x && rb.y >= ib.y && rb.x + rb.width <= ib.x + ib.width + 0.5 && rb.y + rb.height <= ib.y + ib.height + 0.5).toBe(true);
+    }
+    await shootBoth(page, 'designer-nested-edit');
+    await page.locator('[data-testid=undo]').click();
+    await expect.poll(async () => (await json()).machine.states['idle']?.type).toBeUndefined();
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id="idle.region1"]').count()).toBe(0);
+  });
+
+  it('a transition is deleted by clicking its label (button or Delete key); undo brings it back', async () => {
+    const afters = async () => (JSON.parse(await page.locator('[data-testid=code]').inputValue()) as { machine: { states: { burst: { states: { hit: { after?: unknown } } } } } }).machine.states.burst.states.hit.after;
+    const label = page.locator('.svelte-flow__edge-label', { hasText: 'after 500' });
+    await label.click();
+    const del = page.locator('[data-testid=delete-transition]');
+    await expect.poll(() => del.textContent()).toContain('burst.hit → burst.calm');
+    await del.click();
+    await expect.poll(() => label.count()).toBe(0);
+    expect(await afters()).toBeUndefined();
+    expect(await del.count()).toBe(0);
+    await page.locator('[data-testid=undo]').click();
+    await expect.poll(() => label.count()).toBe(1);
+    expect(await afters()).toEqual({ 500: 'calm' });
+    // The Delete key removes the transition whose label was clicked; Ctrl+Z restores it.
+    await label.click();
+    await expect.poll(() => del.count()).toBe(1);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => label.count()).toBe(0);
+    await page.keyboard.press('Control+Z');
+    await expect.poll(() => label.count()).toBe(1);
+    expect(await afters()).toEqual({ 500: 'calm' });
     expect(s.problems).toEqual([]);
   });
 });

@@ -36,8 +36,8 @@ export async function layoutGraph(
   /** Space between layers, px (room for edge labels). */
   layerGap = 80,
 ): Promise<Map<string, Placed>> {
-  const opts = (gap: number): Record<string, string> => ({
-    'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.spacing.nodeNode': '40',
+  const opts = (gap: number, space = 40): Record<string, string> => ({
+    'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.spacing.nodeNode': String(space),
     'elk.layered.spacing.nodeNodeBetweenLayers': String(Math.round(gap)), 'elk.edgeRouting': 'POLYLINE',
   });
   const byId = new Map<string, ElkNode>();
@@ -47,7 +47,7 @@ export async function layoutGraph(
   for (const n of nodes) {
     const e: ElkNode = hasKids.has(n.id)
       ? { id: n.id, children: [], edges: [], layoutOptions: {
-        ...opts(Math.max(60, layerGap * 0.8)), 'elk.padding': `[top=${n.top ?? 40},left=${CONTAINER_PAD},bottom=${CONTAINER_PAD},right=${CONTAINER_PAD}]`,
+        ...opts(Math.max(50, layerGap * 0.7), 24), 'elk.padding': `[top=${n.top ?? 40},left=${CONTAINER_PAD},bottom=${CONTAINER_PAD},right=${CONTAINER_PAD}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE', 'elk.nodeSize.minimum': `(${Math.round(n.w)}, ${Math.round(n.h)})`,
       } }
       : { id: n.id, width: n.w, height: n.h };
