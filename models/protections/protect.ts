@@ -53,6 +53,9 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
   const before = acc(cur, val);
   log.push(`baseline validation accuracy ${(before * 100).toFixed(2)}% on ${val.n} images`);
   let int8: PtqResult | undefined;
+  if (spec.saf && (spec.safFormat ?? 'fp32') !== 'fp32') {
+    throw new Error(`protection ${spec.id}: SAF for ${spec.safFormat} is trained with the format in the loop by \`npx tsx models/quant/train-saf.ts --format ${spec.safFormat}\`, not by this conversion`);
+  }
   if (spec.saf) {
     cur = safProtect(cur, spec.saf, calib, o.fineTune ?? DEFAULT_FINE_TUNE);
     log.push(`saf(${spec.saf}): raw weights stored, fine-tuned ${(o.fineTune ?? DEFAULT_FINE_TUNE).steps} steps -> ${(acc(cur, val) * 100).toFixed(2)}%`);

@@ -1,8 +1,9 @@
 /**
  * The small Adam loop shared by the protection training steps (FitAct / ProAct bounds with weights
  * frozen, SAF fine-tuning, QAT / SAQ): seeded mini-batches from a calibration set, a caller-given
- * loss, only the given variables updated. Optional SAM (sharpness-aware minimisation): the gradient
- * is taken at w + rho * g / ||g|| and applied at w.
+ * loss, only the given variables updated; `trainEpochs` runs whole shuffled epochs with a decaying
+ * learning rate. Optional SAM (sharpness-aware minimisation, `samStep`): the gradient is taken at
+ * w + rho * g / ||g|| and applied at w.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
@@ -21,6 +22,8 @@ export interface LoopOptions {
   readonly seed: number;
   /** SAM neighbourhood radius rho (0 or undefined = plain Adam). */
   readonly samRho?: number;
+  /** SAM ascent variables (see `samStep`); default the trained variables. */
+  readonly samPerturb?: tf.Variable[];
   /** Called after each step with the step number and loss. */
   readonly onStep?: (step: number, loss: number) => void;
   /** Called after each step (e.g. to clamp variables). */
@@ -29,6 +32,38 @@ export interface LoopOptions {
 
 /** Loss of one batch (scalar tensor); x NHWC, y one-hot, idx the batch's image indices. */
 export type BatchLoss = (x: tf.Tensor4D, y: tf.Tensor2D, idx: Uint32Array) => tf.Scalar;
+
+/**
+ * One SAM step (Foret et al. 2021): the gradient g of `loss` is taken with respect to the ascent
+ * variables (`perturb` when given, else `vars`), they are moved by eps = rho g / ||g||2 (the
+ * first-order maximiser of the loss within the L2 ball of radius rho), the gradient of the loss
+ * at that point is taken with respect to `vars`, eps is removed again and `opt` applies the second
+ * gradient at the original point. With `perturb` (zero-valued variables added to the quantized
+ * weights, models/protections/tfForward.ts FakeQuant.perturb) the ascent happens on the quantized
+ * weights themselves (SAQ), so weight rounding cannot absorb it. Returns the loss before the ascent.
+ */
+export function samStep(vars: tf.Variable[], loss: () => tf.Scalar, rho: number, opt: tf.Optimizer, perturb?: tf.Variable[]): number {
+  const up = perturb ?? vars;
+  const g1 = tf.variableGrads(loss, up);
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(up.map((v) => tf.sum(tf.square(g1.grads[v.name]!))))).dataSync()[0]!) + 1e-12;
+  const eps = up.map((v) => tf.tidy(() => tf.mul(g1.grads[v.name]!, rho / norm)));
+  up.forEach((v, i) => v.assign(tf.tidy(() => tf.add(v, eps[i]!))));
+  const g2 = tf.variableGrads(loss, vars);
+  up.forEach((v, i) => v.assign(tf.tidy(() => tf.sub(v, eps[i]!))));
+  opt.applyGradients(g2.grads as tf.NamedTensorMap as Parameters<typeof opt.applyGradients>[0]);
+  const value = g1.value.dataSync()[0]!;
+  tf.dispose([g1.value, g2.value, ...eps, ...Object.values(g1.grads), ...Object.values(g2.grads)]);
+  return value;
+}
+
+/** One optimiser step (plain or SAM); returns the batch loss. */
+function step(vars: tf.Variable[], loss: () => tf.Scalar, opt: tf.Optimizer, rho: number | undefined, perturb: tf.Variable[] | undefined): number {
+  if (rho && rho > 0) return samStep(vars, loss, rho, opt, perturb);
+  const l = opt.minimize(loss, true, vars)!;
+  const value = l.dataSync()[0]!;
+  l.dispose();
+  return value;
+}
 
 /** Minimises `loss` over `vars` with Adam (optionally SAM); returns the mean loss of the last 10% of steps. */
 export function trainVars(ds: Dataset, vars: tf.Variable[], loss: BatchLoss, o: LoopOptions): number {
@@ -39,22 +74,7 @@ export function trainVars(ds: Dataset, vars: tf.Variable[], loss: BatchLoss, o: 
   for (let s = 0; s < o.steps; s++) {
     for (let b = 0; b < o.batch; b++) idx[b] = rng.int(0, ds.n - 1);
     const { x, y } = batchOf(ds, idx);
-    let value: number;
-    if (o.samRho && o.samRho > 0) {
-      const g1 = tf.variableGrads(() => loss(x, y, idx), vars);
-      const norm = tf.tidy(() => tf.sqrt(tf.addN(vars.map((v) => tf.sum(tf.square(g1.grads[v.name]!))))).dataSync()[0]!) + 1e-12;
-      const eps = vars.map((v) => tf.tidy(() => tf.mul(g1.grads[v.name]!, o.samRho! / norm)));
-      vars.forEach((v, i) => v.assign(tf.add(v, eps[i]!)));
-      const g2 = tf.variableGrads(() => loss(x, y, idx), vars);
-      vars.forEach((v, i) => v.assign(tf.sub(v, eps[i]!)));
-      opt.applyGradients(g2.grads as tf.NamedTensorMap as Parameters<typeof opt.applyGradients>[0]);
-      value = g1.value.dataSync()[0]!;
-      tf.dispose([g1.value, g2.value, ...eps, ...Object.values(g1.grads), ...Object.values(g2.grads)]);
-    } else {
-      const l = opt.minimize(() => loss(x, y, idx), true, vars)!;
-      value = l.dataSync()[0]!;
-      l.dispose();
-    }
+    const value = step(vars, () => loss(x, y, idx), opt, o.samRho, o.samPerturb);
     tf.dispose([x, y]);
     o.after?.();
     if (s >= o.steps * 0.9) { tail += value; tailN++; }
@@ -62,6 +82,54 @@ export function trainVars(ds: Dataset, vars: tf.Variable[], loss: BatchLoss, o: 
   }
   opt.dispose();
   return tailN ? tail / tailN : NaN;
+}
+
+/** Options of `trainEpochs` (whole passes over a training set). */
+export interface EpochOptions {
+  /** Passes over the training set. */
+  readonly epochs: number;
+  /** Images per step (the last, smaller batch of an epoch is dropped). */
+  readonly batch: number;
+  /** Adam learning rate of the first epoch. */
+  readonly lr: number;
+  /** Learning rate factor per epoch (1 = constant). */
+  readonly lrDecay: number;
+  /** Seed of the per-epoch shuffles. */
+  readonly seed: number;
+  /** SAM radius rho (0 or undefined = plain Adam). */
+  readonly samRho?: number;
+  /** SAM ascent variables (see `samStep`); default the trained variables. */
+  readonly samPerturb?: tf.Variable[];
+  /** Called after each step (e.g. to clamp variables). */
+  readonly after?: () => void;
+  /** Called after each epoch (1-based) with its mean loss and learning rate. */
+  readonly onEpoch?: (epoch: number, meanLoss: number, lr: number) => void;
+}
+
+/** Minimises `loss` over `vars` with Adam (optionally SAM) for whole shuffled epochs; returns each epoch's mean loss. */
+export function trainEpochs(ds: Dataset, vars: tf.Variable[], loss: BatchLoss, o: EpochOptions): number[] {
+  const opt = tf.train.adam(o.lr);
+  const rng = makeRng(o.seed);
+  const order = Uint32Array.from({ length: ds.n }, (_, i) => i);
+  const losses: number[] = [];
+  const steps = Math.floor(ds.n / o.batch);
+  for (let e = 0; e < o.epochs; e++) {
+    const lr = o.lr * o.lrDecay ** e;
+    (opt as unknown as { learningRate: number }).learningRate = lr;
+    for (let i = ds.n - 1; i > 0; i--) { const j = rng.int(0, i); const t = order[i]!; order[i] = order[j]!; order[j] = t; }
+    let sum = 0;
+    for (let s = 0; s < steps; s++) {
+      const idx = order.subarray(s * o.batch, (s + 1) * o.batch);
+      const { x, y } = batchOf(ds, idx);
+      sum += step(vars, () => loss(x, y, idx), opt, o.samRho, o.samPerturb);
+      tf.dispose([x, y]);
+      o.after?.();
+    }
+    losses.push(sum / steps);
+    o.onEpoch?.(e + 1, sum / steps, lr);
+  }
+  opt.dispose();
+  return losses;
 }
 
 /** Softmax cross-entropy of logits vs one-hot labels (mean over the batch). */

@@ -1,12 +1,12 @@
 /**
  * int8 post-training quantization: per-layer Qm.n (1 sign bit, m integer bits, n = 7 - m fraction
- * bits) chosen from profiled ranges: weights from max |weight the PEs multiply| (transform
- * applied), each layer's output from the max |value| it produces on profiling data (logits for the
- * last layer), each layer's input from its producer's output format (the network input from the
- * data range). The result plugs into the simulator as `GoldenOptions.layerFormats`.
+ * bits) chosen from profiled ranges: weights from max |stored raw weight| and |weight the PEs
+ * multiply| (transform applied; see `storedWeightMax`), each layer's output from the max |value|
+ * it produces on profiling data (logits for the last layer), each layer's input from its
+ * producer's output format (the network input from the data range). The result plugs into the simulator as `GoldenOptions.layerFormats`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Layer, Network } from '../../sim/layers/types';
+import type { Conv2dLayer, DenseLayer, Layer, Network } from '../../sim/layers/types';
 import type { NumericFormat } from '../../sim/types';
 import type { OperandFormats } from '../../sim/format/accumulator';
 import { int8Format } from '../../sim/format/format';
@@ -55,6 +55,19 @@ export function profileRanges(net: Network, ds: Dataset, batch = 200): number[] 
   return ranges;
 }
 
+/**
+ * Max |value| the layer's one weight format must hold: the weight SRAM stores the RAW weights and
+ * the PE weight register holds f(raw) in the same format (sim/engine/golden-gemm.ts layerWeights),
+ * so the format is chosen for max(|raw|, |f(raw)|) — for tanh/arctan/softsign |f(r)| <= |r|, i.e.
+ * for the raw values — and no stored raw weight is clipped.
+ */
+export function storedWeightMax(l: Conv2dLayer | DenseLayer): number {
+  let wmax = 0;
+  for (const w of l.weights) if (Math.abs(w) > wmax) wmax = Math.abs(w);
+  for (const w of transformWeights(l.weightTransform, l.weights)) if (Math.abs(w) > wmax) wmax = Math.abs(w);
+  return wmax;
+}
+
 /** Chooses per-layer Qm.n formats from profiling data. */
 export function ptq(net: Network, ds: Dataset): PtqResult {
   const ranges = profileRanges(net, ds);
@@ -67,9 +80,7 @@ export function ptq(net: Network, ds: Dataset): PtqResult {
     const input = src < 0 ? formatFor(inputMax) : outF[src]!;
     let weight = outF[i]!;
     if (l.kind === 'conv2d' || l.kind === 'dense') {
-      let wmax = 0;
-      for (const w of transformWeights(l.weightTransform, l.weights)) if (Math.abs(w) > wmax) wmax = Math.abs(w);
-      weight = formatFor(wmax);
+      weight = formatFor(storedWeightMax(l));
     }
     return { weight, input, output: outF[i]! };
   });
