@@ -29,6 +29,7 @@ const program = new Command()
   .option('--val <n>', 'validation images (test split tail, disjoint from campaign slices up to 1000)', '500')
   .option('--fitact-epochs <n>', 'FitAct: most epochs over the calibration set (authors: 100)', String(DEFAULT_FITACT.maxEpochs))
   .option('--proact-epochs <n>', 'ProAct: most epochs per weight-decay value (authors: 100 + 5)', String(DEFAULT_PROACT.epochsPerDecay))
+  .option('--proact-decays <list>', 'ProAct: comma-separated weight decays swept in order (authors: 4e-5,4e-6,...,4e-15)', DEFAULT_PROACT.decays.map((d) => d.toExponential(0)).join(','))
   .option('--backend <name>', 'tfjs backend: wasm or cpu', 'wasm')
   .option('--data <path>', 'calibrate on these images: IDX images file, CIFAR-10 .bin, or a folder (default: the model\'s split; MNIST for 28x28x1 .onnx models)')
   .option('--out <dir>', `output directory (default ${PROTECTED_DIR}; the .onnx file's folder for an .onnx model)`);
@@ -71,12 +72,12 @@ for (const id of o.protection!.split(',')) {
   const t0 = Date.now();
   const r = protectNetwork(base, sp.value, calib, val, {
     fitact: { ...DEFAULT_FITACT, maxEpochs: Number(o.fitactEpochs) },
-    proact: { ...DEFAULT_PROACT, epochsPerDecay: Number(o.proactEpochs) },
+    proact: { ...DEFAULT_PROACT, epochsPerDecay: Number(o.proactEpochs), decays: o.proactDecays!.split(',').map(Number) },
     onLog: (l) => console.log(`  ${l}`),
   });
   const secs = (Date.now() - t0) / 1000;
   const ov = overheadOf(r.net, sp.value, spec16.value);
-  const epochs = sp.value.activation === 'fitact' ? ` --fitact-epochs ${o.fitactEpochs}` : sp.value.activation === 'proact' ? ` --proact-epochs ${o.proactEpochs}` : '';
+  const epochs = sp.value.activation === 'fitact' ? ` --fitact-epochs ${o.fitactEpochs}` : sp.value.activation === 'proact' ? ` --proact-epochs ${o.proactEpochs} --proact-decays ${o.proactDecays}` : '';
   const command = `npm run protect -- --model ${model} --protection ${sp.value.id} --calib ${o.calib} --val ${o.val}${epochs} --backend ${o.backend}${o.data !== undefined ? ` --data ${o.data}` : ''}`;
   const lines = [`# ${command}`, `# backend=${backend} calib=${calib.n} val=${val.n} time=${secs.toFixed(1)}s`, ...r.log,
     `overhead (16x16 ws fp32): ${JSON.stringify(ov)}`];
