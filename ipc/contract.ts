@@ -62,6 +62,15 @@ export const ModelSummary = z.strictObject({
   description: z.string(),
 });
 
+/** Request of `model.import`: the file's name and its bytes as base64 (the 1 MiB message cap bounds it). */
+export const ModelImportRequest = z.strictObject({
+  name: z.string().min(1).max(255),
+  data: z.string().min(1).max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
+});
+
+/** Response of `model.import`: the model id to pick (`imported:<file>.onnx`) and its display name. */
+export const ModelImportResponse = z.strictObject({ id: z.string(), name: z.string() });
+
 /** One scenario file (mirrors scenarios/io/catalog.ts ScenarioInfo, minus its absolute path). */
 export const ScenarioSummary = z.strictObject({
   /** File name without `.json`. */
@@ -100,7 +109,14 @@ export const CHANNELS = {
     response: z.array(ModelSummary),
     cancellable: false,
     pushes: [],
-    summary: 'The shipped models (models/registry.ts), default first.',
+    summary: 'The shipped models (models/registry.ts), default first, then the .onnx files of the imported-models folder (imported:<file>).',
+  }),
+  'model.import': channel({
+    request: ModelImportRequest,
+    response: ModelImportResponse,
+    cancellable: false,
+    pushes: [],
+    summary: 'Checks an .onnx file (base64, at most 700 KiB) with the importer and saves it in the imported-models folder; the picker then lists it as imported:<name>.onnx.',
   }),
   'catalog.scenarios': channel({
     request: NoParams,

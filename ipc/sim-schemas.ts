@@ -6,7 +6,8 @@
 import { z } from 'zod';
 
 /** Model id as registered in models/registry.ts. */
-const modelId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, 'a model id (lowercase letters, digits, - and _)');
+const modelId = z.string().min(1).max(130).regex(/^(?:[a-z0-9][a-z0-9_-]{0,63}|imported:[A-Za-z0-9_+-][A-Za-z0-9_.+-]{0,114}\.onnx)$/,
+  'a model id (lowercase letters, digits, - and _) or imported:<file name>.onnx (an ONNX file of the imported-models folder)');
 
 /** Protection id: parts (relu, ranger, clipact, fitact, proact, saf, ...) joined with +. */
 const protectionId = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9+-]*$/, 'a protection id such as "relu" or "proact+saf"');

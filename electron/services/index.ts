@@ -4,7 +4,7 @@
  */
 import { CHANNELS, PUSHES } from '../../ipc/contract';
 import type { PushEnvelope } from '../../ipc/wire';
-import { listModels } from '../../models/registry';
+import { importModel, listAllModels } from './models';
 import { listScenarios } from '../../scenarios/io/catalog';
 import { createConnection, type Connection, type HandlersFor } from './dispatch';
 import { SIM_CORE_VERSION } from './version';
@@ -68,8 +68,8 @@ export function createServices(config: ServiceConfig): HandlersFor<typeof CHANNE
       electron: config.electronVersion,
       node: config.nodeVersion,
     }),
-    'catalog.models': () =>
-      listModels().map((m) => ({ id: m.id, name: m.name, dataset: m.dataset, trained: m.trained, description: m.description })),
+    'catalog.models': () => listAllModels(),
+    'model.import': (req) => importModel(req),
     'catalog.scenarios': () =>
       listScenarios(config.scenariosDir).map((s) => ({ id: s.id, name: s.name, description: s.description })),
     'catalog.protections': (req) => protectionsFor(req.model, join(weightsDirOf(root), 'protected')),

@@ -4,10 +4,13 @@
  * models/weights/protected/<model>+<protection>.json/.bin, and `ecc` (SEC-DED on the SRAMs, inside
  * the cycle model of the run pipeline; combinations such as `ranger+ecc` are accepted by sim.run).
  * Protections that act on per-layer int8 formats (`ptq`, `qat`, `saq`) are left out.
- * File listing only (no tfjs), so it runs in the main process.
+ * For an .onnx model (a path or `imported:<file>.onnx`) the protected files sit beside the .onnx
+ * file as `<file stem>+<protection>.json/.bin` (models/protections/io.ts protectedDir), and `ecc`
+ * applies too. File listing only (no tfjs), so it runs in the main process.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { resolveModelRef } from '../../models/io/load';
 import { WEIGHTS_DIR } from '../../models/io/weights';
 import { MODELS } from '../../models/registry';
 import { parseProtection, PROTECTION_CATALOGUE, type ProtectionSpec } from '../../models/protections/spec';
@@ -33,19 +36,25 @@ function describe(id: string): string {
 }
 
 /** Protections for `model`: relu first, then those with committed protected weights, sorted by id. */
-export function protectionsFor(model: string, dir = join(WEIGHTS_DIR, 'protected')): ProtectionOption[] {
+export function protectionsFor(model: string, protectedDir = join(WEIGHTS_DIR, 'protected')): ProtectionOption[] {
   const out: ProtectionOption[] = [{ id: 'relu', description: describe('relu') }];
-  if (!existsSync(dir)) return MODELS.some((m) => m.id === model) ? [...out, { id: 'ecc', description: describe('ecc') }] : out;
-  const prefix = `${model}+`;
+  const onnx = /\.onnx$/i.test(model);
+  const file = onnx ? resolveModelRef(model) : null;
+  if (file && !file.ok) return out;
+  const dir = file ? dirname(file.value) : protectedDir;
+  const stemOf = file ? basename(file.value).replace(/\.onnx$/i, '') : model;
+  const known = onnx || MODELS.some((m) => m.id === model);
+  if (!existsSync(dir)) return known ? [...out, { id: 'ecc', description: describe('ecc') }] : out;
+  const prefix = `${stemOf}+`;
   const ids = new Set<string>();
   for (const f of readdirSync(dir)) {
     if (!f.startsWith(prefix) || !f.endsWith('.json')) continue;
     const stem = f.slice(prefix.length, -'.json'.length);
-    if (!existsSync(join(dir, `${model}+${stem}.bin`))) continue;
+    if (!existsSync(join(dir, `${stemOf}+${stem}.bin`))) continue;
     const p = parseProtection(stem);
     if (p.ok && p.value.id === stem && p.value.id !== 'relu' && appliesToNetwork(p.value)) ids.add(stem);
   }
   for (const id of [...ids].sort()) out.push({ id, description: describe(id) });
-  if (MODELS.some((m) => m.id === model)) out.push({ id: 'ecc', description: describe('ecc') });
+  if (known) out.push({ id: 'ecc', description: describe('ecc') });
   return out;
 }

@@ -14,6 +14,7 @@ import { loadMnistSplit } from '../data/mnist';
 import { loadFashionSplit } from '../data/fashion';
 import { MODELS } from '../registry';
 import { hasWeights, readWeights, saveWeights, WEIGHTS_DIR } from '../io/weights';
+import { resolveModelRef } from '../io/load';
 import type { WeightsMeta } from '../io/weightsFormat';
 import { rangerBounds, withBounds } from './bounds';
 import { profileActivations, unbounded } from './profile';
@@ -43,12 +44,18 @@ export function datasetOf(model?: string): Split {
 
 /** File id of a protected model, e.g. "lenet5+proact+saf"; for an .onnx path, its file name without .onnx ("mynet+ranger"). */
 export function protectedId(model: string, p: ProtectionSpec): string {
-  return /\.onnx$/i.test(model) ? `${basename(model).replace(/\.onnx$/i, '')}+${p.id}` : `${model}+${p.id}`;
+  return /\.onnx$/i.test(model) ? `${basename(onnxFile(model)).replace(/\.onnx$/i, '')}+${p.id}` : `${model}+${p.id}`;
+}
+
+/** The file of an .onnx model id (`imported:<name>.onnx` resolved to the imported-models folder). */
+function onnxFile(model: string): string {
+  const r = resolveModelRef(model);
+  return r.ok ? r.value : model;
 }
 
 /** Folder of a model's protected files: `dir` for registry ids, the .onnx file's own folder for an imported file (its protected files sit beside it). */
 export function protectedDir(model: string, dir = PROTECTED_DIR): string {
-  return /\.onnx$/i.test(model) ? dirname(model) : dir;
+  return /\.onnx$/i.test(model) ? dirname(onnxFile(model)) : dir;
 }
 
 /**
