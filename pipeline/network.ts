@@ -18,7 +18,7 @@ import { overheadOf, type OverheadReport } from '../models/protections/overhead'
 export interface RunNetwork {
   readonly net: Network;
   readonly protection: ProtectionSpec;
-  /** True when trained weights were loaded. */
+  /** True when trained weights were loaded (committed weights, or the weights of an imported .onnx file). */
   readonly trained: boolean;
 }
 
@@ -54,7 +54,7 @@ export async function runNetwork(model: string, protection: string): Promise<Res
     if (!r.ok) return fail(r.reason, 'protection');
     net = r.value.net;
   }
-  const entry: RunNetwork = { net, protection: sp.value, trained: base.value.meta !== null };
+  const entry: RunNetwork = { net, protection: sp.value, trained: base.value.meta !== null || base.value.onnx !== undefined }; // H6: an imported .onnx file carries its own weights
   nets.set(key, entry);
   return ok(entry);
 }
