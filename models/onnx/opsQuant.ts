@@ -103,12 +103,38 @@ function dequantInput(ctx: Ctx, node: OnnxNode, x: Value): { v: Value; xs: numbe
   return { v, xs: xsT.data[0] };
 }
 
+/** True when `s` is 2^-n with n in 0..7 (a scale the engine's Qm.n int8 can hold). */
+function powerOfTwoScale(s: number): boolean {
+  for (let n = 0; n <= 7; n++) if (s === 2 ** -n) return true;
+  return false;
+}
+
+/**
+ * Import note of a QLinear node: what the array computes, and each reason its quantization is not
+ * the engine's int8 format (sim/types.ts: Qm.n codes, value = code * 2^-n with n 0..7, signed,
+ * no zero point, one format per layer operand).
+ */
+function qlinearNote(ctx: Ctx, node: OnnxNode, idx: { xs: number; xzp: number; ws: number; wzp: number; ys: number; yzp: number }): void {
+  const why: string[] = [];
+  for (const [role, si, zi] of [['input', idx.xs, idx.xzp], ['weight', idx.ws, idx.wzp], ['output', idx.ys, idx.yzp]] as const) {
+    const sc = constIn(ctx, node, si)!;
+    const zp = constIn(ctx, node, zi, true);
+    if (sc.data.length > 1) why.push(`${sc.data.length} per-channel ${role} scales`);
+    const bad = Array.from(sc.data).find((v) => !powerOfTwoScale(v));
+    if (bad !== undefined) why.push(`${role} scale ${bad} is not 2^-n (n 0..7)`);
+    if (!zp || zp.dataType === 2) why.push(`${role} is uint8`);
+    if (zp && Array.from(zp.data).some((z) => z !== 0)) why.push(`${role} zero point ${Array.from(zp.data).find((z) => z !== 0)} is not 0`);
+  }
+  ctx.notes.push(`${node.opType} '${node.name}': computed on the array in the run's format (fp32 by default) on dequantized values, between vector-unit dequantize and quantize layers; ${why.length ? `not mapped onto --format int8 (${why.join('; ')})` : 'its scales fit Qm.n, but the importer does not map QLinear layers onto --format int8 (docs/README-onnx.md)'}`);
+}
+
 /** QLinearConv: x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B. */
 export function convertQLinearConv(ctx: Ctx, node: OnnxNode): void {
   const { v, xs } = dequantInput(ctx, node, valueIn(ctx, node, 0));
   const d = dequantWeights(node, constIn(ctx, node, 3)!, constIn(ctx, node, 4)!, constIn(ctx, node, 5, true), xs, constIn(ctx, node, 8, true));
   if (d.w.dims.length !== v.layout.rank) refuse(node, `weights of rank ${d.w.dims.length}`, 'weights [M, C/group, kh, kw]');
   requantize(ctx, node, emitConv(ctx, node, v, d.w, d.w.data, d.bias), 6, 7);
+  qlinearNote(ctx, node, { xs: 1, xzp: 2, ws: 4, wzp: 5, ys: 6, yzp: 7 });
 }
 
 /** QLinearMatMul: a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp. */
@@ -123,4 +149,5 @@ export function convertQLinearMatMul(ctx: Ctx, node: OnnxNode): void {
   const w = foldDequantize(node, b, bs, bzp, 1);
   void xs;
   requantize(ctx, node, emitDense(ctx, node, v, w.data, b.dims[0], N, null), 6, 7);
+  qlinearNote(ctx, node, { xs: 1, xzp: 2, ws: 4, wzp: 5, ys: 6, yzp: 7 });
 }
