@@ -8,6 +8,7 @@ import { EXAMPLES_DIR } from '../../../scenarios/io/catalog';
 import { encodeIdxUbyte } from '../../../models/data/idx';
 import { CIFAR_RECORD_BYTES } from '../../../models/data/cifar';
 import { loadMnistSplit } from '../../../models/data/mnist';
+import { encode } from 'fast-png';
 
 const ONNX = join('models', 'onnx', 'examples', 'lenet5.onnx');
 const scenario = join(EXAMPLES_DIR, 'psum-msb-stuck-at-1.json');
@@ -48,6 +49,20 @@ describe('faultline run --model x.onnx', () => {
     // the images file itself works too
     const f = await executeRun({ model: ONNX, scenario, images: '2', data: join(dir, 't10k-images-idx3-ubyte') });
     expect(f.labels).toEqual(labels.slice(0, 2));
+  }, 120_000);
+
+  it('--data takes a folder of class folders of PNGs (sorted class names are the labels)', async () => {
+    const test = loadMnistSplit().test;
+    const dir = mkdtempSync(join(tmpdir(), 'fl-onnx-png-'));
+    for (const [cls, k] of [['a', 20], ['b', 21]] as const) {
+      mkdirSync(join(dir, cls));
+      const px = Uint8Array.from(test.images.subarray(k * 784, (k + 1) * 784), (v) => Math.round(v * 255));
+      writeFileSync(join(dir, cls, 'x.png'), encode({ width: 28, height: 28, data: px, channels: 1, depth: 8 }));
+    }
+    const o = await executeRun({ model: ONNX, scenario, images: '2', data: dir });
+    expect(o.labels).toEqual([0, 1]);
+    const plain = await executeRun({ model: ONNX, scenario, images: '22' });
+    expect(o.goldenPredictions).toEqual(plain.goldenPredictions.slice(20, 22));
   }, 120_000);
 
   it('refuses data of another shape with expected vs found, and more images than the file holds', async () => {
