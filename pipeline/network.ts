@@ -13,6 +13,7 @@ import { fail, ok, type Result } from '../sim/result';
 import { loadModelResult } from '../models/io/load';
 import { parseProtection, type ProtectionSpec } from '../models/protections/spec';
 import { overheadOf, type OverheadReport } from '../models/protections/overhead';
+import { onnxLayerFormats } from '../models/onnx/int8';
 
 /** A model with its protection applied. */
 export interface RunNetwork {
@@ -20,6 +21,8 @@ export interface RunNetwork {
   readonly protection: ProtectionSpec;
   /** True when trained weights were loaded (committed weights, or the weights of an imported .onnx file). */
   readonly trained: boolean;
+  /** H6: int8 formats of an imported .onnx model's QLinear layers (models/onnx/int8.ts), used by int8 runs. */
+  readonly onnxFormats?: GoldenOptions['layerFormats'];
 }
 
 const nets = new Map<string, RunNetwork>();
@@ -54,13 +57,15 @@ export async function runNetwork(model: string, protection: string): Promise<Res
     if (!r.ok) return fail(r.reason, 'protection');
     net = r.value.net;
   }
-  const entry: RunNetwork = { net, protection: sp.value, trained: base.value.meta !== null || base.value.onnx !== undefined }; // H6: an imported .onnx file carries its own weights
+  const onnxFormats = base.value.onnx ? onnxLayerFormats(base.value.onnx) : null;
+  const entry: RunNetwork = { net, protection: sp.value, trained: base.value.meta !== null || base.value.onnx !== undefined, ...(onnxFormats ? { onnxFormats } : {}) }; // H6: an imported .onnx file carries its own weights
   nets.set(key, entry);
   return ok(entry);
 }
 
 /** Golden options of a run: per-layer int8 Qm.n from PTQ for int8 runs of `ptq`-family protections. */
 export async function goldenOptionsOf(n: RunNetwork, format: NumericFormat): Promise<GoldenOptions> {
+  if (format.kind === 'int8' && !n.protection.ptq && n.onnxFormats) return { layerFormats: n.onnxFormats }; // H6: QLinear layers in int8 as the file says
   if (format.kind !== 'int8' || !n.protection.ptq) return {};
   let o = ptqs.get(n.net);
   if (!o) {

@@ -29,6 +29,9 @@ export class Ctx {
   /** ONNX values produced directly by array layers (conv2d / dense; one per group), by layer name:
    * a batch norm or activation reading only such a value is folded into those layers. */
   readonly arrayOut = new Map<string, readonly string[]>();
+  /** int8 Qm.n fraction bits of the layers of QLinear nodes whose quantization is the engine's
+   * int8 format (int8 tensors, zero points 0, per-tensor scales 2^-n, n 0..7), by layer name. */
+  readonly int8Fracs = new Map<string, { readonly weight: number; readonly input: number; readonly output: number }>();
   private readonly used = new Set<string>(['input']);
   private readonly indexOf = new Map<string, number>();
 

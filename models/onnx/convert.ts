@@ -60,6 +60,9 @@ export interface OnnxImport {
   readonly output: { readonly name: string; readonly layout: ValueLayout };
   /** Folds, lowerings and departures, one line each. */
   readonly notes: readonly string[];
+  /** Qm.n fraction bits (weight, input, output) of the layers of QLinear nodes that map onto the
+   * engine's int8 format, by layer name (models/onnx/int8.ts onnxLayerFormats); empty when none. */
+  readonly int8Fracs: ReadonlyMap<string, { readonly weight: number; readonly input: number; readonly output: number }>;
 }
 
 function convertConstant(ctx: Ctx, node: OnnxNode): void {
@@ -156,5 +159,5 @@ export function convertModel(model: OnnxModel, name?: string): Result<OnnxImport
   const notes = [...ctx.notes];
   const bn = raw.layers.length - folded.layers.length;
   if (bn > 0) notes.push(`${bn} further BatchNormalization node(s) folded into the preceding conv/dense weights`);
-  return ok({ network, opset, input: { name: inp.name, layout }, output: { name: outName, layout: out.layout }, notes });
+  return ok({ network, opset, input: { name: inp.name, layout }, output: { name: outName, layout: out.layout }, notes, int8Fracs: new Map(ctx.int8Fracs) });
 }

@@ -87,12 +87,14 @@ function dequantWeights(node: OnnxNode, w: OnnxTensor, ws: OnnxTensor, wzp: Onnx
   return { w: fw, bias };
 }
 
-function requantize(ctx: Ctx, node: OnnxNode, y: Value, ysIdx: number, yzpIdx: number): void {
+function requantize(ctx: Ctx, node: OnnxNode, y: Value, ysIdx: number, yzpIdx: number): Value {
   const ys = constIn(ctx, node, ysIdx)!;
   const yzp = constIn(ctx, node, yzpIdx, true);
   if (ys.data.length !== 1 || (yzp && yzp.data.length !== 1)) refuse(node, 'per-channel output scale', 'a per-tensor output scale and zero point');
   const [lo, hi] = codeRange(node, yzp);
-  ctx.values.set(node.outputs[0], emitElementwise(ctx, node, y, { kind: 'quantize', scale: ys.data, zeroPoint: yzp ? yzp.data : new Float32Array(1), lo, hi }, `${node.name}/quantize`));
+  const q = emitElementwise(ctx, node, y, { kind: 'quantize', scale: ys.data, zeroPoint: yzp ? yzp.data : new Float32Array(1), lo, hi }, `${node.name}/quantize`);
+  ctx.values.set(node.outputs[0], q);
+  return q;
 }
 
 function dequantInput(ctx: Ctx, node: OnnxNode, x: Value): { v: Value; xs: number } {
@@ -114,7 +116,7 @@ function powerOfTwoScale(s: number): boolean {
  * the engine's int8 format (sim/types.ts: Qm.n codes, value = code * 2^-n with n 0..7, signed,
  * no zero point, one format per layer operand).
  */
-function qlinearNote(ctx: Ctx, node: OnnxNode, idx: { xs: number; xzp: number; ws: number; wzp: number; ys: number; yzp: number }): void {
+function qlinearNote(ctx: Ctx, node: OnnxNode, idx: { xs: number; xzp: number; ws: number; wzp: number; ys: number; yzp: number }, layers: { dq: string; array: string | null; q: string }): void {
   const why: string[] = [];
   for (const [role, si, zi] of [['input', idx.xs, idx.xzp], ['weight', idx.ws, idx.wzp], ['output', idx.ys, idx.yzp]] as const) {
     const sc = constIn(ctx, node, si)!;
@@ -125,7 +127,17 @@ function qlinearNote(ctx: Ctx, node: OnnxNode, idx: { xs: number; xzp: number; w
     if (!zp || zp.dataType === 2) why.push(`${role} is uint8`);
     if (zp && Array.from(zp.data).some((z) => z !== 0)) why.push(`${role} zero point ${Array.from(zp.data).find((z) => z !== 0)} is not 0`);
   }
-  ctx.notes.push(`${node.opType} '${node.name}': computed on the array in the run's format (fp32 by default) on dequantized values, between vector-unit dequantize and quantize layers; ${why.length ? `not mapped onto --format int8 (${why.join('; ')})` : 'its scales fit Qm.n, but the importer does not map QLinear layers onto --format int8 (docs/README-onnx.md)'}`);
+  if (why.length === 0 && layers.array === null) why.push('a grouped conv (several layers)');
+  if (why.length > 0) {
+    ctx.notes.push(`${node.opType} '${node.name}': computed on the array in the run's format (fp32 by default) on dequantized values, between vector-unit dequantize and quantize layers; not mapped onto --format int8 (${why.join('; ')})`);
+    return;
+  }
+  const frac = (i: number): number => -Math.log2(constIn(ctx, node, i)!.data[0]!);
+  const [x, w, y] = [frac(idx.xs), frac(idx.ws), frac(idx.ys)];
+  ctx.int8Fracs.set(layers.dq, { weight: 0, input: 0, output: x });
+  ctx.int8Fracs.set(layers.array!, { weight: w, input: x, output: y });
+  ctx.int8Fracs.set(layers.q, { weight: 0, input: y, output: 0 });
+  ctx.notes.push(`${node.opType} '${node.name}': int8 with scales 2^-${x} (input), 2^-${w} (weights), 2^-${y} (output) and zero points 0: with --format int8 the array computes it in int8 as the file says (input Q${7 - x}.${x}, weights Q${7 - w}.${w}, output Q${7 - y}.${y}, int32 accumulator); in other formats on dequantized values`);
 }
 
 /** QLinearConv: x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B. */
@@ -133,8 +145,9 @@ export function convertQLinearConv(ctx: Ctx, node: OnnxNode): void {
   const { v, xs } = dequantInput(ctx, node, valueIn(ctx, node, 0));
   const d = dequantWeights(node, constIn(ctx, node, 3)!, constIn(ctx, node, 4)!, constIn(ctx, node, 5, true), xs, constIn(ctx, node, 8, true));
   if (d.w.dims.length !== v.layout.rank) refuse(node, `weights of rank ${d.w.dims.length}`, 'weights [M, C/group, kh, kw]');
-  requantize(ctx, node, emitConv(ctx, node, v, d.w, d.w.data, d.bias), 6, 7);
-  qlinearNote(ctx, node, { xs: 1, xzp: 2, ws: 4, wzp: 5, ys: 6, yzp: 7 });
+  const conv = emitConv(ctx, node, v, d.w, d.w.data, d.bias);
+  const q = requantize(ctx, node, conv, 6, 7);
+  qlinearNote(ctx, node, { xs: 1, xzp: 2, ws: 4, wzp: 5, ys: 6, yzp: 7 }, { dq: v.layer, array: intAttr(node, 'group', 1) === 1 ? conv.layer : null, q: q.layer });
 }
 
 /** QLinearMatMul: a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp. */
@@ -148,6 +161,7 @@ export function convertQLinearMatMul(ctx: Ctx, node: OnnxNode): void {
   if (bs.data.length !== 1 && bs.data.length !== N) refuse(node, `${bs.data.length} b scales`, 'per-tensor or per-column scales');
   const w = foldDequantize(node, b, bs, bzp, 1);
   void xs;
-  requantize(ctx, node, emitDense(ctx, node, v, w.data, b.dims[0], N, null), 6, 7);
-  qlinearNote(ctx, node, { xs: 1, xzp: 2, ws: 4, wzp: 5, ys: 6, yzp: 7 });
+  const dense = emitDense(ctx, node, v, w.data, b.dims[0], N, null);
+  const q = requantize(ctx, node, dense, 6, 7);
+  qlinearNote(ctx, node, { xs: 1, xzp: 2, ws: 4, wzp: 5, ys: 6, yzp: 7 }, { dq: v.layer, array: dense.layer, q: q.layer });
 }

@@ -34,9 +34,9 @@ describe('QLinear import notes: what the array computes and why it is not --form
     expect(note).toContain('output zero point 100 is not 0');
   });
 
-  it('says when the scales would fit Qm.n (int8, zero points 0, per-tensor 2^-n scales)', () => {
+  it('says when the layer maps onto --format int8 (int8, zero points 0, per-tensor 2^-n scales)', () => {
     const note = notesOf(pow2Conv()).find((n) => n.startsWith('QLinearConv'));
-    expect(note).toContain('its scales fit Qm.n');
+    expect(note).toContain('with --format int8 the array computes it in int8 as the file says (input Q3.4, weights Q1.6, output Q4.3');
     expect(note).not.toContain('not 2^-n');
   });
 });
