@@ -123,10 +123,12 @@ export interface SaqOptions {
   readonly seed: number;
   /** SAM radius on the quantized weights; 0 = plain QAT. */
   readonly rho: number;
+  /** Random translation +-shift pixels of the training images. */
+  readonly shift?: number;
 }
 
 /** Defaults: fine-tuning the trained fp32 net (Adam 1e-4, batch 32), rho 0.1 for SAQ. */
-export const DEFAULT_SAQ: SaqOptions = { epochs: 5, batch: 32, lr: 1e-4, lrDecay: 0.9, seed: 31, rho: 0.1 };
+export const DEFAULT_SAQ: SaqOptions = { epochs: 5, batch: 32, lr: 1e-4, lrDecay: 0.9, seed: 31, rho: 0.1, shift: 2 };
 
 /**
  * QAT (rho = 0) or SAQ (rho > 0) of `net` for int8 with the PTQ formats of `calib`; the latent
@@ -142,7 +144,7 @@ export function trainQuantized(net: Network, train: Dataset, calib: Dataset, o: 
   const quant = quantWith(net, start, epsByLayer);
   try {
     trainEpochs(train, tfn.weightVars, (x, y) => crossEntropy(tfn.forward(x, 'hard', quant), y), {
-      epochs: o.epochs, batch: o.batch, lr: o.lr, lrDecay: o.lrDecay, seed: o.seed, ...(o.rho > 0 ? { samRho: o.rho, samPerturb: eps } : {}), ...(onEpoch ? { onEpoch } : {}),
+      epochs: o.epochs, batch: o.batch, lr: o.lr, lrDecay: o.lrDecay, seed: o.seed, shift: o.shift ?? 0, ...(o.rho > 0 ? { samRho: o.rho, samPerturb: eps } : {}), ...(onEpoch ? { onEpoch } : {}),
     });
     const trained: Network = { ...net, layers: net.layers.map((l, i) => (arr.has(i) && (l.kind === 'conv2d' || l.kind === 'dense') ? { ...l, weights: tfn.readWeights(i), bias: tfn.readBias(i) } : l)) };
     return { net: trained, ptq: ptq(trained, calib), trainedWith: start };

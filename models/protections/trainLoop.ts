@@ -100,6 +100,9 @@ export interface EpochOptions {
   readonly samRho?: number;
   /** SAM ascent variables (see `samStep`); default the trained variables. */
   readonly samPerturb?: tf.Variable[];
+  /** Random translation of every training image by up to +-shift pixels (zero fill), as the base
+   * models' training (models/train/train.ts); 0 or undefined = none. */
+  readonly shift?: number;
   /** Called after each step (e.g. to clamp variables). */
   readonly after?: () => void;
   /** Called after each epoch (1-based) with its mean loss and learning rate. */
@@ -120,7 +123,7 @@ export function trainEpochs(ds: Dataset, vars: tf.Variable[], loss: BatchLoss, o
     let sum = 0;
     for (let s = 0; s < steps; s++) {
       const idx = order.subarray(s * o.batch, (s + 1) * o.batch);
-      const { x, y } = batchOf(ds, idx);
+      const { x, y } = o.shift ? shiftedBatch(ds, idx, o.shift, rng) : batchOf(ds, idx);
       sum += step(vars, () => loss(x, y, idx), opt, o.samRho, o.samPerturb);
       tf.dispose([x, y]);
       o.after?.();
@@ -130,6 +133,29 @@ export function trainEpochs(ds: Dataset, vars: tf.Variable[], loss: BatchLoss, o
   }
   opt.dispose();
   return losses;
+}
+
+/** Batch of images `idx`, each translated by a random (dy, dx) in [-shift, shift]^2 (zero fill); caller disposes. */
+export function shiftedBatch(ds: Dataset, idx: ArrayLike<number>, shift: number, rng: { int(a: number, b: number): number }): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  const { h, w, c } = ds.shape;
+  const sz = h * w * c;
+  const buf = new Float32Array(idx.length * sz);
+  const lab = new Int32Array(idx.length);
+  for (let b = 0; b < idx.length; b++) {
+    const src = idx[b]! * sz;
+    lab[b] = ds.labels[idx[b]!]!;
+    const dy = rng.int(-shift, shift), dx = rng.int(-shift, shift);
+    for (let yy = 0; yy < h; yy++) {
+      const sy = yy - dy;
+      if (sy < 0 || sy >= h) continue;
+      for (let xx = 0; xx < w; xx++) {
+        const sx = xx - dx;
+        if (sx < 0 || sx >= w) continue;
+        for (let k = 0; k < c; k++) buf[b * sz + (yy * w + xx) * c + k] = ds.images[src + (sy * w + sx) * c + k]!;
+      }
+    }
+  }
+  return { x: tf.tensor4d(buf, [idx.length, h, w, c]), y: tf.oneHot(tf.tensor1d(lab, 'int32'), ds.classes.length).toFloat() as tf.Tensor2D };
 }
 
 /** Softmax cross-entropy of logits vs one-hot labels (mean over the batch). */

@@ -29,6 +29,7 @@ const program = new Command()
   .option('--lr-decay <x>', 'learning-rate factor per epoch', String(d.lrDecay))
   .option('--seed <n>', 'shuffle seed', String(d.seed))
   .option('--init-seed <n>', 'Glorot init seed', String(d.initSeed))
+  .option('--shift <n>', 'random translation of training images, pixels', String(d.shift ?? 0))
   .option('--out <dir>', 'output directory', PROTECTED_DIR);
 program.parse();
 const o = program.opts<Record<string, string>>();
@@ -48,7 +49,7 @@ if (format === 'int8') {
   if (!r.ok) { console.error(`int8 starts from the fp32 SAF network: ${r.reason}`); process.exit(2); }
   from = r.value.net;
 }
-const opts = { epochs: Number(o.epochs), batch: Number(o.batch), lr: Number(o.lr), lrDecay: Number(o.lrDecay), seed: Number(o.seed), initSeed: Number(o.initSeed) };
+const opts = { epochs: Number(o.epochs), batch: Number(o.batch), lr: Number(o.lr), lrDecay: Number(o.lrDecay), seed: Number(o.seed), initSeed: Number(o.initSeed), shift: Number(o.shift) };
 const t0 = Date.now();
 const r = trainSaf(arch, fn, format, train, calib, test, opts, from, (l) => console.log(`  ${l}`));
 const secs = (Date.now() - t0) / 1000;

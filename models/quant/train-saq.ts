@@ -29,6 +29,7 @@ const program = new Command()
   .option('--lr-decay <x>', 'learning-rate factor per epoch', String(d.lrDecay))
   .option('--seed <n>', 'shuffle seed', String(d.seed))
   .option('--rho <x>', 'SAM radius on the quantized weights', String(d.rho))
+  .option('--shift <n>', 'random translation of training images, pixels', String(d.shift ?? 0))
   .option('--radii <list>', 'radii of the sharpness report', '0.05,0.1,0.5,1')
   .option('--out <dir>', 'output directory', PROTECTED_DIR);
 program.parse();
@@ -66,7 +67,7 @@ measure('ptq (base)', base, basePtq, summary);
 console.log(summary.at(-1));
 const trained: Record<string, { net: Network; ptq: PtqResult; log: string[]; secs: number }> = {};
 for (const [id, rho] of [['qat', 0], ['saq', Number(o.rho)]] as const) {
-  const opts = { epochs: Number(o.epochs), batch: Number(o.batch), lr: Number(o.lr), lrDecay: Number(o.lrDecay), seed: Number(o.seed), rho };
+  const opts = { epochs: Number(o.epochs), batch: Number(o.batch), lr: Number(o.lr), lrDecay: Number(o.lrDecay), seed: Number(o.seed), rho, shift: Number(o.shift) };
   const log: string[] = [];
   const t0 = Date.now();
   const r = trainQuantized(base, train, calib, opts, (e, l, lr) => { const s = `${id} epoch ${e}/${opts.epochs} loss=${l.toFixed(4)} lr=${lr.toExponential(2)}`; log.push(s); console.log(s); });
