@@ -21,6 +21,10 @@ export const OUT_FILES = {
   manifest: 'manifest.json', campaign: 'campaign.json', results: 'results.jsonl', run: 'run.json',
 } as const;
 
+/** Default fsync period of results.jsonl, ms: a killed run loses at most this much of finished
+ * trials (they run again on --resume); the file is also synced when the run ends. */
+export const SYNC_INTERVAL_MS = 1000;
+
 /** Identity of an output folder, written before the first trial. */
 export interface Manifest {
   readonly version: 1;
@@ -53,7 +57,8 @@ export interface RunOptions {
   readonly onProgress?: (p: CampaignProgress) => void;
   /** Human-readable notices (resume counts, discarded partial line). */
   readonly onNotice?: (message: string) => void;
-  /** Lines per fsync of results.jsonl (default 8). */
+  /** Lines per fsync of results.jsonl; default: one fsync per SYNC_INTERVAL_MS at most (an fsync
+   * blocks the loop that feeds the workers for milliseconds: per few lines it starved them). */
   readonly syncEvery?: number;
   /** What holds the folder lock, shown to a second process (default "faultline campaign"). */
   readonly lockCommand?: string;
@@ -162,7 +167,8 @@ async function runLocked(o: RunOptions): Promise<RunOutcome> {
       ...(lastPoint >= 0 ? { interval: tracker.interval(lastPoint) } : {}) });
   progress();
 
-  const writer = new ResultsWriter(resultsFile, o.hash, o.syncEvery ?? 8);
+  const writer = new ResultsWriter(resultsFile, o.hash, o.syncEvery ?? Number.MAX_SAFE_INTEGER);
+  let lastSync = Date.now();
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   o.signal?.addEventListener('abort', onAbort);
@@ -186,6 +192,7 @@ async function runLocked(o: RunOptions): Promise<RunOutcome> {
       if (stop.signal.aborted && failure) return;
       const rec: TrialRecord = { v: 1, i: spec.index, point: spec.point.key, trial: spec.trial, seed: spec.seed, r };
       writer.append(rec);
+      if (o.syncEvery === undefined && Date.now() - lastSync >= SYNC_INTERVAL_MS) { writer.flush(); lastSync = Date.now(); }
       done.set(spec.index, rec);
       ran++; faultsInjected += r.faultsInjected; inferences += r.images;
       const p = spec.point.index;

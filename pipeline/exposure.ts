@@ -69,7 +69,7 @@ function corruptWords(values: Float32Array, format: NumericFormat, codec: WordCo
   for (const l of checkHits.values()) c.faults += l.length;
   if (c.faults > MAX_FAULTS_PER_RUN) throw new RangeError(`BER ${ber} draws more than ${MAX_FAULTS_PER_RUN} faults in one run`);
   if (dataHits.size === 0 && checkHits.size === 0) return values;
-  const out = Float32Array.from(values);
+  const out = values.slice(); // (Float32Array.from would iterate element by element)
   for (const word of new Set([...dataHits.keys(), ...checkHits.keys()])) {
     const stored = encode(format, out[word]!) >>> 0;
     let d = stored;

@@ -4,10 +4,8 @@
  */
 import type { GoldenRun } from '../sim/engine/golden';
 import type { FaultyRun } from '../sim/engine/faulty';
-import { diffStats, predictions } from '../sim/engine/tensors';
+import { predictions } from '../sim/engine/tensors';
 import type { FaultyOutcome, LayerDelta } from './types';
-
-const differs = (a: number, b: number): boolean => a !== b && !(Number.isNaN(a) && Number.isNaN(b));
 
 /** Outcome of the faulty engine: golden everywhere except the recomputed differences. */
 export function engineOutcome(g: GoldenRun, fr: FaultyRun): FaultyOutcome {
@@ -26,19 +24,51 @@ export function engineOutcome(g: GoldenRun, fr: FaultyRun): FaultyOutcome {
   };
 }
 
-/** Outcome of a full inference `f` of a corrupted copy of `g`'s network on the same images. */
+/** Sum of squares of a golden tensor (diffStats' denominator, same order), cached per array. */
+const squares = new WeakMap<Float32Array, number>();
+function sumSquares(g: Float32Array): number {
+  let den = squares.get(g);
+  if (den === undefined) {
+    den = 0;
+    for (let i = 0; i < g.length; i++) den += g[i]! * g[i]!;
+    squares.set(g, den);
+  }
+  return den;
+}
+
+/** diffStats (sim/engine/tensors.ts, same values) of one layer's batch, plus per image whether it
+ * changed (`lastDiff[i] = L`); words with equal bits are skipped without reading them as floats. */
+function layerDiff(go: Float32Array, fo: Float32Array, n: number, L: number, lastDiff: Int32Array): { changed: number; maxAbsDelta: number; relL2: number } {
+  if (go === fo) return { changed: 0, maxAbsDelta: 0, relL2: 0 };
+  const gb = new Int32Array(go.buffer, go.byteOffset, go.length);
+  const fb = new Int32Array(fo.buffer, fo.byteOffset, fo.length);
+  const size = go.length / n;
+  let changed = 0, maxD = 0, num = 0;
+  for (let i = 0, k = 0; i < n; i++) {
+    const before = changed;
+    for (const end = k + size; k < end; k++) {
+      if (gb[k] === fb[k]) continue;
+      const g = go[k]!, f = fo[k]!;
+      if (g === f || (Number.isNaN(g) && Number.isNaN(f))) continue;
+      changed++;
+      const d = Math.abs(f - g);
+      maxD = Number.isFinite(d) ? Math.max(maxD, d) : Infinity;
+      num += Number.isFinite(d) ? d * d : Infinity;
+    }
+    if (changed > before) lastDiff[i] = L;
+  }
+  if (changed === 0) return { changed: 0, maxAbsDelta: 0, relL2: 0 };
+  const den = sumSquares(go);
+  return { changed, maxAbsDelta: maxD, relL2: den === 0 ? Infinity : Math.sqrt(num / den) };
+}
+
+/** Outcome of a full inference `f` of a corrupted copy of `g`'s network on the same images
+ * (layers `f` shares with `g`, the same arrays, are unchanged without being compared). */
 export function staticOutcome(g: GoldenRun, f: GoldenRun, due: Uint8Array): FaultyOutcome {
   const n = g.n;
   const lastDiff = new Int32Array(n).fill(-1);
   const layers = g.layers.map((gl, L): LayerDelta => {
-    const fo = f.layers[L]!.output;
-    const d = diffStats(gl.output, fo);
-    if (d.changed > 0) {
-      const size = gl.output.length / n;
-      for (let i = 0; i < n; i++) {
-        for (let k = i * size; k < (i + 1) * size; k++) if (differs(gl.output[k]!, fo[k]!)) { lastDiff[i] = L; break; }
-      }
-    }
+    const d = layerDiff(gl.output, f.layers[L]!.output, n, L, lastDiff);
     return { name: gl.name, corrupted: d.changed, total: gl.output.length, maxAbsDelta: d.maxAbsDelta, relL2: d.relL2 };
   });
   return {

@@ -28,6 +28,7 @@ import { inputBatch } from './inputs';
 import { berRecords } from './ber';
 import { exposeWeightSram } from './exposure';
 import { engineOutcome, staticOutcome } from './outcome';
+import { rerunCorrupted } from './rerun';
 import type { DrawDefinition, PipelineOutcome, RunDeclaration } from './types';
 
 const GOLDEN_CACHE = 8;
@@ -119,10 +120,7 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
     } catch (err) {
       return fail(`faults.ber: ${(err as Error).message}`, 'faults.ber');
     }
-    let upTo = 0;
-    while (upTo < net.layers.length && e.network.layers[upTo] === net.layers[upTo]) upTo++;
-    const fr = e.stats.faults === 0 || upTo === net.layers.length ? ok(golden.value)
-      : runGolden(e.network, input.value.batch, spec.value, kernel.value, { ...options, reuse: { run: golden.value, upTo } });
+    const fr = e.stats.faults === 0 ? ok(golden.value) : rerunCorrupted(golden.value, e.network, spec.value, kernel.value, options);
     if (!fr.ok) return fail(`faulty run: ${fr.reason}`, 'faults');
     return ok({ ...base, faulty: staticOutcome(golden.value, fr.value, new Uint8Array(n)), faultCount: e.stats.faults, faultsByTarget: e.stats.faults > 0 ? { weightSram: e.stats.faults } : {}, concrete: [], scenario: null });
   }
@@ -134,11 +132,9 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
     } catch (err) {
       return fail(`faults.ber: ${(err as Error).message}`, 'faults.ber');
     }
-    // layers before the first one whose stored words changed are the golden ones (same objects)
-    let upTo = 0;
-    while (upTo < net.layers.length && e.network.layers[upTo] === net.layers[upTo]) upTo++;
-    const fr = e.faults === 0 || upTo === net.layers.length ? ok(golden.value)
-      : runGolden(e.network, input.value.batch, spec.value, kernel.value, { ...options, reuse: { run: golden.value, upTo } });
+    // incremental: golden layers up to the first changed one, then only the changed channels there,
+    // and no rerun past a layer where the change was masked (pipeline/rerun.ts; same bits as a full run)
+    const fr = e.faults === 0 ? ok(golden.value) : rerunCorrupted(golden.value, e.network, spec.value, kernel.value, options);
     if (!fr.ok) return fail(`faulty run: ${fr.reason}`, 'faults');
     const due = new Uint8Array(n).fill(e.detected > 0 ? 1 : 0);
     return ok({ ...base, faulty: staticOutcome(golden.value, fr.value, due), faultCount: e.faults, faultsByTarget: e.faults > 0 ? { weightSram: e.faults } : {}, concrete: [], scenario: null });
