@@ -25,7 +25,7 @@ beforeAll(async () => {
   s = await openSession();
   page = s.page;
   await page.locator('a[data-view=comparison]').click();
-  await expect.poll(() => page.locator('[data-testid=campaign-file] option').count()).toBeGreaterThan(2);
+  await page.locator('[data-testid=campaign-file] option').nth(2).waitFor({ state: 'attached' });
 });
 afterAll(async () => s?.close());
 
@@ -34,6 +34,11 @@ function newestSummary(prefix: string): CampaignSummary {
   const dir = join(s.app.userDir, 'campaigns');
   const run = readdirSync(dir).filter((d) => d.startsWith(prefix)).sort().at(-1)!;
   return JSON.parse(readFileSync(join(dir, run, 'summary.json'), 'utf8')) as CampaignSummary;
+}
+async function download(testid: string): Promise<Buffer> {
+  const dl = page.waitForEvent('download');
+  await page.locator(`[data-testid=${testid}]`).first().click();
+  return readFileSync((await (await dl).path())!);
 }
 const cellTexts = (row: ReturnType<Page['locator']>): Promise<string[]> => row.locator('td').allTextContents();
 
@@ -65,6 +70,16 @@ describe('reliability numbers in the comparison view', () => {
     // one colour per protection in the outcome chart, the same as the legend's
     const fills = new Set(await page.locator('[data-testid=outcome-panel] g[aria-label=bar] rect').evaluateAll((rs) => rs.map((r) => (r as unknown as { getAttribute(n: string): string | null }).getAttribute('fill'))));
     expect(fills).toEqual(new Set(file.protections.map(protectionColor)));
+    // the points CSV carries the outcome classes (count, rate, interval per class)
+    const csv = (await download('export-csv')).toString('utf8').trim().split('\n');
+    const head = csv[0]!.split(',');
+    for (const c of OUTCOME_CLASSES) expect(head).toContain(`out_${c.key}_lo`);
+    expect(Number(csv[1]!.split(',')[head.indexOf('out_sdc_count')])).toBe(sum.points[0]!.outcomes!.counts.sdc);
+    // the outcome chart's SVG export holds the bars and the legend
+    const svg = (await download('export-outcomes-svg')).toString('utf8');
+    for (const p of file.protections) expect(svg.toLowerCase()).toContain(protectionColor(p));
+    expect(svg).toContain('critical SDC');
+    await shootBoth(page, 'reliability-outcomes', true);
   }, 300_000);
 
   it('an AVF study from the view shows the AVF / FIT table `faultline avf` gives for the same options', async () => {
@@ -92,13 +107,14 @@ describe('reliability numbers in the comparison view', () => {
     expect(gui.fit[0]!.report.total).toEqual(cli.fit[0]!.report.total);
     expect(cli.avf.every((r) => r.tally.sites === trials)).toBe(true);
     // charts: AVF and FIT bars in the protection's colour
+    const avfSvg = (await download('export-avf-svg')).toString('utf8');
+    expect(avfSvg).toContain('AVF (share of (bit, cycle) sites');
+    expect(avfSvg).toContain('ifmapSram');
     const fills = new Set(await page.locator('[data-testid=avf-chart] g[aria-label=bar] rect').evaluateAll((rs) => rs.map((r) => (r as unknown as { getAttribute(n: string): string | null }).getAttribute('fill'))));
     expect(fills).toEqual(new Set([protectionColor('relu')]));
     expect(await page.locator('[data-testid=fit-chart] svg').count()).toBe(1);
     // the AVF / FIT CSV export holds the same numbers
-    const dl = page.waitForEvent('download');
-    await page.locator('[data-testid=export-avf-csv]').click();
-    const csv = readFileSync((await (await dl).path())!, 'utf8').trim().split('\n');
+    const csv = (await download('export-avf-csv')).toString('utf8').trim().split('\n');
     expect(csv.length).toBe(1 + want.length);
     const head = csv[0]!.split(',');
     const total = csv.at(-1)!.split(',');

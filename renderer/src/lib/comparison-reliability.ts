@@ -131,7 +131,7 @@ export function avfCsvRows(rows: readonly AvfTableRow[]): { head: string[]; rows
 
 /** CSV columns the outcome classes add to the points export (count, rate, lo, hi per class). */
 export function outcomeCsvColumns(): string[] {
-  return OUTCOME_CLASSES.flatMap((c) => [`${c.key}_count`, `${c.key}_rate`, `${c.key}_lo`, `${c.key}_hi`]);
+  return OUTCOME_CLASSES.flatMap((c) => [`out_${c.key}_count`, `out_${c.key}_rate`, `out_${c.key}_lo`, `out_${c.key}_hi`]);
 }
 
 /** The outcome cells of one point for the points CSV (empty when the point has no outcome classes). */
