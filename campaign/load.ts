@@ -18,7 +18,7 @@ import { inferArch } from '../models/nets/arch';
 import { wordBits } from '../sim/format/format';
 import { checkFaultBudget } from '../sim/faults/limits';
 import { isOnnxPath } from '../models/onnx/file';
-import { loadModelResult } from '../models/io/load';
+import { IMPORTED_PREFIX, loadModelResult } from '../models/io/load';
 
 /** A campaign read from disk. */
 export interface LoadedCampaign {
@@ -72,7 +72,7 @@ function resolvePaths(c: CampaignFile, dir: string, path: string): Result<Campai
   const models: string[] = [];
   for (const [k, m] of c.models.entries()) {
     if (!isOnnxPath(m)) { models.push(m); continue; }
-    const abs = resolve(dir, m);
+    const abs = m.startsWith(IMPORTED_PREFIX) ? m : resolve(dir, m); // imported:<file> names the imported-models folder
     const r = loadModelResult(abs);
     if (!r.ok) return fail(`${path}: $.models[${k}]: ${r.reason.replace(/^model: /, '')}`, `$.models[${k}]`);
     models.push(abs);

@@ -51,6 +51,24 @@ describe('campaign files naming .onnx models by path', () => {
     expect(rr.overhead?.extraParams).toBeGreaterThan(0);
   }, 120_000);
 
+  it('an imported:<file> id stays an id (the imported-models folder), checked at load', () => {
+    const dir = folder();
+    const saved = process.env['FAULTLINE_USER_DIR'];
+    process.env['FAULTLINE_USER_DIR'] = dir;
+    try {
+      mkdirSync(join(dir, 'models'));
+      copyFileSync(LENET, join(dir, 'models', 'n.onnx'));
+      const l = loadCampaignFile(writeCampaign(dir, berDoc({ models: ['imported:n.onnx'] }), 'c3.json'));
+      if (!l.ok) throw new Error(l.reason);
+      expect(l.value.plan.campaign.models).toEqual(['imported:n.onnx']);
+      const bad = loadCampaignFile(writeCampaign(dir, berDoc({ models: ['imported:none.onnx'] }), 'c4.json'));
+      expect(bad.ok).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env['FAULTLINE_USER_DIR'];
+      else process.env['FAULTLINE_USER_DIR'] = saved;
+    }
+  });
+
   it('a missing or non-file .onnx is refused at load, naming $.models[k] and the path', () => {
     const dir = folder();
     const missing = loadCampaignFile(writeCampaign(dir, berDoc({ models: ['lenet5', 'nets/none.onnx'] })));
