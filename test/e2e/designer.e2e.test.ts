@@ -346,6 +346,15 @@ describe('scenario designer', () => {
     await page.locator('[data-testid=undo]').click();
     await expect.poll(async () => (await json()).machine.states['idle']?.type).toBeUndefined();
     await expect.poll(() => page.locator('.svelte-flow__node[data-id="idle.region1"]').count()).toBe(0);
+    // JSON to graph: a state added inside the pe region in the code panel is drawn inside that region.
+    const doc = await json();
+    (doc.machine.states['both']!.states!['pe'] as { states: Record<string, unknown> }).states['alarm'] = { type: 'final' };
+    await page.locator('[data-testid=code]').fill(JSON.stringify(doc, null, 2));
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id="both.pe.alarm"]').count()).toBe(1);
+    await page.waitForTimeout(300);
+    const al = (await page.locator('.svelte-flow__node[data-id="both.pe.alarm"]').boundingBox())!;
+    const pe = (await page.locator('.svelte-flow__node[data-id="both.pe"]').boundingBox())!;
+    expect(al.x >= pe.x && al.y >= pe.y && al.x + al.width <= pe.x + pe.width + 0.5 && al.y + al.height <= pe.y + pe.height + 0.5).toBe(true);
   });
 
   it('a transition is deleted by clicking its label (button or Delete key); undo brings it back', async () => {
