@@ -18,7 +18,8 @@ import { applyActivation, reluInPlace } from '../layers/activations';
 import { transformWeights } from '../layers/weights';
 import { convViaIm2col } from '../kernels/js';
 import type { GemmKernel } from '../kernels/types';
-import { quantizeArray } from '../format/format';
+import { formatLabel, quantizeArray } from '../format/format';
+import { markImmutable } from '../kernels/immutable';
 import { makeAccumulator, type OperandFormats } from '../format/accumulator';
 import { INT32_MAX, INT32_MIN } from '../format/fixed';
 import { maxAbs, scaled } from './tensors';
@@ -34,12 +35,38 @@ export interface LayerWeights {
   readonly effective: Float32Array;
 }
 
-/** Stored and effective weights of a conv2d/dense layer under `formats`. */
+/** Weights of each layer object per weight format (layers and their weight arrays are never
+ * mutated: a network change is a new layer object), so repeated runs neither requantize nor
+ * re-upload them (kernels may keep immutable arrays resident: sim/kernels/immutable.ts). */
+const weightMemo = new WeakMap<Conv2dLayer | DenseLayer, Map<string, LayerWeights & { readonly codes?: Float32Array }>>();
+
+function memoFor(layer: Conv2dLayer | DenseLayer, formats: OperandFormats): LayerWeights & { codes?: Float32Array } {
+  let byFormat = weightMemo.get(layer);
+  if (!byFormat) weightMemo.set(layer, (byFormat = new Map()));
+  const key = formatLabel(formats.weight);
+  let lw = byFormat.get(key);
+  if (!lw) {
+    // fp32: the stored words are the weights themselves (every Float32Array value is an fp32 value)
+    const stored = formats.weight.kind === 'fp32' ? layer.weights : quantizeArray(formats.weight, layer.weights);
+    const t = layer.weightTransform ?? 'none';
+    const effective = t === 'none' ? stored : quantizeArray(formats.weight, transformWeights(t, stored));
+    lw = { stored: markImmutable(stored), effective: markImmutable(effective) };
+    byFormat.set(key, lw);
+  }
+  return lw;
+}
+
+/** Stored and effective weights of a conv2d/dense layer under `formats` (shared between calls on
+ * the same layer object: never mutate them). */
 export function layerWeights(layer: Conv2dLayer | DenseLayer, formats: OperandFormats): LayerWeights {
-  const stored = quantizeArray(formats.weight, layer.weights);
-  const t = layer.weightTransform ?? 'none';
-  if (t === 'none') return { stored, effective: stored };
-  return { stored, effective: quantizeArray(formats.weight, transformWeights(t, stored)) };
+  const lw = memoFor(layer, formats);
+  return { stored: lw.stored, effective: lw.effective };
+}
+
+/** int8: the effective weights as integer codes (effective * 2^fracBits), memoized like layerWeights. */
+function weightCodes(layer: Conv2dLayer | DenseLayer, formats: OperandFormats, fracBits: number): Float32Array {
+  const lw = memoFor(layer, formats);
+  return (lw.codes ??= markImmutable(scaled(lw.effective, 2 ** fracBits)));
 }
 
 /** Result of one array layer for the whole batch. */
@@ -142,7 +169,7 @@ export function arrayLayerForward(
     const nX = formats.input.fracBits;
     const nOut = formats.output.fracBits;
     const xc = scaled(x, 2 ** nX);
-    const wc = scaled(weights.effective, 2 ** nW);
+    const wc = weightCodes(layer, formats, nW);
     const bound = K * maxAbs(xc) * maxAbs(wc);
     exactOnKernel = bound <= FP32_EXACT_INT;
     const act = layer.activation.kind;

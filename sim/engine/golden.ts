@@ -12,6 +12,7 @@ import type { Layer, Network, PoolLayer, Shape3 } from '../layers/types';
 import { inferShapes, shapeSize, type NetworkShapes } from '../layers/shapes';
 import { gemmShape } from '../layers/lowering';
 import { referenceLayer } from '../layers/reference';
+import { reluInPlace } from '../layers/activations';
 import type { GemmKernel } from '../kernels/types';
 import { quantizeArray } from '../format/format';
 import { uniformFormats, type OperandFormats } from '../format/accumulator';
@@ -99,6 +100,14 @@ function isUnpadded(layer: PoolLayer): boolean {
   return p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0;
 }
 
+/** fround(a[i] + b[i]), then relu when asked (branch-free on the bits: NaN and -0 give +0). */
+function addRelu(a: Float32Array, b: Float32Array, relu: boolean): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+  if (relu) reluInPlace(out);
+  return out;
+}
+
 /** True when a vector layer only selects or moves stored values (its output needs no rounding). */
 function preservesValues(layer: Layer): boolean {
   return layer.kind === 'maxpool' || layer.kind === 'flatten' || (layer.kind === 'activation' && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear'));
@@ -146,9 +155,15 @@ export function runGolden(
       const r = arrayLayerForward(layer, inputs[0], n, ls.inputs[0], formats, kernel, useConv2d, options.keepPreActivation ?? false);
       ({ output, preActivation: pre, stored, effective: eff, exactOnKernel: exact } = r);
       isArray = true;
-    } else if (layer.kind === 'maxpool' && kernel.maxPool && isUnpadded(layer)) {
-      output = kernel.maxPool(inputs[0], n, ls.inputs[0], layer.ph, layer.pw, layer.strideH, layer.strideW);
+    } else if (layer.kind === 'maxpool' && kernel.maxPool) {
+      output = isUnpadded(layer)
+        ? kernel.maxPool(inputs[0], n, ls.inputs[0], layer.ph, layer.pw, layer.strideH, layer.strideW)
+        : kernel.maxPool(inputs[0], n, ls.inputs[0], layer.ph, layer.pw, layer.strideH, layer.strideW, layer.padding);
       if (!sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);
+    } else if (layer.kind === 'add' && inputs.length === 2 && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear')) {
+      // residual add + relu in one allocation (as referenceLayer: fround(a + b), then the activation)
+      output = addRelu(inputs[0], inputs[1], layer.activation.kind === 'relu');
+      if (formats.output.kind !== 'fp32') quantizeArray(formats.output, output, output);
     } else {
       output = referenceLayer(layer, inputs, ls.inputs, ls.output, n);
       if (!preservesValues(layer) || !sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);

@@ -74,6 +74,8 @@ export function applyEpilogue(out: Float32Array, outC: number, epilogue?: ConvEp
   return out;
 }
 
+const NO_PADDING = { top: 0, bottom: 0, left: 0, right: 0 } as const;
+
 /** The plain JS reference backend. */
 export function createJsKernel(): GemmKernel {
   return {
@@ -81,8 +83,7 @@ export function createJsKernel(): GemmKernel {
     batchInvariant: true, // row i of jsMatmul reads only row i of a
     matmul: jsMatmul,
     conv2d: (input, n, g, weights, epilogue) => applyEpilogue(convViaIm2col(jsMatmul, input, n, g, weights), g.outC, epilogue),
-    maxPool: (input, n, s, ph, pw, strideH, strideW) =>
-      pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding: { top: 0, bottom: 0, left: 0, right: 0 } }, input, n, s),
+    maxPool: (input, n, s, ph, pw, strideH, strideW, padding = NO_PADDING) => pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding }, input, n, s),
     dispose: () => undefined,
   };
 }

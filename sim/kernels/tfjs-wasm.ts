@@ -7,9 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fail, ok, type Result } from '../result';
-import type { GemmKernel } from './types';
+import type { ConvEpilogue, GemmKernel } from './types';
 import { applyEpilogue, convViaIm2col } from './js';
 import { pool } from '../layers/ops';
+import { reluInPlace } from '../layers/activations';
+import { isImmutable } from './immutable';
 
 /** True when `x` holds a NaN or a -0 (XNNPACK's max-pooling may order those unlike the activation
  * unit's `v > max` comparator, so such inputs are pooled in JS). */
@@ -28,6 +30,8 @@ export interface TfjsWasmOptions {
   readonly wasmDir: string;
 }
 
+const NO_PADDING = { top: 0, bottom: 0, left: 0, right: 0 } as const;
+
 let wasmReady: Promise<boolean> | null = null;
 
 /** Reads a tensor's values and disposes it. (Never return a big typed array from tf.tidy: tidy
@@ -36,6 +40,81 @@ function readAndDispose(t: tf.Tensor): Float32Array {
   const v = t.dataSync() as Float32Array;
   t.dispose();
   return v;
+}
+
+/** The wasm backend's internals read here: where a tensor's values sit in the wasm heap. */
+interface WasmHeap {
+  readonly dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
+  readonly wasm: { readonly HEAPU8: Uint8Array };
+}
+
+/**
+ * Reads a conv result with its epilogue applied on the way out of the wasm heap (one pass instead
+ * of a copy and a pass over the copy) and disposes it: fround(sum + bias), then relu as
+ * `v > 0 ? v : 0` (NaN and -0 give +0), as applyEpilogue. Falls back to dataSync + applyEpilogue
+ * when the heap cannot be located.
+ */
+function readWithEpilogue(t: tf.Tensor, outC: number, epilogue: ConvEpilogue | undefined): Float32Array {
+  if (!epilogue || (!epilogue.bias && !epilogue.relu)) return readAndDispose(t);
+  const be = tf.backend() as unknown as Partial<WasmHeap>;
+  const info = be.dataIdMap?.get(t.dataId);
+  const heap = be.wasm?.HEAPU8;
+  if (!info || !heap) return applyEpilogue(readAndDispose(t), outC, epilogue);
+  const size = t.size;
+  const src = new Float32Array(heap.buffer, heap.byteOffset + info.memoryOffset, size);
+  const out = new Float32Array(size);
+  const b = epilogue.bias;
+  if (b) for (let i = 0; i < size; i += outC) for (let j = 0; j < outC; j++) out[i + j] = src[i + j] + b[j];
+  else out.set(src);
+  t.dispose();
+  if (epilogue.relu) reluInPlace(out); // branch-free on the bits: NaN and -0 give +0
+  return out;
+}
+
+/** Most bytes of weight tensors a kernel keeps resident (least recently used dropped first). */
+export const WEIGHT_CACHE_BYTES = 512 * 2 ** 20;
+
+/**
+ * Weight tensors kept in the wasm heap between calls, keyed by the identity of the weight array
+ * (the engine's weights are never mutated: sim/engine/golden-gemm.ts memoizes them per layer).
+ * A resident filter keeps XNNPACK's packed operator (cached by tfjs per filter tensor) from run to
+ * run, as model.predict does; without it every call uploads and repacks the weights.
+ */
+class WeightCache {
+  private readonly map = new Map<Float32Array, tf.Tensor>();
+  private bytes = 0;
+  constructor(private readonly cap: number) {}
+
+  /** The resident tensor of `w` with `shape` (uploaded on first use) when `w` is marked immutable
+   * (sim/kernels/immutable.ts); otherwise a fresh tensor (call inside tf.tidy, which disposes it). */
+  get(w: Float32Array, shape: number[]): tf.Tensor {
+    if (!isImmutable(w)) return tf.tensor(w, shape);
+    const hit = this.map.get(w);
+    if (hit) {
+      this.map.delete(w); // most recently used last
+      this.map.set(w, hit);
+      // the same array as another shape (K x N matrix vs filter): a view of the same data
+      return hit.shape.length === shape.length && hit.shape.every((d, i) => d === shape[i]) ? hit : tf.reshape(hit, shape);
+    }
+    const t = tf.keep(tf.tensor(w, shape));
+    this.map.set(w, t);
+    this.bytes += w.byteLength;
+    for (const [k, v] of this.map) {
+      if (this.bytes <= this.cap || k === w) break;
+      this.drop(k, v);
+    }
+    return t;
+  }
+
+  private drop(k: Float32Array, v: tf.Tensor): void {
+    this.map.delete(k);
+    this.bytes -= k.byteLength;
+    v.dispose();
+  }
+
+  clear(): void {
+    for (const [k, v] of this.map) this.drop(k, v);
+  }
 }
 
 /** Initialises the tfjs wasm backend once per process; resolves to whether it is active. */
@@ -54,6 +133,7 @@ export function initTfjsWasm(opts: TfjsWasmOptions): Promise<boolean> {
 export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Result<GemmKernel>> {
   const active = await initTfjsWasm(opts);
   if (!active) return fail(`tfjs-wasm: backend 'wasm' could not be initialised from wasmDir ${opts.wasmDir}`, 'wasmDir');
+  const cache = new WeightCache(WEIGHT_CACHE_BYTES);
   const kernel: GemmKernel = {
     name: 'tfjs-wasm',
     // XNNPACK's GEMM and convolution tile over output rows, each row with the same K order
@@ -62,27 +142,31 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
     // the js kernel's bit for bit (test/sim/kernels/bitIdentical.test.ts)
     batchInvariant: true,
     matmul(a, b, M, K, N) {
-      return readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), tf.tensor2d(b, [K, N]))));
+      return readAndDispose(tf.tidy(() => tf.matMul(tf.tensor2d(a, [M, K]), cache.get(b, [K, N]) as tf.Tensor2D)));
     },
     conv2d(input, n, g, weights, epilogue) {
       // one output channel (depthwise groups of imported convs): XNNPACK's convolution sums in
       // another order there (test/models/onnx/kernels.test.ts); im2col + its GEMM keeps the PE's
       if (g.outC === 1) return applyEpilogue(convViaIm2col((a, b, M, K, N) => kernel.matmul(a, b, M, K, N), input, n, g, weights), 1, epilogue);
-      const out = readAndDispose(tf.tidy(() => {
+      const out = tf.tidy(() => {
         const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
-        const w = tf.tensor4d(weights, [g.kh, g.kw, g.inC, g.outC]);
+        // resident filter (not disposed by tidy: tidy only disposes tensors created inside it)
+        const w = cache.get(weights, [g.kh, g.kw, g.inC, g.outC]) as tf.Tensor4D;
         const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
         return tf.conv2d(x, w, [g.strideH, g.strideW], pad);
-      }));
+      });
       // Not fused: XNNPACK starts the sum at the bias (the PE adds it after the last MAC) and its
-      // relu passes NaN on (the activation unit gives 0); the JS epilogue is one cheap pass.
-      return applyEpilogue(out, g.outC, epilogue);
+      // relu passes NaN on (the activation unit gives 0); the epilogue runs while reading out.
+      return readWithEpilogue(out, g.outC, epilogue);
     },
-    maxPool(input, n, s, ph, pw, strideH, strideW) {
-      if (hasNanOrNegZero(input)) return pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding: { top: 0, bottom: 0, left: 0, right: 0 } }, input, n, s);
-      return readAndDispose(tf.tidy(() => tf.maxPool(tf.tensor4d(input, [n, s.h, s.w, s.c]), [ph, pw], [strideH, strideW], 'valid')));
+    maxPool(input, n, s, ph, pw, strideH, strideW, padding = NO_PADDING) {
+      if (hasNanOrNegZero(input)) return pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding }, input, n, s);
+      const p = padding;
+      const pad = p.top + p.bottom + p.left + p.right === 0 ? 'valid' : ([[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
+      // XNNPACK's max pooling never lets a padded position win (as the vector unit)
+      return readAndDispose(tf.tidy(() => tf.maxPool(tf.tensor4d(input, [n, s.h, s.w, s.c]), [ph, pw], [strideH, strideW], pad)));
     },
-    dispose: () => undefined,
+    dispose: () => cache.clear(),
   };
   return ok(kernel);
 }

@@ -1,6 +1,6 @@
 /** GEMM / convolution kernels behind one interface (plain JS reference, tfjs-wasm, gpu.js). */
 import type { ConvGeometry } from '../layers/lowering';
-import type { Shape3 } from '../layers/types';
+import type { Padding, Shape3 } from '../layers/types';
 
 /** Name of a kernel backend. */
 export type KernelBackendName = 'js' | 'tfjs-wasm' | 'gpujs';
@@ -30,10 +30,10 @@ export interface GemmKernel {
   conv2d?(input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue?: ConvEpilogue): Float32Array;
   /**
    * Optional max-pooling fast path (added): n images of `inShape` NHWC, window ph x pw, strides,
-   * no padding; returns n x Ho x Wo x C. Max is exact, so every backend returns identical values.
+   * `padding` (added; absent = none; padded positions never win, as in the vector unit); returns n x Ho x Wo x C. Max is exact, so every backend returns identical values.
    * Backends without it (gpujs) leave pooling to the JS vector unit.
    */
-  maxPool?(input: Float32Array, n: number, inShape: Shape3, ph: number, pw: number, strideH: number, strideW: number): Float32Array;
+  maxPool?(input: Float32Array, n: number, inShape: Shape3, ph: number, pw: number, strideH: number, strideW: number, padding?: Padding): Float32Array;
   /**
    * Added: true when every output row (matmul) or image (conv2d, maxPool) depends only on its own
    * input row or image: the same bits whatever the batch it is computed in (no batch-dependent

@@ -80,7 +80,7 @@ function counting(k: GemmKernel, c: Counter): GemmKernel {
       c.rows += n;
       return k.conv2d!(input, n, g, w, epilogue);
     },
-    maxPool: k.maxPool ? (input, n, s, ph, pw, sh, sw) => k.maxPool!(input, n, s, ph, pw, sh, sw) : undefined,
+    maxPool: k.maxPool ? (input, n, s, ph, pw, sh, sw, pad) => k.maxPool!(input, n, s, ph, pw, sh, sw, pad) : undefined,
     dispose: () => undefined,
   };
 }
