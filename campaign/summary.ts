@@ -248,7 +248,7 @@ export function summarize(plan: CampaignPlan, hash: string, records: readonly Tr
       vulnerability: 'share of injected faults whose trial had at least one SDC',
       outcomes: 'every image: DUE (ECC-detected, or non-finite output under the "output" rule) > SDC (top-1 changed; critical: golden or faulty class critical) > tolerable (output changed, top-1 kept) > masked; rates over all images, 95% Wilson score interval',
       avf: `one SEU per trial at a (bit, cycle) site drawn uniformly over the structure's used bits x the run's cycles; AVF = share of sites whose run ends in SDC (DUE); 95% ${rel.precision?.interval === 'clopper-pearson' ? 'Clopper–Pearson (exact)' : 'Wilson score'} interval`,
-      fit: 'FIT = raw rate per bit x bits x AVF; total interval = sum of per-structure Wilson bounds at 1 - 0.05/k (Bonferroni)',
+      fit: `FIT = raw rate per bit x bits x AVF; total interval = sum of per-structure ${rel.precision?.interval === 'clopper-pearson' ? 'Clopper–Pearson' : 'Wilson'} bounds at 1 - 0.05/k (Bonferroni)`,
     },
     dueRule: dueRuleOf(rel),
     points, structures, overhead, avf, fitRates: rates, fit: fitRows(avf, rates, rel.precision?.interval),

@@ -27,7 +27,7 @@ export function trialCountLine(s: CampaignSummary): string {
   if (t.method !== 'precision' || !t.precision) return `Trials per point: ${s.trialsPerPoint} (fixed).`;
   const pr = t.precision;
   const stopped = s.points.filter((p) => p.stoppedEarly).length;
-  return `Trials per point: ${t.trialsPerPoint} planned for a margin of ±${pct(pr.margin)} at ${pct(pr.confidence)} confidence ` +
+  return `Trials per point: ${t.trialsPerPoint} planned for a margin of ±${pct(pr.margin)}${pr.marginKind === 'relative' ? ' of the estimate (relative)' : ''} at ${pct(pr.confidence)} confidence${pr.interval === 'clopper-pearson' ? ' (Clopper–Pearson)' : ''} ` +
     `(Leveugle et al. 2009, p = ${pr.p}, t = ${(t.t ?? 0).toFixed(4)}, population ${t.population === Infinity ? '∞ (conservative bound)' : t.population}` +
     `${t.capped ? `, capped at ${pr.maxTrials}` : ''}); early stopping ${pr.earlyStop ? `on (checks from ${pr.minTrials} trials every ${pr.checkEvery}); ${stopped} point(s) stopped early` : 'off'}.`;
 }

@@ -120,6 +120,31 @@ describe('reliability numbers in the comparison view', () => {
     const total = csv.at(-1)!.split(',');
     expect(Number(total[head.indexOf('fit_sdc')])).toBeCloseTo(cli.fit[0]!.report.total.fitSdc.mean, 9);
     await shootBoth(page, 'reliability', true);
+  }, 420_000);
+
+  it('a study planned to a margin (Clopper–Pearson) from the view stops where `faultline avf --margin --interval cp` stops', async () => {
+    await page.locator('[data-testid=avf-sizing]').selectOption('margin');
+    await page.locator('[data-testid=avf-margin]').fill('0.1');
+    await page.locator('[data-testid=avf-interval]').selectOption('cp');
+    for (const box of await page.locator('[data-testid=avf-study] fieldset input[type=checkbox]').all()) {
+      if ((await box.getAttribute('value')) === 'weightSram') await box.check();
+      else await box.uncheck();
+    }
+    await page.locator('[data-testid=avf-run]').click();
+    await expect.poll(() => page.locator('[data-testid=avf-progress]').count(), { timeout: 10_000 }).toBe(1).catch(() => undefined);
+    await expect.poll(() => page.locator('[data-testid=avf-progress]').count(), { timeout: 300_000 }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=avf-table] tbody tr').count()).toBe(2);
+    const out = mkdtempSync(join(tmpdir(), 'faultline-avf-cli-'));
+    await avfCommand({ model: 'lenet5', out, margin: '0.1', interval: 'cp', structures: 'weightSram', images: '1', fitPreset: 'iec61508', workers: '1' });
+    const cli = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as CampaignSummary;
+    expect(cli.trialCount).toMatchObject({ method: 'precision', precision: { margin: 0.1, interval: 'clopper-pearson', marginKind: 'absolute' } });
+    expect(cli.methods.avf).toContain('Clopper–Pearson');
+    const want = avfTableRows(cli as never);
+    const rows = page.locator('[data-testid=avf-table] tbody tr');
+    for (let i = 0; i < want.length; i++) expect(await cellTexts(rows.nth(i))).toEqual(avfCells(want[i]!));
+    const used = cli.avf[0]!.tally.sites;
+    expect(used).toBeLessThanOrEqual(cli.trialsPerPoint);
+    expect(await page.locator('[data-testid=avf-panel]').textContent()).toContain('Clopper–Pearson');
     expect(s.problems).toEqual([]);
   }, 420_000);
 });
