@@ -8,7 +8,7 @@ import { AVF_STRUCTURES } from './avf';
 import { FIT_PRESETS } from './fit';
 import { precisionSchema } from './avf-schema';
 import { parseCampaign, type CampaignFile } from './schema';
-import { fail, ok, type Result } from '../sim/result';
+import { fail, type Result } from '../sim/result';
 
 /** Options of an AVF study (the `faultline avf` flags, as strings; undefined = default). */
 export interface AvfStudyOptions {
