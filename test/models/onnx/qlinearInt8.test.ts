@@ -67,6 +67,25 @@ describe('QLinearConv with power-of-two scales runs on the int8 array as the fil
     expect(r.value.faulty.layers.some((l) => l.corrupted > 0)).toBe(true);
   });
 
+  it('QLinearMatMul (int8, 2^-n scales) is bit-exact vs onnxruntime-node too', async () => {
+    const bytes = encodeModel({
+      name: 'qmm_pow2', input: { name: 'a', dims: ['N', 12], elemType: 3 }, output: { name: 'y', dims: ['N', 5], elemType: 3 },
+      nodes: [node('QLinearMatMul', ['a', 'as', 'az', 'b', 'bs', 'bz', 'ys', 'yz'], ['y'])],
+      initializers: [tensor('as', [], [2 ** -5]), intTensor('az', [], [0], 3), intTensor('b', [12, 5], codes(60, 7, 100), 3),
+        tensor('bs', [], [2 ** -7]), intTensor('bz', [], [0], 3), tensor('ys', [], [2 ** -2]), intTensor('yz', [], [0], 3)],
+    });
+    const n = 6;
+    const a = codes(n * 12, 11, 120);
+    const session = await ort.InferenceSession.create(bytes);
+    const res = await session.run({ a: new ort.Tensor('int8', Int8Array.from(a), [n, 12]) });
+    const imp = importBytes(bytes);
+    const g = runGolden(imp.network, toNhwc(Float32Array.from(a), imp.input.layout, n), { format: INT8 }, createJsKernel(), { layerFormats: onnxLayerFormats(imp)! });
+    if (!g.ok) throw new Error(g.reason);
+    const want = Array.from(res['y']!.data as Int8Array);
+    expect(Array.from(fromNhwc(g.value.output, imp.output.layout, n))).toEqual(want);
+    expect(new Set(want).size).toBeGreaterThan(10);
+  });
+
   it('a uint8 / arbitrary-scale QLinearConv keeps the dequantized path (no int8 formats)', () => {
     const bytes = encodeModel({
       name: 'u8', input: { name: 'x', dims: ['N', 1, 3, 3], elemType: 2 }, output: { name: 'y', dims: ['N', 1, 3, 3], elemType: 2 },
