@@ -65,7 +65,7 @@ describe('npm run protect on an .onnx model', () => {
     expect(o.goldenPredictions).toEqual(plain.goldenPredictions);
   }, 300_000);
 
-  it('a 32x32x3 net refuses to calibrate without --data, calibrates Ranger and FitAct on a CIFAR batch, and runs with them', async () => {
+  it('a 32x32x3 net refuses to calibrate without --data, calibrates Ranger, FitAct, Clip-Act and ProAct on a CIFAR batch, and runs with them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-prot-cifar-'));
     const model = join(dir, 'small.onnx');
     writeFileSync(model, cifarNet());
@@ -77,11 +77,11 @@ describe('npm run protect on an .onnx model', () => {
     const wrong = protect(['--model', resolve('models/onnx/examples/lenet5.onnx'), '--protection', 'ranger', '--data', bin, '--out', dir]);
     expect(wrong.status).toBe(2);
     expect(wrong.out).toContain('expected 28x28x1, found 32x32x3');
-    const r = protect(['--model', model, '--protection', 'ranger,fitact', '--data', bin, '--calib', '30', '--val', '10', '--fitact-epochs', '1']);
+    const r = protect(['--model', model, '--protection', 'ranger,fitact,clipact,proact', '--data', bin, '--calib', '30', '--val', '10', '--fitact-epochs', '1', '--proact-epochs', '1']);
     expect(r.out).toContain('calibrating on the first 30, validating on the last 10');
     expect(r.status).toBe(0);
-    for (const p of ['ranger', 'fitact']) expect(existsSync(join(dir, `small+${p}.json`))).toBe(true);
-    for (const p of ['ranger', 'fitact']) {
+    for (const p of ['ranger', 'fitact', 'clipact', 'proact']) expect(existsSync(join(dir, `small+${p}.json`))).toBe(true);
+    for (const p of ['ranger', 'fitact', 'clipact', 'proact']) {
       const o = await executeRun({ model, scenario, images: '2', protection: p, data: bin });
       expect(o.protection).toBe(p);
       expect(o.labels).toEqual([0, 1]);
