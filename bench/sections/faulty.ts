@@ -21,6 +21,12 @@ import { kernelFor, resolveKernelName } from '../../pipeline/kernels';
 import { measure, median } from '../measure';
 import { meetsTarget, type BenchRow, type BenchSection } from '../types';
 import { loadLenet, mnistTestImages, useWasm } from './_lenet';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkMemoryCap } from '../../sim/engine/memoryEstimate';
+import { defaultKernel, randomImages, resnet18Folded, resnet50Folded } from './_resnet';
+import { resnetFaults, resnetSpec } from './_resnetFaults';
 
 const TARGET_RATIO = 1.25;
 /** Untimed golden + faulty rounds before the timed ones. */
@@ -120,5 +126,84 @@ export async function faultyRows(count = 1000, runs = 21): Promise<BenchRow[]> {
   return [await faultyRow(64, count, runs), await faultyRow(256, count, runs)];
 }
 
-/** Section (c). */
-export const sections: BenchSection[] = [{ name: '(c) faulty LeNet-5 (10 weight-SRAM SEUs) vs golden', run: () => faultyRows() }];
+/**
+ * Rows of section (c2), issue 15: ResNet-18 (BN folded, one image) faulty run end to end (fault
+ * resolution, golden run, faulty engine) with one PE psum stuck-at and with 10 weight-SRAM SEUs,
+ * vs the golden run, interleaved (`runs` rounds, alternating order); target ratio <= 1.5.
+ */
+export async function resnetFaultyRows(runs = 3): Promise<BenchRow[]> {
+  await useWasm();
+  const net = resnet18Folded();
+  const kernel = await defaultKernel();
+  const spec = resnetSpec();
+  const images = randomImages(net, 1, 15);
+  const golden = () => {
+    const g = runGolden(net, images, spec, kernel);
+    if (!g.ok) throw new Error(g.reason);
+    return g.value;
+  };
+  const rows: BenchRow[] = [];
+  for (const set of ['stuckAt', 'seus'] as const) {
+    const records = resnetFaults(net, spec, 1, set);
+    let fr: ReturnType<typeof runFaulty> | null = null;
+    let engineMs = 0;
+    const faulty = () => {
+      const c = resolveFaults(spec, records, 2024);
+      if (!c.ok) throw new Error(c.reason);
+      const g = golden();
+      const t0 = performance.now();
+      fr = runFaulty(g, spec, c.value, { kernel });
+      engineMs = performance.now() - t0;
+    };
+    faulty(); // warm-up
+    const tg: number[] = [];
+    const tf: number[] = [];
+    const te: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      for (const fn of r % 2 === 0 ? [golden, faulty] : [faulty, golden]) {
+        const t0 = performance.now();
+        fn();
+        (fn === golden ? tg : tf).push(performance.now() - t0);
+        if (fn === faulty) te.push(engineMs);
+      }
+    }
+    const f = fr as ReturnType<typeof runFaulty> | null;
+    if (!f) throw new Error('no faulty run');
+    const ratio = median(tf) / median(tg);
+    const target = { kind: 'ratioMax', value: 1.5 } as const;
+    rows.push({
+      name: `ResNet-18 x1 faulty, ${set === 'stuckAt' ? 'stuck-at-1 bit 30 of PE (3,5) psum' : '10 weight-SRAM SEUs'}, 128x128 ws fp32 ${kernel.name}`,
+      value: median(tf), unit: 'ms', runs, baseline: { name: `golden run ${kernel.name}`, value: median(tg) }, ratio, target, pass: meetsTarget(median(tf), ratio, target),
+      extra: {
+        engineInRunMs: median(te).toFixed(0), touchedImages: f.touchedImages.length, recomputed: f.layers.reduce((a, l) => a + l.recomputed, 0),
+        corruptedOutputs: f.layers[f.layers.length - 1].corrupted,
+      },
+    });
+  }
+  return rows;
+}
+
+/** Row of section (c2): peak resident memory of a ResNet-50 faulty run of one image, measured in a
+ * child process (bench/sections/_memChild.ts), next to the engine's estimate; and the refusal the
+ * run pipeline gives (checkMemoryCap) under a cap of half the estimate. */
+export async function resnet50MemoryRow(): Promise<BenchRow> {
+  const child = join(dirname(fileURLToPath(import.meta.url)), '_memChild.ts');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const m = JSON.parse(out.trim().split('\n').pop()!) as { peakRssMiB: number; rssBeforeMiB: number; estimateMiB: number; ms: number; touched: number };
+  const net = resnet50Folded();
+  const cap = Math.floor(m.estimateMiB / 2);
+  const refusal = checkMemoryCap(net, 1, cap, { format: resnetSpec().format });
+  return {
+    name: 'ResNet-50 x1 faulty run (psum stuck-at + 10 weight-SRAM SEUs, 128x128 ws fp32): peak resident set', value: m.peakRssMiB, unit: 'MiB', runs: 1,
+    extra: {
+      rssBeforeRunMiB: m.rssBeforeMiB.toFixed(0), engineEstimateMiB: m.estimateMiB.toFixed(0), runMs: m.ms.toFixed(0), touchedImages: m.touched,
+      [`refusalAtCap${cap}MiB`]: refusal.ok ? 'NOT refused' : refusal.reason,
+    },
+  };
+}
+
+/** Sections (c) and (c2). */
+export const sections: BenchSection[] = [
+  { name: '(c) faulty LeNet-5 (10 weight-SRAM SEUs) vs golden', run: () => faultyRows() },
+  { name: '(c2) faulty ResNet-18 vs golden; ResNet-50 memory', run: async () => [...(await resnetFaultyRows()), await resnet50MemoryRow()] },
+];

@@ -3,6 +3,7 @@
  * (runGolden, one conv/GEMM call per layer for the whole batch) vs plain tfjs-wasm
  * model.predict of the equivalent tf.sequential on the same batch. Target ratio <= 2.0 for the
  * kernel the engine selects at start-up; the other backends and formats are shown for reference.
+ * Bench (b2): golden ResNet-18 through the engine vs tfjs-wasm of the same network (issue 15).
  */
 import { runGolden } from '../../sim/engine/golden';
 import { createKernel, selectKernel, type GemmKernel } from '../../sim/kernels';
@@ -12,6 +13,8 @@ import { tfjsWasmDir } from '../../cli/wasm-path';
 import { measure, median } from '../measure';
 import { meetsTarget, type BenchRow, type BenchSection } from '../types';
 import { loadLenet, mnistTestImages, tfPredict, toTfSequential, useWasm } from './_lenet';
+import { tfNet } from './_tfnet';
+import { defaultKernel, randomImages, resnet18Folded } from './_resnet';
 
 const TARGET_RATIO = 2.0;
 
@@ -87,5 +90,55 @@ export async function goldenRows(count = 1000, runs = 5): Promise<BenchRow[]> {
   return rows;
 }
 
-/** Section (b). */
-export const sections: BenchSection[] = [{ name: '(b) golden LeNet-5 vs tfjs predict', run: () => goldenRows() }];
+
+/**
+ * Rows of section (b2), issue 15: golden ResNet-18 (224x224x3, BN folded into the convs as the
+ * hardware and the ONNX importer do, seeded weights) through the engine on the default kernel vs a
+ * plain tfjs forward pass of the same network with its weights resident (bench/sections/_tfnet.ts,
+ * the ops model.predict calls), on the same random images; `runs` interleaved rounds per batch.
+ */
+export async function resnetGoldenRows(batches: readonly number[] = [1, 8], runs = 5): Promise<BenchRow[]> {
+  await useWasm();
+  const net = resnet18Folded();
+  const k = await defaultKernel();
+  const base = tfNet(net);
+  const rows: BenchRow[] = [];
+  for (const n of batches) {
+    const images = randomImages(net, n, 15);
+    const tp: number[] = [];
+    const tg: number[] = [];
+    let y = base.predict(images, n);
+    let g = runGolden(net, images, { format: FP32 }, k);
+    if (!g.ok) throw new Error(g.reason);
+    const rounds = n === 1 ? runs + 2 : runs;
+    for (let r = 0; r < rounds; r++) {
+      // alternate the order: whichever runs second pays for the first one's garbage
+      const order = r % 2 === 0 ? ['p', 'g'] : ['g', 'p'];
+      for (const o of order) {
+        const t0 = performance.now();
+        if (o === 'p') y = base.predict(images, n);
+        else g = runGolden(net, images, { format: FP32 }, k);
+        (o === 'p' ? tp : tg).push(performance.now() - t0);
+      }
+    }
+    if (!g.ok) throw new Error(g.reason);
+    let maxDiff = 0;
+    for (let i = 0; i < y.length; i++) maxDiff = Math.max(maxDiff, Math.abs(y[i] - g.value.output[i]));
+    const tfTop = argmaxRows(y, n, 1000);
+    const ratio = median(tg) / median(tp);
+    const target = { kind: 'ratioMax', value: 1.5 } as const;
+    rows.push({
+      name: `ResNet-18 golden x${n} (224x224x3, BN folded) ${k.name}`, value: median(tg), unit: 'ms', runs: rounds,
+      baseline: { name: 'tfjs-wasm forward, resident weights', value: median(tp) }, ratio, target, pass: meetsTarget(median(tg), ratio, target),
+      extra: { sameTop1AsTf: `${agreement(g.value.predictions, tfTop)}/${n}`, maxAbsDiffVsTf: maxDiff.toExponential(2), goldenMinMs: Math.min(...tg).toFixed(0), predictMinMs: Math.min(...tp).toFixed(0) },
+    });
+  }
+  base.dispose();
+  return rows;
+}
+
+/** Sections (b) and (b2). */
+export const sections: BenchSection[] = [
+  { name: '(b) golden LeNet-5 vs tfjs predict', run: () => goldenRows() },
+  { name: '(b2) golden ResNet-18 vs tfjs-wasm forward', run: () => resnetGoldenRows() },
+];

@@ -13,6 +13,7 @@ import { inferShapes, shapeSize, type NetworkShapes } from '../layers/shapes';
 import { gemmShape } from '../layers/lowering';
 import { referenceLayer } from '../layers/reference';
 import { reluInPlace } from '../layers/activations';
+import { markNoNanNoNegZero } from '../kernels/immutable';
 import type { GemmKernel } from '../kernels/types';
 import { quantizeArray } from '../format/format';
 import { uniformFormats, type OperandFormats } from '../format/accumulator';
@@ -105,7 +106,7 @@ function addRelu(a: Float32Array, b: Float32Array, relu: boolean): Float32Array 
   const out = new Float32Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
   if (relu) reluInPlace(out);
-  return out;
+  return relu ? markNoNanNoNegZero(out) : out;
 }
 
 /** True when a vector layer only selects or moves stored values (its output needs no rounding). */

@@ -11,7 +11,7 @@ import type { ConvEpilogue, GemmKernel } from './types';
 import { applyEpilogue, convViaIm2col } from './js';
 import { pool } from '../layers/ops';
 import { reluInPlace } from '../layers/activations';
-import { isImmutable } from './immutable';
+import { isImmutable, isNoNanNoNegZero, markNoNanNoNegZero } from './immutable';
 
 /** True when `x` holds a NaN or a -0 (XNNPACK's max-pooling may order those unlike the activation
  * unit's `v > max` comparator, so such inputs are pooled in JS). */
@@ -64,11 +64,27 @@ function readWithEpilogue(t: tf.Tensor, outC: number, epilogue: ConvEpilogue | u
   const src = new Float32Array(heap.buffer, heap.byteOffset + info.memoryOffset, size);
   const out = new Float32Array(size);
   const b = epilogue.bias;
-  if (b) for (let i = 0; i < size; i += outC) for (let j = 0; j < outC; j++) out[i + j] = src[i + j] + b[j];
-  else out.set(src);
+  if (b && epilogue.relu && outC >= 16) {
+    // row by row through a small buffer: the sums stored (fp32 rounding), relu on their bits
+    // branch-free (as reluInPlace) while in cache, then one copy out (measured faster than two
+    // passes over the whole tensor, and than a float store read back as bits in one loop)
+    const row = new Float32Array(outC);
+    const rb = new Int32Array(row.buffer);
+    for (let i = 0; i < size; i += outC) {
+      for (let j = 0; j < outC; j++) row[j] = src[i + j] + b[j];
+      for (let j = 0; j < outC; j++) {
+        const w = rb[j];
+        rb[j] = w & -(+(w > 0) & +(w <= 0x7f800000));
+      }
+      out.set(row, i);
+    }
+  } else {
+    if (b) for (let i = 0; i < size; i += outC) for (let j = 0; j < outC; j++) out[i + j] = src[i + j] + b[j];
+    else out.set(src);
+    if (epilogue.relu) reluInPlace(out); // branch-free on the bits: NaN and -0 give +0
+  }
   t.dispose();
-  if (epilogue.relu) reluInPlace(out); // branch-free on the bits: NaN and -0 give +0
-  return out;
+  return epilogue.relu ? markNoNanNoNegZero(out) : out;
 }
 
 /** Most bytes of weight tensors a kernel keeps resident (least recently used dropped first). */
@@ -160,7 +176,7 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
       return readWithEpilogue(out, g.outC, epilogue);
     },
     maxPool(input, n, s, ph, pw, strideH, strideW, padding = NO_PADDING) {
-      if (hasNanOrNegZero(input)) return pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding }, input, n, s);
+      if (!isNoNanNoNegZero(input) && hasNanOrNegZero(input)) return pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding }, input, n, s);
       const p = padding;
       const pad = p.top + p.bottom + p.left + p.right === 0 ? 'valid' : ([[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
       // XNNPACK's max pooling never lets a padded position win (as the vector unit)
