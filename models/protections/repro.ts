@@ -13,7 +13,7 @@
 import { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runGolden } from '../../sim/engine/golden';
+import { runGolden, type GoldenRun } from '../../sim/engine/golden';
 import { createJsKernel } from '../../sim/kernels';
 import { createKernel } from '../../sim/kernels/select';
 import { createRequire } from 'node:module';
@@ -67,12 +67,21 @@ for (const p of protections) {
   if (!r.ok) { console.error(r.reason); process.exit(2); }
   nets.set(p, p === 'ranger-zero' ? withBounds(r.value.net, boundsOf(r.value.net), 'clipZero') : r.value.net);
 }
-const accuracy = (net: Network): number => {
-  const g = runGolden(net, test.images, { format: FP32 }, kernel);
+/** Accuracy of `net` on the slice; with `golden` (the clean run of the network `net` was corrupted
+ * from) the layers before the first changed one are taken from it (the engine's reuse, as in a campaign trial). */
+const accuracy = (net: Network, golden?: GoldenRun): number => {
+  let upTo = 0;
+  if (golden) while (upTo < net.layers.length && net.layers[upTo] === golden.network.layers[upTo]) upTo++;
+  const g = runGolden(net, test.images, { format: FP32 }, kernel, golden && upTo > 0 ? { reuse: { run: golden, upTo } } : {});
   if (!g.ok) throw new Error(g.reason);
   let c = 0;
   g.value.predictions.forEach((p, i) => { if (p === test.labels[i]) c++; });
   return c / test.n;
+};
+const goldenOf = (net: Network): GoldenRun => {
+  const g = runGolden(net, test.images, { format: FP32 }, kernel);
+  if (!g.ok) throw new Error(g.reason);
+  return g.value;
 };
 /** Trial seed: a 32-bit mix of (seed, BER index, trial); independent of the protection. */
 const trialSeed = (b: number, t: number): number => {
@@ -97,13 +106,14 @@ for (const p of protections) {
     continue;
   }
   const net = nets.get(p)!;
+  const golden = goldenOf(net);
   clean.set(p, accuracy(net));
   const a: number[][] = bers.map(() => []);
   const f: number[][] = bers.map(() => []);
   bers.forEach((ber, b) => {
     for (let t = 0; t < trials; t++) {
       const c = corruptStored(net, FP32, ber, def, 'seu', trialSeed(b, t));
-      a[b]!.push(c.stats.faults === 0 ? clean.get(p)! : accuracy(c.network));
+      a[b]!.push(c.stats.faults === 0 ? clean.get(p)! : accuracy(c.network, golden));
       f[b]!.push(c.stats.faults);
     }
   });
