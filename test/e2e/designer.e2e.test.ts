@@ -181,6 +181,7 @@ describe('scenario designer', () => {
   });
 
   it('double-click on the pane adds a state there (in view), on a state renames it; auto-layout re-centres', async () => {
+    await page.waitForTimeout(300); // the view re-fits after the screenshots' window resize back to 1440 px
     const pane = (await page.locator('.svelte-flow__pane').boundingBox())!;
     const before = await nodeCount();
     await page.mouse.dblclick(pane.x + pane.width * 0.3, pane.y + pane.height * 0.8);
