@@ -55,9 +55,9 @@ function byWord(flips: readonly number[], width: number, into: Map<number, numbe
   }
 }
 
-/** Corrupts a copy of `values` stored in `format`; returns the input when nothing was hit. */
+/** The words of `values` (stored in `format`) a draw hits, with the values read back; null when nothing was hit. */
 function corruptWords(values: Float32Array, format: NumericFormat, codec: WordCodec | null, data: Rng, check: Rng | null,
-  ber: number, def: DrawDefinition, kind: FaultKind, where: string, c: Counts): Float32Array {
+  ber: number, def: DrawDefinition, kind: FaultKind, where: string, c: Counts): WordPatch | null {
   const k = wordBits(format);
   budget(values.length * k, ber, def, where);
   const dataHits = new Map<number, number[]>();
@@ -68,54 +68,103 @@ function corruptWords(values: Float32Array, format: NumericFormat, codec: WordCo
   for (const l of dataHits.values()) c.faults += l.length;
   for (const l of checkHits.values()) c.faults += l.length;
   if (c.faults > MAX_FAULTS_PER_RUN) throw new RangeError(`BER ${ber} draws more than ${MAX_FAULTS_PER_RUN} faults in one run`);
-  if (dataHits.size === 0 && checkHits.size === 0) return values;
-  const out = values.slice(); // (Float32Array.from would iterate element by element)
-  for (const word of new Set([...dataHits.keys(), ...checkHits.keys()])) {
-    const stored = encode(format, out[word]!) >>> 0;
+  if (dataHits.size === 0 && checkHits.size === 0) return null;
+  const hitWords = [...new Set([...dataHits.keys(), ...checkHits.keys()])];
+  const words = Int32Array.from(hitWords);
+  const out = new Float32Array(words.length);
+  for (let h = 0; h < words.length; h++) {
+    const word = words[h]!;
+    const stored = encode(format, values[word]!) >>> 0;
     let d = stored;
     for (const b of dataHits.get(word) ?? []) d = hit(d, b, kind, k);
-    if (!codec) { out[word] = decode(format, d); continue; }
+    if (!codec) { out[h] = decode(format, d); continue; }
     let ch = codec.check(stored);
     for (const b of checkHits.get(word) ?? []) ch = hit(ch, b, kind, r);
     const dec = codec.decode(d, ch);
     if (dec.outcome === 1) c.corrected++;
     if (dec.outcome === 2) c.detected++;
     else if (dec.data !== stored) c.silent++;
-    out[word] = decode(format, dec.data >>> 0);
+    out[h] = decode(format, dec.data >>> 0);
   }
+  return { words, values: out };
+}
+
+/** Words of one stored tensor that a static corruption changed: `values[i]` is read at word `words[i]`. */
+export interface WordPatch {
+  readonly words: Int32Array;
+  readonly values: Float32Array;
+}
+
+/** A copy of `values` with `p` applied. */
+export function applyPatch(values: Float32Array, p: WordPatch): Float32Array {
+  const out = values.slice();
+  for (let i = 0; i < p.words.length; i++) out[p.words[i]!] = p.values[i]!;
+  return out;
+}
+
+/** What a static corruption changed in one layer: weight words, and/or the activation (bounds). */
+export interface LayerChange {
+  readonly weights: WordPatch | null;
+  readonly activation: Activation | null;
+}
+
+/** A static corruption as changes to `base` (no tensor copied): exposeWeightSram without the network. */
+export interface ExposurePatches extends Omit<Exposure, 'network'> {
+  readonly base: Network;
+  /** Per layer of `base`: its change, null when untouched. */
+  readonly changes: readonly (LayerChange | null)[];
+}
+
+/** Layer `l` with `ch` applied (a new object; `l` itself when `ch` is null). */
+export function changedLayer(l: Layer, ch: LayerChange | null): Layer {
+  if (!ch) return l;
+  let out = l;
+  if (ch.weights && (l.kind === 'conv2d' || l.kind === 'dense')) out = { ...l, weights: applyPatch(l.weights, ch.weights) };
+  if (ch.activation) out = { ...out, activation: ch.activation } as Layer;
   return out;
 }
 
 /**
- * Static corruption of `net`'s stored parameters at BER `ber` with `seed` (see the module doc).
- * `ecc`: every word carries SEC-DED check bits (codec per word width). `storage` gives per-layer
- * formats. The input network is never mutated.
+ * Static corruption of `net`'s stored parameters at BER `ber` with `seed`, as changes (see the
+ * module doc; exposeWeightSram applies them). `ecc`: every word carries SEC-DED check bits (codec per
+ * word width). `storage` gives per-layer formats. The input network is never mutated.
  */
-export function exposeWeightSram(net: Network, storage: LayerStorage, ber: number, def: DrawDefinition, kind: FaultKind, seed: number,
-  opts: { readonly ecc: boolean; readonly bounds?: boolean }): Exposure {
+export function exposeWeightSramPatches(net: Network, storage: LayerStorage, ber: number, def: DrawDefinition, kind: FaultKind, seed: number,
+  opts: { readonly ecc: boolean; readonly bounds?: boolean }): ExposurePatches {
   const data = streamRng(seed, 'data');
   const check = opts.ecc ? streamRng(seed, 'check') : null;
   const c: Counts = { faults: 0, corrected: 0, detected: 0, silent: 0 };
   const codecOf = (f: NumericFormat): WordCodec | null => (opts.ecc ? wordCodec(wordBits(f)) : null);
-  let layers: Layer[] = net.layers.map((l, i) => {
-    if (l.kind !== 'conv2d' && l.kind !== 'dense') return l;
+  const weights = net.layers.map((l, i): WordPatch | null => {
+    if (l.kind !== 'conv2d' && l.kind !== 'dense') return null;
     const f = storage(i).weight;
-    const w = corruptWords(l.weights, f, codecOf(f), data, check, ber, def, kind, `weightSram of layer ${l.name}`, c);
-    return w === l.weights ? l : { ...l, weights: w };
+    return corruptWords(l.weights, f, codecOf(f), data, check, ber, def, kind, `weightSram of layer ${l.name}`, c);
   });
   const weightFaults = c.faults;
+  const acts: (Activation | null)[] = net.layers.map(() => null);
   if (opts.bounds ?? true) {
     const bounds = streamRng(seed, 'bounds');
-    layers = layers.map((l, i) => {
-      if (!('activation' in l) || (l.activation.kind !== 'clip' && l.activation.kind !== 'clipZero')) return l;
+    net.layers.forEach((l, i) => {
+      if (!('activation' in l) || (l.activation.kind !== 'clip' && l.activation.kind !== 'clipZero')) return;
       const b = l.activation.bound;
       const arr = typeof b === 'number' ? Float32Array.of(b) : b;
       const f = storage(i).output;
-      const nb = corruptWords(arr, f, codecOf(f), bounds, check, ber, def, kind, `bounds of layer ${l.name}`, c);
-      if (nb === arr) return l;
-      const activation: Activation = { kind: l.activation.kind, bound: typeof b === 'number' ? nb[0]! : nb };
-      return { ...l, activation } as Layer;
+      const p = corruptWords(arr, f, codecOf(f), bounds, check, ber, def, kind, `bounds of layer ${l.name}`, c);
+      if (!p) return;
+      const nb = applyPatch(arr, p);
+      acts[i] = { kind: l.activation.kind, bound: typeof b === 'number' ? nb[0]! : nb };
     });
   }
-  return { network: { ...net, layers }, faults: c.faults, boundFaults: c.faults - weightFaults, corrected: c.corrected, detected: c.detected, silent: c.silent };
+  const changes = net.layers.map((_, i): LayerChange | null => (weights[i] || acts[i] ? { weights: weights[i]!, activation: acts[i]! } : null));
+  return { base: net, changes, faults: c.faults, boundFaults: c.faults - weightFaults, corrected: c.corrected, detected: c.detected, silent: c.silent };
+}
+
+/**
+ * Static corruption of `net`'s stored parameters at BER `ber` with `seed` (see the module doc):
+ * exposeWeightSramPatches applied to a copy of the network (changed tensors copied).
+ */
+export function exposeWeightSram(net: Network, storage: LayerStorage, ber: number, def: DrawDefinition, kind: FaultKind, seed: number,
+  opts: { readonly ecc: boolean; readonly bounds?: boolean }): Exposure {
+  const { base, changes, ...counts } = exposeWeightSramPatches(net, storage, ber, def, kind, seed, opts);
+  return { network: { ...base, layers: base.layers.map((l, i) => changedLayer(l, changes[i]!)) }, ...counts };
 }

@@ -64,7 +64,7 @@ function layerDiff(go: Float32Array, fo: Float32Array, n: number, L: number, las
 
 /** Outcome of a full inference `f` of a corrupted copy of `g`'s network on the same images
  * (layers `f` shares with `g`, the same arrays, are unchanged without being compared). */
-export function staticOutcome(g: GoldenRun, f: GoldenRun, due: Uint8Array): FaultyOutcome {
+export function staticOutcome(g: GoldenRun, f: Pick<GoldenRun, 'layers' | 'output' | 'predictions'>, due: Uint8Array): FaultyOutcome {
   const n = g.n;
   const lastDiff = new Int32Array(n).fill(-1);
   const layers = g.layers.map((gl, L): LayerDelta => {

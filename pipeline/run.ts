@@ -26,9 +26,9 @@ import { kernelFor, resolveKernelName } from './kernels';
 import { goldenOptionsOf, overheadOfRun, runNetwork } from './network';
 import { inputBatch } from './inputs';
 import { berRecords } from './ber';
-import { exposeWeightSram } from './exposure';
+import { exposeWeightSramPatches } from './exposure';
 import { engineOutcome, staticOutcome } from './outcome';
-import { rerunCorrupted } from './rerun';
+import { rerunCorrupted, rerunPatched } from './rerun';
 import type { DrawDefinition, PipelineOutcome, RunDeclaration } from './types';
 
 const GOLDEN_CACHE = 8;
@@ -128,13 +128,13 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
     const storage = (i: number): { weight: typeof f; output: typeof f } => options.layerFormats?.(net.layers[i]!, i) ?? uniformFormats(f);
     let e;
     try {
-      e = exposeWeightSram(net, storage, src.ber, src.definition as DrawDefinition, src.faultKind, src.seed, { ecc: protection.ecc });
+      e = exposeWeightSramPatches(net, storage, src.ber, src.definition as DrawDefinition, src.faultKind, src.seed, { ecc: protection.ecc });
     } catch (err) {
       return fail(`faults.ber: ${(err as Error).message}`, 'faults.ber');
     }
-    // incremental: golden layers up to the first changed one, then only the changed channels there,
-    // and no rerun past a layer where the change was masked (pipeline/rerun.ts; same bits as a full run)
-    const fr = e.faults === 0 ? ok(golden.value) : rerunCorrupted(golden.value, e.network, spec.value, kernel.value, options);
+    // incremental (pipeline/rerun.ts; same bits as a full run): golden layers up to the first changed
+    // one, only changed channels where few are, no rerun past a layer where the change was masked
+    const fr = e.faults === 0 ? ok(golden.value) : rerunPatched(golden.value, e, spec.value, kernel.value, options);
     if (!fr.ok) return fail(`faulty run: ${fr.reason}`, 'faults');
     const due = new Uint8Array(n).fill(e.detected > 0 ? 1 : 0);
     return ok({ ...base, faulty: staticOutcome(golden.value, fr.value, due), faultCount: e.faults, faultsByTarget: e.faults > 0 ? { weightSram: e.faults } : {}, concrete: [], scenario: null });
