@@ -6,9 +6,10 @@
  *   per-channel bound) changed, on the golden inputs; every other channel's column of the GEMM has
  *   the same operands, so the same sum (every kernel sums each output in the PE's k order, the
  *   premise of kernel-independent results: test/sim/kernels/bitIdentical.test.ts);
- * - a later changed layer with at most SPLIT_SHARE of its channels changed runs with its golden
- *   weights (kept resident and packed by the kernel: no upload or repacking of the whole layer),
- *   and only the changed channels are computed apart with the corrupted weights;
+ * - a later changed layer with few changed channels (splitPays: where packing new weights would
+ *   cost more than the extra channels) runs with its golden weights (kept resident and packed by
+ *   the kernel: no upload or repacking of the whole layer), and only the changed channels are
+ *   computed apart with the corrupted weights;
  * - every later layer whose inputs are all golden (bit for bit) and whose definition is unchanged
  *   is golden: a change masked on the way (relu, max pooling) stops the rerun;
  * - the other layers run through `runGolden` one at a time (`reuse` of the layers before).
@@ -199,6 +200,15 @@ function stepLayer(golden: GoldenRun, layers: GoldenLayer[], i: number, layer: L
 /** Largest share of a layer's channels recomputed apart (above it the layer is rerun whole). */
 export const SPLIT_SHARE = 0.5;
 
+/** Cost of uploading and packing a weight, in multiply-adds of one GEMM row (rough, tfjs-wasm). */
+const PACK_MACS = 32;
+
+/** Whether running a layer on its golden (resident, packed) weights plus `S` of its `N` channels
+ * apart is cheaper than running it whole on new weights: (S/N)(M + c) < c for M GEMM rows. */
+function splitPays(S: number, N: number, rows: number): boolean {
+  return S <= SPLIT_SHARE * N && S * (rows + PACK_MACS) < PACK_MACS * N;
+}
+
 /** The faulty side of an incremental rerun: per layer outputs, last layer output, top-1 per image. */
 export type FaultyLayers = Pick<GoldenRun, 'n' | 'layers' | 'output' | 'predictions'>;
 
@@ -219,7 +229,7 @@ function rerun(golden: GoldenRun, changes: readonly (ChangedLayer | null)[], spe
     if (ch && (g.kind === 'conv2d' || g.kind === 'dense')) {
       const cols = ch.cols();
       if (cols && inputsGolden) out = channelRerun(golden, gl, ch, i, cols, spec, kernel, options, true);
-      else if (cols && cols.length <= SPLIT_SHARE * channelsOf(g)) {
+      else if (cols && splitPays(Math.max(2, cols.length), channelsOf(g), golden.n * (gl.gemm ? gl.gemm.M : 1))) {
         // changed inputs, few changed channels: the golden weights (resident in the kernel, packed)
         // on the new inputs, then the changed channels apart
         const base = stepLayer(golden, layers, i, g, spec, kernel, options);
