@@ -381,4 +381,38 @@ describe('scenario designer', () => {
     expect(await afters()).toEqual({ 500: 'calm' });
     expect(s.problems).toEqual([]);
   });
+
+  it('dragging a state out of its container moves it to the top level, dropping it inside a container nests it; undo', async () => {
+    const json = async () => JSON.parse(await page.locator('[data-testid=code]').inputValue()) as { machine: { states: Record<string, { states?: Record<string, unknown> }> } };
+    const drag = async (id: string, to: { x: number; y: number }) => {
+      const b = (await page.locator(`.svelte-flow__node[data-id="${id}"]`).boundingBox())!;
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 12 });
+      await page.mouse.up();
+    };
+    await page.locator('.svelte-flow__controls-fitview').click();
+    await page.waitForTimeout(300);
+    const pane = (await page.locator('.svelte-flow__pane').boundingBox())!;
+    expect(Object.keys((await json()).machine.states['burst']!.states!)).toContain('spare');
+    await drag('burst.spare', { x: pane.x + 120, y: pane.y + 40 });
+    await expect.poll(async () => Object.keys((await json()).machine.states)).toContain('spare');
+    expect(Object.keys((await json()).machine.states['burst']!.states!)).not.toContain('spare');
+    await expect.poll(() => page.locator('.svelte-flow__node[data-id=spare]').count()).toBe(1);
+    // Drop it back inside burst's body: nested again.
+    await page.waitForTimeout(200);
+    const bb = (await page.locator('.svelte-flow__node[data-id=burst]').boundingBox())!;
+    await drag('spare', { x: bb.x + bb.width / 2, y: bb.y + bb.height - 8 });
+    await expect.poll(async () => Object.keys((await json()).machine.states['burst']!.states!)).toContain('spare');
+    expect(Object.keys((await json()).machine.states)).not.toContain('spare');
+    await page.waitForTimeout(200);
+    const sb = (await page.locator('.svelte-flow__node[data-id="burst.spare"]').boundingBox())!;
+    const bb2 = (await page.locator('.svelte-flow__node[data-id=burst]').boundingBox())!;
+    expect(sb.x >= bb2.x && sb.y >= bb2.y && sb.x + sb.width <= bb2.x + bb2.width + 0.5 && sb.y + sb.height <= bb2.y + bb2.height + 0.5).toBe(true);
+    await shootBoth(page, 'designer-nested-drop');
+    // Undo: top level again.
+    await page.locator('[data-testid=undo]').click();
+    await expect.poll(async () => Object.keys((await json()).machine.states)).toContain('spare');
+    expect(s.problems).toEqual([]);
+  });
 });

@@ -88,15 +88,42 @@ export function addState(doc: Json, name: string, parent = ''): [Json, string] {
   return [d, join(parent, n)];
 }
 
-/** Rewrites every transition whose target lies in `from` (a path) to the same place under `to`. */
+/** Rewrites every transition that starts or ends inside `from` (a path) for `from` moved to `to` (refs resolved in `old`). */
 function retarget(old: Json, d: Json, from: string, to: string): void {
   const move = (p: string): string => (within(p, from) ? to + p.slice(from.length) : p);
   eachTransition(d, (source, table, key) => {
     table[key] = mapRefs(table[key], (ref) => {
       const r = resolveRef(old, source, ref);
-      return r && within(r, from) ? refFor(d, move(source), move(r)) : ref;
+      return r && (within(r, from) || within(source, from)) ? refFor(d, move(source), move(r)) : ref;
     });
   });
+}
+
+/**
+ * Moves the state at `path` (with its children and transitions) into `parent` ('' = top level),
+ * keeping its key when free (else a suffix); fixes both parents' `initial`. Returns [doc, new path].
+ */
+export function moveState(doc: Json, path: string, parent: string): [Json, string] {
+  const d = clone(doc);
+  const node = nodeAt(d, path);
+  const dest = at(d, parent);
+  if (!node || !dest || within(parent, path) || parentOf(path) === parent || dest.type === 'final') return [d, path];
+  const dst = (dest.states ??= {}) as Record<string, Json>;
+  let k = keyOf(path);
+  for (let i = 2; k in dst; i++) k = `${keyOf(path)}${i}`;
+  const np = join(parent, k);
+  retarget(doc, d, path, np);
+  const src = at(d, parentOf(path)) as Json;
+  const ss = childrenOf(src) as Record<string, Json>;
+  const moved = ss[keyOf(path)];
+  delete ss[keyOf(path)];
+  const rest = Object.keys(ss);
+  if (!parentOf(path)) { if (src.initial === keyOf(path)) src.initial = rest[0] ?? k; }
+  else if (rest.length === 0) { delete src.states; delete src.initial; if (src.type === 'parallel' || src.type === 'compound') delete src.type; }
+  else if (src.initial === keyOf(path)) src.initial = rest[0];
+  dst[k] = moved;
+  if (parent && dest.type !== 'parallel' && (typeof dest.initial !== 'string' || !(dest.initial in dst))) dest.initial = k;
+  return [d, np];
 }
 
 /**

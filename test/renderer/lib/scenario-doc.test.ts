@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  addState, blankScenario, deleteState, deleteTransition, edgesOf, isInitialPath, kindOf, nodeAt, renameState, setEntryActions, setInitial, setKind, setTransition,
+  addState, blankScenario, deleteState, deleteTransition, edgesOf, isInitialPath, kindOf, moveState, nodeAt, renameState, setEntryActions, setInitial, setKind, setTransition,
   stateNames, stateOfPath, type Json,
 } from '../../../renderer/src/lib/scenario-doc';
 import { validateScenario } from '../../../scenarios/validate';
@@ -122,5 +122,22 @@ describe('scenario-doc: compound and parallel states', () => {
     d = setKind(d, 'both', 'atomic');
     expect(stateNames(d)).toEqual(['idle', 'both']);
     expect(valid(d)).toBe(true);
+  });
+});
+
+describe('scenario-doc: moving a state between containers', () => {
+  it('moves a nested state to the top level and back, rewriting targets both ways; valid throughout', () => {
+    const d0 = example('stuck-pe-repair.json');
+    const [d1, p1] = moveState(d0, 'faulty.detected', '');
+    expect(p1).toBe('detected');
+    expect(stateNames(d1)).toEqual(['ok', 'faulty', 'faulty.undetected', 'repaired', 'detected']);
+    expect(edgesOf(d1).map((e) => `${e.source}>${e.target}`)).toEqual(['ok>faulty', 'faulty.undetected>detected', 'detected>repaired']);
+    expect(valid(d1)).toBe(true);
+    const [d2, p2] = moveState(d1, 'detected', 'faulty');
+    expect(p2).toBe('faulty.detected');
+    expect(edgesOf(d2).map((e) => `${e.source}>${e.target}`)).toEqual(['ok>faulty', 'faulty.undetected>faulty.detected', 'faulty.detected>repaired']);
+    expect(valid(d2)).toBe(true);
+    // Into itself or a descendant: nothing moves.
+    expect(moveState(d2, 'faulty', 'faulty.undetected')[1]).toBe('faulty');
   });
 });
