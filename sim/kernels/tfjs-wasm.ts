@@ -97,7 +97,12 @@ export const WEIGHT_CACHE_BYTES = 512 * 2 ** 20;
  * run, as model.predict does; without it every call uploads and repacks the weights.
  */
 class WeightCache {
-  private readonly map = new Map<Float32Array, tf.Tensor>();
+  /** Entries in least-recently-used order; the arrays are held weakly (a dropped layer's weights
+   * are collected, and their tensor disposed, without waiting for eviction). */
+  private readonly entries = new Map<number, { readonly ref: WeakRef<Float32Array>; readonly t: tf.Tensor; readonly bytes: number }>();
+  private readonly ids = new WeakMap<Float32Array, number>();
+  private readonly gone = new FinalizationRegistry<number>((id) => this.drop(id));
+  private next = 0;
   private bytes = 0;
   constructor(private readonly cap: number) {}
 
@@ -105,31 +110,42 @@ class WeightCache {
    * (sim/kernels/immutable.ts); otherwise a fresh tensor (call inside tf.tidy, which disposes it). */
   get(w: Float32Array, shape: number[]): tf.Tensor {
     if (!isImmutable(w)) return tf.tensor(w, shape);
-    const hit = this.map.get(w);
-    if (hit) {
-      this.map.delete(w); // most recently used last
-      this.map.set(w, hit);
+    const id = this.ids.get(w);
+    const hit = id === undefined ? undefined : this.entries.get(id);
+    if (id !== undefined && hit) {
+      this.entries.delete(id); // most recently used last
+      this.entries.set(id, hit);
       // the same array as another shape (K x N matrix vs filter): a view of the same data
-      return hit.shape.length === shape.length && hit.shape.every((d, i) => d === shape[i]) ? hit : tf.reshape(hit, shape);
+      return hit.t.shape.length === shape.length && hit.t.shape.every((d, i) => d === shape[i]) ? hit.t : tf.reshape(hit.t, shape);
     }
     const t = tf.keep(tf.tensor(w, shape));
-    this.map.set(w, t);
+    const nid = this.next++;
+    this.entries.set(nid, { ref: new WeakRef(w), t, bytes: w.byteLength });
+    this.ids.set(w, nid);
+    this.gone.register(w, nid, w);
     this.bytes += w.byteLength;
-    for (const [k, v] of this.map) {
-      if (this.bytes <= this.cap || k === w) break;
-      this.drop(k, v);
+    for (const old of this.entries.keys()) {
+      if (this.bytes <= this.cap || old === nid) break;
+      this.drop(old);
     }
     return t;
   }
 
-  private drop(k: Float32Array, v: tf.Tensor): void {
-    this.map.delete(k);
-    this.bytes -= k.byteLength;
-    v.dispose();
+  private drop(id: number): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    this.entries.delete(id);
+    this.bytes -= e.bytes;
+    const w = e.ref.deref();
+    if (w) {
+      this.ids.delete(w);
+      this.gone.unregister(w);
+    }
+    e.t.dispose();
   }
 
   clear(): void {
-    for (const [k, v] of this.map) this.drop(k, v);
+    for (const id of [...this.entries.keys()]) this.drop(id);
   }
 }
 
