@@ -22,6 +22,7 @@ export const MODELS: readonly ModelInfo[] = [
   { id: 'lenet5', name: 'LeNet-5', dataset: 'mnist', trained: true, description: 'LeNet-5 (2 conv + 3 dense, 61.7k params) trained on 28x28 MNIST digits.' },
   { id: 'vgg_mnist', name: 'VGG-MNIST', dataset: 'mnist', trained: true, description: 'VGG-style CNN (6 conv + batch norm, 3 blocks of widths 12/24/48, 69.0k params) trained on 28x28 MNIST digits.' },
   { id: 'lenet5_fashion', name: 'LeNet-5 (Fashion-MNIST)', dataset: 'fashion-mnist', trained: true, description: 'LeNet-5 (2 conv + 3 dense, 61.7k params) trained on 28x28 Fashion-MNIST (60,000 train / 10,000 test images).' },
+  { id: 'vgg_fashion', name: 'VGG (Fashion-MNIST)', dataset: 'fashion-mnist', trained: true, description: 'VGG-style CNN (6 conv + batch norm, widths 12/24/48, 69.0k params) trained on 28x28 Fashion-MNIST (60,000 train / 10,000 test images).' },
   { id: 'alexnet', name: 'AlexNet', dataset: 'none', trained: false, description: 'AlexNet (torchvision layout, 61.1M params, 224x224x3) with seeded random weights, for cycle and propagation studies.' },
   { id: 'vgg16', name: 'VGG-16', dataset: 'none', trained: false, description: 'VGG-16 (13 conv + 3 dense, 138.4M params, 224x224x3) with seeded random weights.' },
   { id: 'resnet18', name: 'ResNet-18', dataset: 'none', trained: false, description: 'ResNet-18 (basic residual blocks, 11.7M params, 224x224x3) with seeded random weights.' },

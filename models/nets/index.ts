@@ -11,6 +11,7 @@ export const ARCHITECTURES: Readonly<Record<string, () => Arch>> = {
   lenet5: lenet5Arch,
   vgg_mnist: vggMnistArch,
   lenet5_fashion: lenet5Arch,
+  vgg_fashion: vggMnistArch,
   alexnet: alexnetArch,
   vgg16: vgg16Arch,
   resnet18: resnet18Arch,
