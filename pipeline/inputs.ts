@@ -1,13 +1,14 @@
 /**
  * Input images of a run: the user's dataset when `data` names one (models/io/datasets.ts dataSlice:
  * IDX / CIFAR-10 / PNG folder, shape-checked), else the MNIST test split for MNIST models and for
- * imported .onnx models whose input is 784 pixels (28x28x1 or flat), else seeded uniform noise in
- * [0, 1) (no labels), the same for every shell.
+ * imported .onnx models whose input is 784 pixels (28x28x1 or flat), the Fashion-MNIST test split
+ * for Fashion-MNIST models, else seeded uniform noise in [0, 1) (no labels), the same for every shell.
  */
 import type { Network } from '../sim/layers/types';
 import { fail, ok, type Result } from '../sim/result';
 import { MODELS } from '../models/registry';
 import { loadMnistSplit } from '../models/data/mnist';
+import { loadFashionResult } from '../models/data/fashion';
 import type { Split } from '../models/data/dataset';
 import { dataSlice } from '../models/io/datasets';
 import { isOnnxPath } from '../models/onnx/file';
@@ -39,10 +40,15 @@ export function inputBatch(model: string, net: Network, start: number, count: nu
   if (!Number.isInteger(start) || start < 0) return fail(`images.start: expected an integer >= 0, found ${start}`, 'images.start');
   if (data !== undefined) return dataSlice(data, net.input, start, count);
   const size = net.input.h * net.input.w * net.input.c;
-  if ((datasetOf(model) === 'mnist' || isOnnxPath(model)) && size === 784) {
-    const test = mnistSplit().test;
-    if (start + count > test.n) return fail(`images: expected start + count <= ${test.n} MNIST test images, found ${start} + ${count}`, start >= test.n ? 'images.start' : 'images.count');
+  const slice = (test: Split['test'], what: string): Result<InputBatch> => {
+    if (start + count > test.n) return fail(`images: expected start + count <= ${test.n} ${what} test images, found ${start} + ${count}`, start >= test.n ? 'images.start' : 'images.count');
     return ok({ batch: test.images.slice(start * size, (start + count) * size), labels: test.labels.slice(start, start + count), total: test.n });
+  };
+  if ((datasetOf(model) === 'mnist' || isOnnxPath(model)) && size === 784) return slice(mnistSplit().test, 'MNIST');
+  if (datasetOf(model) === 'fashion-mnist' && size === 784) {
+    const f = loadFashionResult(); // cached per process
+    if (!f.ok) return fail(`images: ${f.reason}`, 'images');
+    return slice(f.value.test, 'Fashion-MNIST');
   }
   let s = (0x9e3779b9 + start) >>> 0;
   const batch = new Float32Array(count * size);
