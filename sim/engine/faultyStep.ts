@@ -39,6 +39,8 @@ export interface GoldenLayerCall {
 export interface StepScratch {
   readonly rowMark: Int32Array;
   readonly pixMark: Int32Array;
+  /** Changed input positions (stamped with the epoch), allocated on first use. */
+  posMark?: Int32Array;
   epoch: number;
 }
 
@@ -69,6 +71,33 @@ function downsOf(rows: readonly number[], N: number, direct: Int32Array): number
   return out;
 }
 
+/** Marks (rowMark = ep) the rows whose window covers a changed input, from a map of changed input
+ * positions (any channel: a conv row reads every channel of each in-bounds window position): the
+ * rows usesOf would mark, in O(changed + M*kh*kw) without a list per changed input. */
+export function markRowsByWindow(g: ConvGeom, chIn: Int32Array, sc: StepScratch, ep: number): void {
+  const pos = (sc.posMark ??= new Int32Array(g.inH * g.inW));
+  for (let i = 0; i < chIn.length; i++) pos[(chIn[i] - (chIn[i] % g.inC)) / g.inC] = ep;
+  for (let oy = 0, m = 0; oy < g.outH; oy++) {
+    const y0 = oy * g.strideH - g.padTop;
+    for (let ox = 0; ox < g.outW; ox++, m++) {
+      const x0 = ox * g.strideW - g.padLeft;
+      let hit = false;
+      for (let ky = 0; ky < g.kh && !hit; ky++) {
+        const y = y0 + ky;
+        if (y < 0 || y >= g.inH) continue;
+        for (let kx = 0; kx < g.kw; kx++) {
+          const x = x0 + kx;
+          if (x >= 0 && x < g.inW && pos[y * g.inW + x] === ep) {
+            hit = true;
+            break;
+          }
+        }
+      }
+      if (hit) sc.rowMark[m] = ep;
+    }
+  }
+}
+
 /** Rows (output pixels) of image slot `q` that read a changed input (`chIn`), without softmax
  * pixels that have a direct fault (those stay whole in array order); stores in `count[q]` how
  * many of their outputs are not direct. Hot path: a module-level function called per image. */
@@ -83,6 +112,7 @@ function planRows(lc: LayerCompute, chIn: Int32Array, direct: Int32Array, sc: St
   }
   const ep = ++sc.epoch;
   if (lc.layer.kind === 'dense') sc.rowMark[0] = ep; // one output row reads every input
+  else if (chIn.length > g.M) markRowsByWindow(g, chIn, sc, ep);
   else {
     for (let i = 0; i < chIn.length; i++) {
       const uses = usesOf(g, chIn[i]);
