@@ -82,13 +82,20 @@ function plan(model: string, seed: number, trials: number, images: number, ber: 
   return { plan: expandCampaign(c.value, '.'), hash: campaignHash(c.value) };
 }
 
-/** One timed campaign on a warm pool (trials in flight: 2 per worker), wall ms. */
+/** CPU ms the process (all its threads) used during the last timedCampaign. */
+let lastCpuMs = 0;
+
+/** One timed campaign on a warm pool (trials in flight: 2 per worker), wall ms (CPU ms in lastCpuMs). */
 async function timedCampaign(pool: TrialPool, p: { plan: CampaignPlan; hash: string }): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'fl-bench-'));
   try {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await runCampaign({ plan: p.plan, hash: p.hash, outDir: dir, runner: pool.run, concurrency: pool.workers * 2 });
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    lastCpuMs = (c.user + c.system) / 1000;
+    return ms;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -105,7 +112,7 @@ async function warmPool(workers: number, model: string, images: number, ber: num
 async function lenetRows(trials: number, pairs: number, runs: number): Promise<BenchRow[]> {
   const one = await warmPool(1, 'lenet5', IMAGES, 1e-5);
   const two = await warmPool(2, 'lenet5', IMAGES, 1e-5);
-  const t1: number[] = [], t2: number[] = [], tp: number[] = [];
+  const t1: number[] = [], t2: number[] = [], tp: number[] = [], c1: number[] = [], c2: number[] = [];
   const loads: string[] = [];
   const predict = await predictor('lenet5', IMAGES);
   try {
@@ -114,7 +121,9 @@ async function lenetRows(trials: number, pairs: number, runs: number): Promise<B
       const p = plan('lenet5', 2 + r, trials, IMAGES, 1e-5); // same trials for both pools
       tp.push(predict.time(5)); // the predict baseline interleaved with the campaigns: same load
       t1.push(await timedCampaign(one, p));
+      c1.push(lastCpuMs);
       t2.push(await timedCampaign(two, p));
+      c2.push(lastCpuMs);
     }
   } finally {
     predict.dispose();
@@ -131,7 +140,11 @@ async function lenetRows(trials: number, pairs: number, runs: number): Promise<B
     {
       name: `campaign LeNet-5 2 workers, wall time`, value: ms2, unit: 'ms', runs: pairs,
       baseline: { name: '1 worker', value: ms1 }, ratio: ratio2, target: target2, pass: meetsTarget(ms2, ratio2, target2),
-      extra: { speedup: +(ms1 / ms2).toFixed(2), infPerS: Math.round(ips(ms2)), pairSpeedups: t1.map((a, i) => (a / t2[i]!).toFixed(2)).join('/'), load1: loads.join('/') },
+      // cores the process got (CPU time of all its threads / wall time): on idle cores about 1 and 2;
+      // with other jobs running the scheduler may give it a fixed share however many threads it has
+      extra: { speedup: +(ms1 / ms2).toFixed(2), infPerS: Math.round(ips(ms2)), pairSpeedups: t1.map((a, i) => (a / t2[i]!).toFixed(2)).join('/'), load1: loads.join('/'),
+        coresUsed1: t1.map((a, i) => (c1[i]! / a).toFixed(2)).join('/'), coresUsed2: t2.map((a, i) => (c2[i]! / a).toFixed(2)).join('/'),
+        cpuMsPerTrial: `${(median(c1) / trials).toFixed(1)}/${(median(c2) / trials).toFixed(1)}` },
     },
   ];
   // Overhead: one BER trial vs one golden inference of the same images, same kernel, in-process, interleaved.
