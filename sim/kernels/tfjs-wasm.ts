@@ -101,6 +101,7 @@ class WeightCache {
    * are collected, and their tensor disposed, without waiting for eviction). */
   private readonly entries = new Map<number, { readonly ref: WeakRef<Float32Array>; readonly t: tf.Tensor; readonly bytes: number }>();
   private readonly ids = new WeakMap<Float32Array, number>();
+  private readonly seen = new WeakSet<Float32Array>();
   private readonly gone = new FinalizationRegistry<number>((id) => this.drop(id));
   private next = 0;
   private bytes = 0;
@@ -110,6 +111,9 @@ class WeightCache {
    * (sim/kernels/immutable.ts); otherwise a fresh tensor (call inside tf.tidy, which disposes it). */
   get(w: Float32Array, shape: number[]): tf.Tensor {
     if (!isImmutable(w)) return tf.tensor(w, shape);
+    // resident from the second use on: a one-off array (a BER trial's corrupted layer) is uploaded
+    // for its call only, so it neither evicts reused weights nor grows the heap (added by H5)
+    if (!this.seen.has(w)) { this.seen.add(w); return tf.tensor(w, shape); }
     const id = this.ids.get(w);
     const hit = id === undefined ? undefined : this.entries.get(id);
     if (id !== undefined && hit) {
