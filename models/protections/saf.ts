@@ -120,6 +120,7 @@ function quantOf(net: Network, format: SafFormat, p?: PtqResult): (i: number) =>
 /**
  * Trains the SAF network for `format`. fp32 / fp16: `arch` re-initialised (Glorot), raw weights
  * r = f^-1(w0), all raw weights and biases trained with f (and the fp16 rounding) in the graph.
+ * fp16 with `from`: continues a trained fp32 SAF network with the fp16 rounding in the graph.
  * int8: starts from `from` (a trained fp32 SAF network), chooses per-layer Qm.n by PTQ on `calib`
  * (weight format for the raw values), then trains with raw weights clamped to their format's range
  * after every step (nothing clipped on store) and everything fake-quantized.
@@ -140,7 +141,7 @@ export function trainSaf(arch: Network, t: Saf, format: SafFormat, train: Datase
   if (p) say(`int8 formats (weights for raw values): ${p.formats.map((f) => (f.weight.kind === 'int8' ? `Q${f.weight.intBits}.${f.weight.fracBits}` : f.weight.kind)).join(' ')}`);
   const acc = () => accuracyOf(logitsWith(tfn, test, quant), test.labels);
   try {
-    say(`start: test accuracy ${(acc() * 100).toFixed(2)}% (${format}, ${t}, ${from ? 'from trained fp32 SAF' : `Glorot init seed ${o.initSeed}`})`);
+    say(`start: test accuracy ${(acc() * 100).toFixed(2)}% (${format}, ${t}, ${from ? 'from the trained fp32 SAF network' : `Glorot init seed ${o.initSeed}`})`);
     trainEpochs(train, tfn.weightVars, (x, y) => crossEntropy(tfn.forward(x, 'hard', quant), y), {
       epochs: o.epochs, batch: o.batch, lr: o.lr, lrDecay: o.lrDecay, seed: o.seed, shift: o.shift ?? 0, ...(clamp ? { after: clamp } : {}),
       onEpoch: (e, l, lr) => say(`epoch ${e}/${o.epochs} loss=${l.toFixed(4)} test_acc=${(acc() * 100).toFixed(2)}% lr=${lr.toExponential(2)}`),

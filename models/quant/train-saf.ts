@@ -2,7 +2,8 @@
  * Trains LeNet-5 / VGG-MNIST with a saturated weight transform in the loop for one numeric format
  * and saves models/weights/protected/<model>+saf[-fn][-fp16|-int8].{json,bin,log}:
  *   npx tsx models/quant/train-saf.ts --model lenet5 --format fp32 --epochs 15
- *   npx tsx models/quant/train-saf.ts --model lenet5 --format int8 --epochs 3   (QAT from <model>+saf)
+ *   npx tsx models/quant/train-saf.ts --model lenet5 --format int8 --epochs 5   (QAT from <model>+saf)
+ *   npx tsx models/quant/train-saf.ts --model lenet5 --format fp16 --epochs 5 --from-fp32
  * Accuracy is reported on the whole test split by the engine (hardware read path, the format).
  */
 import { Command } from 'commander';
@@ -30,6 +31,7 @@ const program = new Command()
   .option('--seed <n>', 'shuffle seed', String(d.seed))
   .option('--init-seed <n>', 'Glorot init seed', String(d.initSeed))
   .option('--shift <n>', 'random translation of training images, pixels', String(d.shift ?? 0))
+  .option('--from-fp32', 'fp16: start from the trained fp32 SAF network (as int8 always does) instead of a fresh init')
   .option('--out <dir>', 'output directory', PROTECTED_DIR);
 program.parse();
 const o = program.opts<Record<string, string>>();
@@ -43,10 +45,10 @@ const arch = loadModel(model);
 const { train, test } = datasetOf(model);
 const { calib } = calibrationSets(2000, 500, model);
 let from;
-if (format === 'int8') {
+if (format === 'int8' || (format === 'fp16' && o.fromFp32)) {
   const fp = parseProtection(`saf${fn === 'tanh' ? '' : `-${fn}`}`);
   const r = readWeights(protectedId(model, fp.ok ? fp.value : sp.value), o.out);
-  if (!r.ok) { console.error(`int8 starts from the fp32 SAF network: ${r.reason}`); process.exit(2); }
+  if (!r.ok) { console.error(`${format} starts from the fp32 SAF network: ${r.reason}`); process.exit(2); }
   from = r.value.net;
 }
 const opts = { epochs: Number(o.epochs), batch: Number(o.batch), lr: Number(o.lr), lrDecay: Number(o.lrDecay), seed: Number(o.seed), initSeed: Number(o.initSeed), shift: Number(o.shift) };
