@@ -11,8 +11,8 @@ import { getArch } from '../../../models/nets';
 
 await tf.setBackend('cpu');
 
-/** Issue 5's accuracy targets for the trained MNIST models; Fashion-MNIST LeNet-5 (2 epochs): 85%. */
-const TARGET: Record<string, number> = { lenet5: 0.985, vgg_mnist: 0.99, lenet5_fashion: 0.85 };
+/** Issue 5's accuracy targets for the trained MNIST models; Fashion-MNIST LeNet-5 (2 epochs) and VGG (1 epoch): 85%. */
+const TARGET: Record<string, number> = { lenet5: 0.985, vgg_mnist: 0.99, lenet5_fashion: 0.85, vgg_fashion: 0.85 };
 
 describe('loadModel', () => {
   it('registry trained flags match the committed weights', () => {
@@ -43,7 +43,7 @@ describe('loadModel', () => {
       if (!meta.ok) throw new Error(meta.reason);
       // cpu vs wasm float rounding may flip at most a few of the 1,501 (Fashion: 10,000) images
       expect(Math.abs(evaluate(m.id) - meta.value.meta!.testAccuracy!)).toBeLessThanOrEqual(3 / meta.value.meta!.testSize);
-    }, 120_000);
+    }, 600_000); // VGG on 10,000 Fashion-MNIST images with the tfjs cpu backend: minutes on a loaded machine
 
     it(`${m.id}: meets the issue 5 accuracy target (${(TARGET[m.id] ?? 0.97) * 100}%)`, () => {
       expect(evaluate(m.id)).toBeGreaterThanOrEqual(TARGET[m.id] ?? 0.97);
