@@ -12,6 +12,7 @@ import { applyEpilogue, convViaIm2col } from './js';
 import { pool } from '../layers/ops';
 import { reluInPlace } from '../layers/activations';
 import { isImmutable, isNoNanNoNegZero, markNoNanNoNegZero } from './immutable';
+import { convEpilogueWasm } from '../wasm/convEpilogue';
 
 /** True when `x` holds a NaN or a -0 (XNNPACK's max-pooling may order those unlike the activation
  * unit's `v > max` comparator, so such inputs are pooled in JS). */
@@ -62,8 +63,16 @@ function readWithEpilogue(t: tf.Tensor, outC: number, epilogue: ConvEpilogue | u
   if (!info || !heap) return applyEpilogue(readAndDispose(t), outC, epilogue);
   const size = t.size;
   const src = new Float32Array(heap.buffer, heap.byteOffset + info.memoryOffset, size);
-  const out = new Float32Array(size);
   const b = epilogue.bias;
+  const simd = epilogue.relu ? convEpilogueWasm() : null;
+  if (simd) {
+    // bias + relu in WebAssembly SIMD, same bits (sim/wasm/convEpilogue.ts): the JS passes below
+    // cost as much as the convolution itself (LeNet-5 conv1 x1000: about 19 ms vs 3-4 ms)
+    const out = simd.biasRelu(src, b, outC);
+    t.dispose();
+    return markNoNanNoNegZero(out);
+  }
+  const out = new Float32Array(size);
   if (b && epilogue.relu && outC >= 16) {
     // row by row through a small buffer: the sums stored (fp32 rounding), relu on their bits
     // branch-free (as reluInPlace) while in cache, then one copy out (measured faster than two
