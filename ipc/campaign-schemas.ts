@@ -134,4 +134,12 @@ export const CampaignAvfRequest = z.strictObject({
   images: z.number().int().min(1).max(10_000).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   fitPreset: z.string().max(32).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  /** Raw SRAM soft-error rate, FIT/Mbit (instead of `fitPreset`; `faultline avf --sram-fit`). */
+  sramFit: z.number().min(0).max(1e9).optional(),
+  /** Raw PE register rate, FIT per flip-flop (with `sramFit`; `--reg-fit-flop`). */
+  regFitFlop: z.number().min(0).max(1e6).optional(),
+  /** Raw PE register rate, FIT/Mbit (with `sramFit`; `--reg-fit-mbit`). */
+  regFitMbit: z.number().min(0).max(1e9).optional(),
+  /** With a relative `margin`: a-priori AVF used for sizing (`--prior`). */
+  prior: z.number().gt(0).lt(1).optional(),
 });

@@ -59,7 +59,25 @@ const NESTED = {
   },
 };
 
+/** One transition into both regions of a parallel state (a list of targets) and a guarded list of two candidates. */
+const MULTI = {
+  name: 'Multi', description: 'A transition with a list of targets and a guarded list, for the designer test.', version: 1, seed: 0,
+  machine: {
+    id: 'm', initial: 'idle',
+    states: {
+      idle: {
+        after: { '1000': { target: ['#m.both.sram.hit', '#m.both.pe.hit'] } },
+        on: { INFERENCE_END: [{ target: 'spare', guard: { type: 'inferenceIs', params: { n: 2 } } }, { target: 'both' }] },
+      },
+      spare: {},
+      both: { type: 'parallel', states: { sram: { initial: 'wait', states: { wait: {}, hit: {} } }, pe: { initial: 'wait', states: { wait: {}, hit: {} } } } },
+    },
+  },
+};
+
 const nodeCount = (): Promise<number> => page.locator('.svelte-flow__node').count();
+/** The graph's zoom (the scale of Svelte Flow's viewport transform). */
+const zoom = async (): Promise<number> => Number(/scale\(([\d.]+)\)/.exec((await page.locator('.svelte-flow__viewport').getAttribute('style')) ?? '')?.[1] ?? NaN);
 const edgeCount = (): Promise<number> => page.locator('.svelte-flow__edge').count();
 const formState = async (): Promise<string> => (await page.locator('[data-testid=state-form] h3 .mono').textContent()) ?? '';
 
@@ -203,9 +221,15 @@ describe('scenario designer', () => {
     await page.keyboard.type('spare');
     await page.locator('[data-testid=rename]').click();
     await expect.poll(() => page.locator('.svelte-flow__node[data-id=spare]').count()).toBe(1);
-    // Auto-layout: every state inside the pane afterwards.
+    // Auto-layout: at a legible zoom (>= 0.8) with the initial state in view; the fit-view control
+    // then shows every state inside the pane.
     await page.locator('[data-testid=auto-layout]').click();
     await page.waitForTimeout(400);
+    expect(await zoom()).toBeGreaterThanOrEqual(0.8);
+    const ib = (await page.locator('.svelte-flow__node[data-id=idle]').boundingBox())!;
+    expect(ib.x >= pane.x - 1 && ib.x + ib.width <= pane.x + pane.width + 1 && ib.y >= pane.y - 1 && ib.y + ib.height <= pane.y + pane.height + 1).toBe(true);
+    await page.locator('.svelte-flow__controls-fitview').click();
+    await page.waitForTimeout(300);
     for (const n of await page.locator('.svelte-flow__node').all()) {
       const b = (await n.boundingBox())!;
       expect(b.x).toBeGreaterThanOrEqual(pane.x - 1);
@@ -254,6 +278,19 @@ describe('scenario designer', () => {
     const paths = ['idle', 'burst', 'burst.hit', 'burst.calm', 'both', 'both.sram', 'both.sram.waiting', 'both.sram.scrubbed', 'both.pe', 'both.pe.watch'];
     await expect.poll(nodeCount).toBe(paths.length);
     await page.waitForTimeout(400);
+    // The fitted view keeps the text legible: zoom >= 0.8 (fitting this wide graph whole would take
+    // about 0.5), the view starts at the initial state (in the pane) and the pane is filled with graph.
+    const pane0 = (await page.locator('.svelte-flow__pane').boundingBox())!;
+    expect(await zoom()).toBeGreaterThanOrEqual(0.8);
+    const idle0 = (await page.locator('.svelte-flow__node[data-id=idle]').boundingBox())!;
+    expect(idle0.x >= pane0.x && idle0.x + idle0.width <= pane0.x + pane0.width && idle0.y >= pane0.y && idle0.y + idle0.height <= pane0.y + pane0.height).toBe(true);
+    expect(idle0.x - pane0.x).toBeLessThan(pane0.width * 0.15);
+    expect((await page.locator('.svelte-flow__node[data-id=idle] .name').boundingBox())!.height).toBeGreaterThanOrEqual(11);
+    await page.locator('[data-testid=graph]').screenshot({ path: join(SHOTS, 'designer-nested-legible.png') });
+    // The whole graph: the fit-view control (any zoom).
+    await page.locator('.svelte-flow__controls-fitview').click();
+    await page.waitForTimeout(300);
+    expect(await zoom()).toBeLessThan(0.8);
     // Containers: burst (compound), both (parallel) and its two regions (dashed).
     expect(await page.locator('[data-testid=compound-node]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}:${e.getAttribute('data-kind')}`)))
       .toEqual(['burst:compound', 'both:parallel', 'both.sram:compound', 'both.pe:compound']);
@@ -413,6 +450,44 @@ describe('scenario designer', () => {
     // Undo: top level again.
     await page.locator('[data-testid=undo]').click();
     await expect.poll(async () => Object.keys((await json()).machine.states)).toContain('spare');
+    expect(s.problems).toEqual([]);
+  });
+
+  it('a transition with a list of targets is drawn to every target (same label); a guarded list to each candidate', async () => {
+    const dir = join(s.app.userDir, 'scenarios');
+    writeFileSync(join(dir, 'multi.json'), `${JSON.stringify(MULTI, null, 2)}\n`);
+    await page.locator('a[data-view=accelerator]').click();
+    await page.locator('a[data-view=scenarios]').click();
+    await expect.poll(() => page.locator('[data-testid=open-pick] option[value="user:multi"]').count()).toBe(1);
+    await page.locator('[data-testid=open-pick]').selectOption('user:multi');
+    await page.locator('[data-testid=open]').click();
+    await expect.poll(nodeCount).toBe(8);
+    await expect.poll(edgeCount).toBe(4);
+    await page.locator('.svelte-flow__controls-fitview').click();
+    await page.waitForTimeout(400);
+    expect((await page.locator('.svelte-flow__edge').evaluateAll((es) => es.map((e) => e.getAttribute('aria-label')))).sort())
+      .toEqual(['Edge from idle to both', 'Edge from idle to both.pe.hit', 'Edge from idle to both.sram.hit', 'Edge from idle to spare']);
+    expect((await page.locator('.svelte-flow__edge-label').allTextContents()).sort()).toEqual(['INFERENCE_END', 'INFERENCE_END [inferenceIs n=2]', 'after 1000', 'after 1000']);
+    // Each "after 1000" arrow ends at its own target: the path's right end at the target's left side, within its height.
+    for (const t of ['both.sram.hit', 'both.pe.hit']) {
+      const pb = (await page.locator(`.svelte-flow__edge[aria-label="Edge from idle to ${t}"] .svelte-flow__edge-path`).boundingBox())!;
+      const tb = (await page.locator(`.svelte-flow__node[data-id="${t}"]`).boundingBox())!;
+      expect(Math.abs(pb.x + pb.width - tb.x)).toBeLessThan(12);
+      expect(pb.y + pb.height).toBeGreaterThan(tb.y);
+      expect(pb.y).toBeLessThan(tb.y + tb.height);
+    }
+    expect(await page.locator('[data-testid=valid]').count()).toBe(1);
+    await shootBoth(page, 'designer-multi-target');
+    // Selecting either arrow selects the whole transition; deleting it removes both arrows; undo restores them.
+    await page.locator('.svelte-flow__controls-fitview').click();
+    await page.waitForTimeout(300);
+    await page.locator('.svelte-flow__edge-label', { hasText: 'after 1000' }).first().click();
+    const del = page.locator('[data-testid=delete-transition]');
+    await expect.poll(() => del.textContent()).toContain('idle → both.sram.hit, both.pe.hit');
+    await del.click();
+    await expect.poll(edgeCount).toBe(2);
+    await page.locator('[data-testid=undo]').click();
+    await expect.poll(edgeCount).toBe(4);
     expect(s.problems).toEqual([]);
   });
 });

@@ -79,6 +79,8 @@ describe('reliability numbers in the comparison view', () => {
     const svg = (await download('export-outcomes-svg')).toString('utf8');
     for (const p of file.protections) expect(svg.toLowerCase()).toContain(protectionColor(p));
     expect(svg).toContain('critical SDC');
+    // the table says which interval it shows (Wilson score for outcome classes)
+    expect(await page.locator('[data-testid=outcome-interval]').textContent()).toContain('95% Wilson score interval');
     await shootBoth(page, 'reliability-outcomes', true);
   }, 300_000);
 
@@ -145,6 +147,67 @@ describe('reliability numbers in the comparison view', () => {
     const used = cli.avf[0]!.tally.sites;
     expect(used).toBeLessThanOrEqual(cli.trialsPerPoint);
     expect(await page.locator('[data-testid=avf-panel]').textContent()).toContain('Clopper–Pearson');
+    expect(s.problems).toEqual([]);
+  }, 420_000);
+
+  it('a bad raw rate or prior is named inline with its range and Run is off until it is fixed', async () => {
+    const run = page.locator('[data-testid=avf-run]');
+    const err = page.locator('[data-testid=avf-error]');
+    await page.locator('[data-testid=avf-sizing]').selectOption('trials');
+    await page.locator('[data-testid=avf-fit]').selectOption('custom');
+    await page.locator('[data-testid=avf-sram-fit]').fill('-5');
+    await expect.poll(() => err.textContent()).toBe('SRAM rate: expected 0 to 1,000,000,000 FIT/Mbit, found -5');
+    expect(await run.isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid=avf-sram-fit]').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('[data-testid=avf-reg-fit]').fill('abc');
+    await expect.poll(() => err.textContent()).toContain('PE register rate: expected a number from 0 to 1,000,000 FIT/flip-flop, found "abc"');
+    await page.locator('[data-testid=avf-sram-fit]').fill('');
+    await expect.poll(() => err.textContent()).toContain('SRAM rate: required, a number from 0 to 1,000,000,000 FIT/Mbit');
+    await shootBoth(page, 'reliability-rate-error');
+    // the prior of a relative margin: 0 < p < 1
+    await page.locator('[data-testid=avf-sram-fit]').fill('800');
+    await page.locator('[data-testid=avf-reg-fit]').fill('0.0008');
+    await page.locator('[data-testid=avf-sizing]').selectOption('margin');
+    await page.locator('[data-testid=avf-margin]').fill('50%');
+    await page.locator('[data-testid=avf-prior]').fill('1.5');
+    await expect.poll(() => err.textContent()).toBe('Prior AVF: expected above 0 and below 1, found 1.5');
+    expect(await run.isDisabled()).toBe(true);
+    await page.locator('[data-testid=avf-prior]').fill('0.5');
+    await expect.poll(() => err.count()).toBe(0);
+    expect(await run.isDisabled()).toBe(false);
+  });
+
+  it('custom raw rates and a prior: the AVF / FIT table equals `faultline avf --sram-fit 800 --reg-fit-flop 0.0008 --margin 50% --prior 0.5`', async () => {
+    // The form is left as the previous test fixed it: custom rates, relative margin 50% with prior 0.5.
+    for (const box of await page.locator('[data-testid=avf-study] fieldset input[type=checkbox]').all()) {
+      if (['weightSram', 'pe.psum'].includes((await box.getAttribute('value')) ?? '')) await box.check();
+      else await box.uncheck();
+    }
+    await page.locator('[data-testid=avf-interval]').selectOption('wilson');
+    await page.locator('[data-testid=avf-run]').click();
+    await expect.poll(() => page.locator('[data-testid=avf-progress]').count(), { timeout: 10_000 }).toBe(1).catch(() => undefined);
+    await expect.poll(() => page.locator('[data-testid=avf-progress]').count(), { timeout: 300_000 }).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=avf-table] tbody tr').count()).toBe(3);
+    const out = mkdtempSync(join(tmpdir(), 'faultline-avf-cli-'));
+    await avfCommand({ model: 'lenet5', out, margin: '50%', prior: '0.5', structures: 'weightSram,pe.psum', images: '1', sramFit: '800', regFitFlop: '0.0008', workers: '1' });
+    const cli = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as CampaignSummary;
+    // sized from the prior: n = z^2 (1 - p) / (r^2 p) sites, not the 10,000 cap
+    const z = 1.959963984540054;
+    expect(cli.trialsPerPoint).toBe(Math.ceil((z * z * (1 - 0.5)) / (0.5 * 0.5 * 0.5)));
+    expect(cli.fitRates).toMatchObject({ sramFitPerMbit: 800, registerFitPerFlop: 0.0008 });
+    const want = avfTableRows(cli as never);
+    const rows = page.locator('[data-testid=avf-table] tbody tr');
+    for (let i = 0; i < want.length; i++) expect(await cellTexts(rows.nth(i)), want[i]!.target).toEqual(avfCells(want[i]!));
+    const gui = newestSummary('avf-lenet5-');
+    expect(gui.trialsPerPoint).toBe(cli.trialsPerPoint);
+    expect(gui.avf.map((r) => r.tally)).toEqual(cli.avf.map((r) => r.tally));
+    expect(gui.fit[0]!.report.total).toEqual(cli.fit[0]!.report.total);
+    // FIT = rate x bits x AVF, by hand from the CLI's tallies and bit counts
+    const perBit = (t: string): number => (t === 'weightSram' ? 800 / 2 ** 20 : 0.0008);
+    const byHand = cli.avf.reduce((a, r) => a + perBit(r.target) * r.bits * (r.tally.sdc / r.tally.sites), 0);
+    expect(gui.fit[0]!.report.total.fitSdc.mean).toBeCloseTo(byHand, 9);
+    expect(await page.locator('[data-testid=avf-panel]').textContent()).toContain('SRAM 800 FIT/Mbit; PE registers 0.0008 FIT/flip-flop');
+    await shootBoth(page, 'reliability-custom-rates', true);
     expect(s.problems).toEqual([]);
   }, 420_000);
 });

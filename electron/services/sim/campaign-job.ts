@@ -43,14 +43,28 @@ export function avfOptionsOf(r: z.output<typeof CampaignAvfRequest>): AvfStudyOp
   return {
     model: r.model, protection: r.protection, format: r.format, rows: str(r.rows), cols: str(r.cols), dataflow: r.dataflow,
     structures: r.structures?.join(','), trials: str(r.trials), margin: r.margin, confidence: str(r.confidence), interval: r.interval,
-    images: str(r.images), seed: str(r.seed), fitPreset: r.fitPreset,
+    images: str(r.images), seed: str(r.seed), fitPreset: r.fitPreset, prior: str(r.prior),
+    sramFit: str(r.sramFit), regFitFlop: str(r.regFitFlop), regFitMbit: str(r.regFitMbit),
   };
+}
+
+/** A request mixing rate sources the study would silently drop (a preset with raw rates, a register
+ * rate without the SRAM rate, both register units) is refused, naming the field. */
+function checkRates(r: z.output<typeof CampaignAvfRequest>): void {
+  const reg = r.regFitFlop !== undefined || r.regFitMbit !== undefined;
+  if (r.fitPreset !== undefined && (r.sramFit !== undefined || reg)) throw new RequestError('fitPreset: give a preset or raw rates (sramFit, regFitFlop / regFitMbit), not both', 'fitPreset');
+  if (reg && r.sramFit === undefined) throw new RequestError('sramFit: required with a register rate (FIT/Mbit of the SRAMs)', 'sramFit');
+  if (r.regFitFlop !== undefined && r.regFitMbit !== undefined) throw new RequestError('regFitFlop / regFitMbit: give the register rate in one unit', 'regFitFlop');
 }
 
 /** Plan and hash of an AVF study request, exactly as `faultline avf` builds them. */
 function avfPlan(r: z.output<typeof CampaignAvfRequest>): { plan: CampaignPlan; hash: string } {
+  checkRates(r);
   const c = avfStudyCampaign(avfOptionsOf(r));
-  if (!c.ok) throw new RequestError(c.reason, 'margin');
+  if (!c.ok) {
+    const flag = /^--([a-z-]+)/.exec(c.reason)?.[1] ?? 'margin';
+    throw new RequestError(c.reason, flag.replace(/-([a-z])/g, (_, x: string) => x.toUpperCase()));
+  }
   return { plan: expandCampaign(c.value, process.cwd()), hash: campaignHash(c.value) };
 }
 

@@ -139,3 +139,18 @@ export function outcomeCsvCells(p: Point): (number | null)[] {
   const o = p.outcomes;
   return OUTCOME_CLASSES.flatMap((c) => (o ? [o.counts[c.key], o.rates[c.key].mean, o.rates[c.key].lo, o.rates[c.key].hi] : [null, null, null, null]));
 }
+
+/** The raw rates a summary's FIT was computed with, as read ("SRAM 800 FIT/Mbit; PE registers
+ * 0.0008 FIT/flip-flop (source)"); registers without their own rate use the SRAM's per-bit rate. */
+export function ratesText(r: Summary['fitRates'] | undefined): string | null {
+  if (!r) return null;
+  const n = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 9 });
+  const reg = r.registerFitPerFlop !== undefined ? `${n(r.registerFitPerFlop)} FIT/flip-flop`
+    : `${n(r.registerFitPerMbit ?? r.sramFitPerMbit)} FIT/Mbit`;
+  return `SRAM ${n(r.sramFitPerMbit)} FIT/Mbit; PE registers ${reg} (${r.source})`;
+}
+
+/** Name of the binomial interval a summary's method text says it used: "Clopper–Pearson (exact)" or "Wilson score". */
+export function intervalName(method: string | undefined): string {
+  return /clopper/i.test(method ?? '') ? 'Clopper–Pearson (exact)' : 'Wilson score';
+}

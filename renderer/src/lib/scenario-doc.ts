@@ -69,6 +69,52 @@ export function edgesOf(doc: Json): Edge[] {
 }
 
 /**
+ * One arrow of the graph. A transition slot may hold a list of candidate transitions (each with
+ * its own guard) and a candidate a list of targets (e.g. one state in each region of a parallel
+ * state): every target of every candidate is an arrow, with that candidate's label. `entry` is the
+ * slot as `edgesOf` gives it (what the form edits and Delete removes); `targets` are all the
+ * slot's drawn targets.
+ */
+export interface DrawnEdge extends Edge {
+  readonly entry: Edge;
+  readonly targets: readonly string[];
+}
+
+/** The target references of one candidate transition (a string, or `target` as a string or a list). */
+function refsOf(c: unknown): string[] {
+  if (typeof c === 'string') return [c];
+  const g = c && typeof c === 'object' ? (c as Json).target : undefined;
+  if (typeof g === 'string') return [g];
+  return Array.isArray(g) ? g.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Every arrow of the graph: one per target of every candidate of every transition slot, at any
+ * depth (references that do not resolve are left out: validation lists them). */
+export function drawnEdges(doc: Json): DrawnEdge[] {
+  const out: DrawnEdge[] = [];
+  eachTransition(doc, (source, table, key) => {
+    const t = table[key];
+    const trigger = Object.is(table, nodeAt(doc, source)?.after) ? `after:${key}` : key;
+    const arrows: { target: string; guard?: string }[] = [];
+    for (const c of Array.isArray(t) ? t : [t]) {
+      const guard = guardOf(c);
+      for (const ref of refsOf(c)) {
+        const target = resolveRef(doc, source, ref);
+        if (target) arrows.push({ target, ...(guard ? { guard } : {}) });
+      }
+    }
+    if (arrows.length === 0) return;
+    const first = firstRef(t);
+    const entryTarget = (first === null ? null : resolveRef(doc, source, first)) ?? arrows[0]!.target;
+    const g = guardOf(t);
+    const entry: Edge = { source, target: entryTarget, trigger, ...(g ? { guard: g } : {}) };
+    const targets = [...new Set(arrows.map((a) => a.target))];
+    for (const a of arrows) out.push({ source, trigger, ...a, entry, targets });
+  });
+  return out;
+}
+
+/**
  * Adds a state named `name` (unique among its siblings: a suffix is added when taken) inside `parent`
  * ('' = top level; the parent becomes compound, with the new state as its initial one when it had
  * none); returns [doc, path of the new state].
