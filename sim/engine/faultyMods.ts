@@ -11,6 +11,7 @@ import { sramTouches } from '../dataflow/scheduleSram';
 import type { ConvGeom } from '../dataflow/scheduleGeom';
 import type { RunPlan } from './faultyPlan';
 import type { Mod } from './faultyCompute';
+import { endRegisterReads, isStationaryTarget } from './faultyReadEnd';
 
 /** A mod applying to a range of outputs: (m, n0..n1-1) when byM, (m0..m1-1, n) when byN. */
 interface RangeMod {
@@ -127,8 +128,7 @@ function orderCycle(run: RunPlan['layers'][number], layerAbs: number, f: Concret
   const count = t.count ?? 1;
   const df = run.df;
   if (count === 1 || !df || (f.kind !== 'stuckAt0' && f.kind !== 'stuckAt1')) return t.cycle;
-  const stationary = (df.dataflow === 'ws' && f.target === 'pe.weight') || (df.dataflow === 'is' && f.target === 'pe.input');
-  if (!stationary) return t.cycle;
+  if (!isStationaryTarget(run, f)) return t.cycle;
   const rel = (t.cycle - layerAbs) % df.foldCycles;
   return rel >= df.geometry.R ? t.cycle + count - 1 : t.cycle; // before R: a word passing through (one cycle)
 }
@@ -147,7 +147,12 @@ export function touchesIn(plan: RunPlan, layer: number, geom: ConvGeom, layout: 
   const L = df.foldCycles;
   const lo = Math.max(0, Math.floor((f.start - layerAbs) / L));
   const hi = Math.min(df.folds - 1, f.end === Infinity ? df.folds - 1 : Math.floor((f.end - 1 - layerAbs) / L));
-  for (let fi = lo; fi <= hi; fi++) registerTouches(run, run.folds[fi], layerAbs + run.folds[fi].startCycle, f, out);
+  for (let fi = lo; fi <= hi; fi++) {
+    const from = out.length;
+    const foldAbs = layerAbs + run.folds[fi].startCycle;
+    registerTouches(run, run.folds[fi], foldAbs, f, out);
+    if (f.readEnd !== undefined) endRegisterReads(run, foldAbs, f, out, from); // a flip with a duration
+  }
   return out;
 }
 

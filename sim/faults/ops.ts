@@ -8,8 +8,10 @@
  * So a transient flip persists until the word is rewritten, and a stuck-at bit forces every value
  * that the word holds during the window (including values written during it), after which the
  * forced value remains until the next write.
- * `readEnd` (SRAM words only): reads at or after it no longer see the fault (an SEU with a duration,
- * a rate-process flip whose epoch ended, a scrub that rewrote the word after the fault's window).
+ * `readEnd`: reads at or after it no longer see the fault (an SEU with a duration, a rate-process
+ * flip whose epoch ended, a scrub that rewrote an SRAM word after the fault's window). In a PE
+ * register it ends the flip of a value still held there (a stationary weight / input, an idle os
+ * psum); what was read before it and moved on (passed to a neighbour, accumulated) keeps the flip.
  */
 import type { FaultKind, FaultTarget } from './types';
 
@@ -52,7 +54,7 @@ export interface ConcreteFault {
   readonly end: number;
   /** Index of the FaultRecord it came from. */
   readonly source: number;
-  /** First cycle whose reads no longer see the fault (SRAM words; absent = Infinity): see module doc. */
+  /** First cycle whose reads no longer see the fault (absent = Infinity): see module doc. */
   readonly readEnd?: number;
   /** Operation on the SEC-DED check bits of an ECC-protected SRAM word (bit j = check bit j:
    * Hamming bits 0..r-1, overall parity r); absent = none. */

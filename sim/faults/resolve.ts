@@ -5,9 +5,10 @@
  * Cluster semantics: for SRAM targets `cluster.cols` adjacent words (address .. address+cols-1,
  * `rows` x `cols` words when rows > 1, rows apart by `cols`); for PE targets a rows x cols block
  * of PEs starting at (row, col). Random locations draw the cluster origin so it fits.
- * Windows: seu / mbu hit the value held at window.start (until rewritten; in an SRAM word reads from
- * window.end on see the stored value again); with `everyValue` they hit every value held during the
- * window; stuck-at forces over the window. Scrubs (`applyScrubs`) rewrite SRAM words with correct
+ * Windows: seu / mbu hit the value held at window.start (until rewritten or reloaded; reads from
+ * window.end on see the stored value again, in an SRAM word and in a PE register still holding the
+ * value: `readEnd`); with `everyValue` they hit every value held during the window; stuck-at forces
+ * over the window. Scrubs (`applyScrubs`) rewrite SRAM words with correct
  * values. With ECC (spec.ecc) an SRAM word has data bits 0..k-1 and check bits k..k+r.
  * The engine API refuses what the scenario validator refuses: non-adjacent mbu bits, SRAM clusters
  * of more than one row, more than MAX_RUN_FAULTS concrete faults (checked before expanding).
@@ -101,10 +102,12 @@ function resolveOne(spec: ArraySpec, f: FaultRecord, source: number, rng: Rng): 
   const transient = f.kind === 'seu' || f.kind === 'mbu';
   if (f.everyValue && !transient) return fail(`${p}.everyValue: expected only on seu or mbu faults, found ${f.kind}`, `${p}.everyValue`);
   const sram = isSram(f.target);
-  // seu / mbu: hit the value held at start (end = start + 1); in SRAM, reads from window.end on see
-  // the stored word again. everyValue: every value held during the window, none read after it.
+  // seu / mbu: hit the value held at start (end = start + 1); reads from window.end on see the
+  // stored value again (SRAM word, or PE register still holding the value: the engine keeps the flip
+  // only in what was read before, sim/engine/faultyMods.ts). everyValue: every value held during the
+  // window, none read after it.
   const end = !transient ? wEnd : f.everyValue ? wEnd : start + 1;
-  const readEnd = transient && sram && wEnd !== Infinity ? wEnd : undefined;
+  const readEnd = transient && wEnd !== Infinity ? wEnd : undefined;
   const k = wordBits(spec.format);
   let mask = 0;
   let cmask = 0;

@@ -24,17 +24,35 @@ import { planRun, type LayerRun } from '../../sim/engine/faultyPlan';
 import { addressOf, isTiled, memoryLayout, type MemoryLayout, type SramName } from '../../sim/memory/layout';
 import { convGeom, im2colIndex, type ConvGeom } from '../../sim/dataflow/scheduleGeom';
 
-type Reg = { valid: boolean; word: number; a: number; b: number; hit?: Set<ConcreteFault> };
+/** A register's value: `hit` = flips that already hit it (an everyValue flip once per value), `clean`
+ * = the word before its first flip, `log` = the faults applied to it from that flip on, in order (a
+ * stuck-at once per run of cycles), so that a flip can be taken out again at its readEnd. */
+type Reg = { valid: boolean; word: number; a: number; b: number; hit?: Set<ConcreteFault>; clean?: number; log?: readonly ConcreteFault[] };
 const bubble = (): Reg => ({ valid: false, word: 0, a: -1, b: -1 });
 
-/** Register faults of one cycle: flips first (an everyValue flip once per value), then stuck-at bits
- * (they force after a flip of the same cycle and again after every flip during their window). */
+/** Register faults of one cycle: first the flips whose readEnd has come leave the value still held
+ * where they hit it (replayed from the clean word without them: the stored value, with any stuck-at
+ * that acted on it), then flips (an everyValue flip once per value), then stuck-at bits (they force
+ * after a flip of the same cycle and again after every flip during their window). A value that moved
+ * on (to a neighbour, into a new psum) keeps its flips. */
 function regFaults(regs: Reg[][], faults: ConcreteFault[], c: number, acc?: Accumulator): void {
+  const op1 = (w: number, f: ConcreteFault): number => (acc ? acc.decodeAcc(applyOp(acc.encodeAcc(w), f.op)) : applyOp(w, f.op));
   const apply = (f: ConcreteFault): void => {
     const r = regs[f.row][f.col];
-    if (acc) r.word = acc.decodeAcc(applyOp(acc.encodeAcc(r.word), f.op));
-    else r.word = applyOp(r.word, f.op);
+    if (r.log === undefined && !isStuckKind(f)) {
+      r.log = []; // from the first flip on
+      r.clean = r.word;
+    }
+    r.word = op1(r.word, f);
+    if (r.log !== undefined && r.log[r.log.length - 1] !== f) r.log = [...r.log, f];
   };
+  for (const f of faults) {
+    if (f.readEnd === undefined || c < f.readEnd) continue;
+    const r = regs[f.row][f.col];
+    if (!r.log?.includes(f)) continue;
+    r.log = r.log.filter((q) => q !== f);
+    r.word = r.log.reduce(op1, r.clean!);
+  }
   for (const f of faults) {
     if (isStuckKind(f) || c < f.start || c >= f.end) continue;
     const r = regs[f.row][f.col];
@@ -223,7 +241,7 @@ class LayerSim {
     for (let c = 0; c < L; c++) {
       const abs = fa + c;
       if (flow === 'os') {
-        if (c === 0) for (const row of ps) for (const r of row) Object.assign(r, { valid: true, word: this.acc.zero, hit: undefined });
+        if (c === 0) for (const row of ps) for (const r of row) Object.assign(r, { valid: true, word: this.acc.zero, hit: undefined, log: undefined });
         for (let i = R - 1; i >= 0; i--) for (let j = C - 1; j >= 0; j--) {
           st[i][j] = i > 0 ? st[i - 1][j] : j < cu && c - j >= 0 && c - j < T ? { valid: true, word: this.readW(c - j, c0 + j, abs), a: c - j, b: 0 } : bubble();
           rq[i][j] = j > 0 ? rq[i][j - 1] : i < ru && c - i >= 0 && c - i < T ? { valid: true, word: this.readX(k0 + i, c - i, abs), a: c - i, b: 0 } : bubble();
@@ -236,7 +254,7 @@ class LayerSim {
           if (k < 0 || k >= T) continue;
           if (st[i][j].a !== k || rq[i][j].a !== k) throw new Error('reference: operands out of step');
           ps[i][j].word = this.acc.mac(ps[i][j].word, this.wOperand(st[i][j].word), this.xOperand(rq[i][j].word));
-          ps[i][j].hit = undefined; // a new value
+          ps[i][j].hit = ps[i][j].log = undefined; // a new value
         }
         regFaults(ps, psF, abs, this.acc);
         if (c === L - 1) for (let i = 0; i < ru; i++) for (let j = 0; j < cu; j++) this.drain(k0 + i, c0 + j, ps[i][j].word, abs);

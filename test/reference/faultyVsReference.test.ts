@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FaultRecord, FaultTarget } from '../../sim/faults/types';
 import { planRun } from '../../sim/engine/faultyPlan';
-import { runBoth, layerBits, seeded, spec, tinyNet, denseNet, arrayOrderKernel, residualNet } from '../sim/engine/faultyHelpers';
+import { runBoth, layerBits, bitsOf, seeded, spec, tinyNet, denseNet, convNet, arrayOrderKernel, residualNet } from '../sim/engine/faultyHelpers';
 import type { FaultyOptions } from '../../sim/engine/faulty';
 import type { ArraySpec } from '../../sim/types';
 import type { Network } from '../../sim/layers/types';
-import { targetBits } from '../../sim/faults/resolve';
+import { resolveFaults, targetBits } from '../../sim/faults/resolve';
+import { runFaulty } from '../../sim/engine/faulty';
 
 const TARGETS: FaultTarget[] = ['weightSram', 'ifmapSram', 'ofmapSram', 'pe.weight', 'pe.input', 'pe.psum'];
 
@@ -119,5 +120,63 @@ describe('faulty engine == cycle reference on random faults', () => {
     const tiled: ArraySpec = { ...spec(3, 2, df, { kind: 'int8', intBits: 2, fracBits: 5 }), sram: { weightKiB: 30 / 1024, ifmapKiB: (df === 'os' ? 12 : 6) / 1024, ofmapKiB: 4 / 1024, banks: 2 } };
     fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs (${df})`, denseNet(9, 7), tiled, 9, 30);
     fuzz(`dense 9->7, 3x2 array, int8 Q2.5, tiled SRAMs with ECC, scrubs (${df})`, denseNet(9, 7), { ...tiled, ecc: { weightSram: true, ifmapSram: true, ofmapSram: true } }, 9, 30, { few: true, scrubs: true });
+  }
+});
+
+/** Per dataflow, the register that holds one value over several reads (the os psum while idle). */
+const STATIONARY: Record<ArraySpec['dataflow'], FaultTarget> = { ws: 'pe.weight', is: 'pe.input', os: 'pe.psum' };
+
+/** Register flips with a duration (sim/engine/faultyReadEnd.ts): engine == reference, and the
+ * duration changes the result of at least `minShortened` sets (compared with the same flips
+ * without an end), so the property is not vacuous. */
+function durations(name: string, net: Network, s: ArraySpec, inSize: number, runs: number, minShortened: number): void {
+  it(name, () => {
+    const nImages = 2;
+    const total = planRun(net, s).inferenceCycles * nImages;
+    const images = seeded(nImages * inSize, 5);
+    const arb = fc.record({
+      // mostly the register that holds a value over several reads (ws weight, is input, os psum)
+      target: fc.oneof({ arbitrary: fc.constant(STATIONARY[s.dataflow]), weight: 3 }, { arbitrary: fc.constantFrom<FaultTarget>('pe.weight', 'pe.input', 'pe.psum'), weight: 1 }),
+      kind: fc.constantFrom('seu', 'mbu') as fc.Arbitrary<FaultRecord['kind']>,
+      start: fc.integer({ min: 0, max: total - 1 }),
+      len: fc.integer({ min: 1, max: 30 }),
+      row: fc.integer({ min: 0, max: s.rows - 1 }),
+      col: fc.integer({ min: 0, max: s.cols - 1 }),
+      bit: fc.nat(),
+    }).map((r): FaultRecord => {
+      const width = widthOf(s, r.target);
+      const b0 = r.kind === 'mbu' ? r.bit % (width - 1) : r.bit % width;
+      return { target: r.target, kind: r.kind, bits: r.kind === 'mbu' ? [b0, b0 + 1] : [b0], location: { kind: 'pe', row: r.row, col: r.col }, window: { start: r.start, end: r.start + r.len } };
+    });
+    let shortened = 0;
+    fc.assert(
+      fc.property(fc.array(arb, { minLength: 1, maxLength: 3 }), (records) => {
+        const c = runBoth(net, s, images, records, 1);
+        const open = resolveFaults(s, records.map((r) => ({ ...r, window: { start: r.window.start } })), 1);
+        if (!open.ok) throw new Error(open.reason);
+        const forever = runFaulty(c.golden, s, open.value);
+        let differs = false;
+        for (let L = 0; L < net.layers.length; L++) {
+          for (let img = 0; img < nImages; img++) {
+            const b = layerBits(c, L, img);
+            expect(b.engine).toEqual(b.reference);
+            if (!differs) {
+              const fb = bitsOf(forever.output(L, img));
+              differs = b.engine.some((v, q) => v !== fb[q]);
+            }
+          }
+        }
+        if (differs) shortened++;
+      }),
+      { numRuns: runs, seed: 11 },
+    );
+    expect(shortened).toBeGreaterThanOrEqual(minShortened);
+  });
+}
+
+describe('faulty engine == cycle reference on register flips with a duration', () => {
+  for (const df of ['ws', 'os', 'is'] as const) {
+    durations(`tiny conv net, 4x3 array, fp32 (${df})`, tinyNet(2, 'linear'), spec(4, 3, df, { kind: 'fp32' }, 4), 72, 40, df === 'os' ? 1 : 3); // os: only an idle psum
+    durations(`conv 2x2 on 5x5x2 -> 3, 3x2 array, fp16 (${df})`, convNet(5, 5, 2, 3, 2), spec(3, 2, df, { kind: 'fp16' }, 1), 50, 40, df === 'os' ? 1 : 3);
   }
 });
