@@ -39,3 +39,17 @@ export function boundCount(net: Network): number {
   for (const b of boundsOf(net).values()) n += typeof b === 'number' ? 1 : b.length;
   return n;
 }
+
+/**
+ * One log line per bounded layer of `profile`: the bound `net` carries (the mean for a per-unit /
+ * per-element bound) beside the layer's profiled max (activation units), e.g. "fc1 mean 7.39 (max 24.62)".
+ */
+export function boundSummary(net: Network, profile: readonly LayerProfile[]): string {
+  const bounds = boundsOf(net);
+  return profile.map((p) => {
+    const b = bounds.get(p.index);
+    if (b === undefined) return `${p.name} unbounded (max ${p.max.toFixed(3)})`;
+    const mean = typeof b === 'number' ? b : b.reduce((a, v) => a + v, 0) / Math.max(1, b.length);
+    return `${p.name} ${typeof b === 'number' ? '' : 'mean '}${mean.toFixed(3)} (max ${p.max.toFixed(3)})`;
+  }).join(', ');
+}

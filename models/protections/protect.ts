@@ -8,7 +8,7 @@ import type { Network } from '../../sim/layers/types';
 import { type Dataset, head } from '../data/dataset';
 import { qat, DEFAULT_QAT, type QatOptions } from '../quant/qat';
 import type { PtqResult } from '../quant/ptq';
-import { rangerBounds, withBounds } from './bounds';
+import { boundSummary, rangerBounds, withBounds } from './bounds';
 import { DEFAULT_FITACT, DEFAULT_PROACT, fitact, proact, type FitActOptions, type ProActOptions } from './boundTrain';
 import { clipact, DEFAULT_CLIPACT, type ClipActOptions } from './clipact';
 import { accuracyOf, logitsOf } from './data';
@@ -92,6 +92,7 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
         const r = proact(cur, profile, calib, val, { ...po, onEpoch: (l) => { log.push(l); o.onLog?.(l); } });
         cur = r.net;
         log.push(`proact: ${r.steps.length} epochs over ${calib.n} images (at most ${po.epochsPerDecay} per decay value); start ${(r.start * 100).toFixed(2)}%, unbounded ${(r.baseline * 100).toFixed(2)}%`);
+        log.push(`bounds: ${boundSummary(cur, profile)}`);
         break;
       }
     }

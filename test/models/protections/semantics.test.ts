@@ -5,7 +5,7 @@ import { createJsKernel } from '../../../sim/kernels';
 import type { Activation, Network, WeightTransform } from '../../../sim/layers/types';
 import { FP32 } from '../../../sim/format/format';
 import { float32ToBits, bitsToFloat32 } from '../../../sim/format/fp32';
-import { withBounds, rangerBounds, boundCount } from '../../../models/protections/bounds';
+import { withBounds, rangerBounds, boundCount, boundSummary } from '../../../models/protections/bounds';
 import { profileActivations } from '../../../models/protections/profile';
 import { inverseTransform, toSaf } from '../../../models/protections/saf';
 import { parseProtection } from '../../../models/protections/spec';
@@ -51,6 +51,14 @@ describe('activation protections on the simulator (hand-checked)', () => {
     const r = withBounds(net, rangerBounds(prof), 'clip');
     expect(boundCount(r)).toBe(1);
     expect(out(r, [100, 1, 1])).toEqual([7, 1, 1]);
+  });
+  it('boundSummary reports a layer-wise bound, the mean of a per-unit bound, and the profiled max', () => {
+    const net = ident({ kind: 'relu' });
+    const ds: Dataset = { n: 1, shape: { h: 1, w: 1, c: 3 }, images: Float32Array.from([1, 2, 7]), labels: Uint8Array.from([0]), classes: ['a', 'b', 'c'] };
+    const prof = profileActivations(net, ds);
+    expect(boundSummary(net, prof)).toBe('d unbounded (max 7.000)');
+    expect(boundSummary(withBounds(net, new Map([[0, 5]]), 'clipZero'), prof)).toBe('d 5.000 (max 7.000)');
+    expect(boundSummary(withBounds(net, new Map([[0, Float32Array.from([1, 2, 6])]]), 'clipZero'), prof)).toBe('d mean 3.000 (max 7.000)');
   });
 });
 
