@@ -8,10 +8,11 @@
 import { colOf, weightTerm, type LayerCompute, type Mod } from './faultyCompute';
 
 /** Whether `pairs4` applies: floating formats and mods only on the weight word ('w') or
- * the stored output word ('out', applied by the caller after the activation). */
-export function batchable(lc: LayerCompute, mods: readonly Mod[]): boolean {
+ * the stored output word ('out', applied by the caller after the activation); with `psum` also
+ * mods on the partial-sum register ('acc': the WebAssembly chains apply them, sim/wasm chainsV). */
+export function batchable(lc: LayerCompute, mods: readonly Mod[], psum = false): boolean {
   if (lc.formats.weight.kind === 'int8' || lc.formats.input.kind === 'int8') return false;
-  for (const md of mods) if (md.operand !== 'w' && md.operand !== 'out') return false;
+  for (const md of mods) if (md.operand !== 'w' && md.operand !== 'out' && !(psum && md.operand === 'acc')) return false;
   return true;
 }
 

@@ -22,6 +22,7 @@ interface WasmApi {
 
 type PairsFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number) => void;
 type PairsVFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number) => void;
+type ChainsVFn = (K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number, ops: number, nOps: number) => void;
 
 /** Bytes of one WebAssembly page. */
 const PAGE = 65536;
@@ -31,6 +32,7 @@ export class MacPairs {
   private readonly memory: WasmMemory;
   private readonly fn: PairsFn;
   private readonly vfn: PairsVFn;
+  private readonly cfn: ChainsVFn;
   private top = 16;
   /** Views of the whole memory (replaced when it grows: re-read after alloc). */
   f32: Float32Array;
@@ -40,6 +42,7 @@ export class MacPairs {
     this.memory = instance.exports.memory as WasmMemory;
     this.fn = instance.exports.pairs as PairsFn;
     this.vfn = instance.exports.pairsV as PairsVFn;
+    this.cfn = instance.exports.chainsV as ChainsVFn;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -47,6 +50,16 @@ export class MacPairs {
   /** Frees every allocation (addresses handed out before are reused). */
   reset(): void {
     this.top = 16;
+  }
+
+  /** The allocation mark (byte address of the next allocation), for `release`. */
+  mark(): number {
+    return this.top;
+  }
+
+  /** Frees every allocation made after `mark` returned `at`. */
+  release(at: number): void {
+    this.top = at;
   }
 
   /** Allocates `words` 4-byte words (16-byte aligned); returns the byte address. */
@@ -97,6 +110,19 @@ export class MacPairs {
    */
   pairsV(row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: boolean): void {
     if (count > 0) this.vfn(row, K, w, wf, first, zero, jobs, count, out, same ? 1 : 0);
+  }
+
+  /**
+   * Faulty and clean accumulators of `count` jobs with psum operations (macPairs.wat chainsV):
+   * job j is the i32 record (row, g, x, 0) at jobs + 16j (`row`: byte address of its K input byte
+   * offsets; `g` / `x`: its golden / faulty input), `ops` holds `nOps` i32 records
+   * (k, and, or, xor) sorted by k, applied to the faulty chain's binary32 word after its MAC of
+   * step k (k = -1: the initial zero); `first`: end of the shared clean prefix (0 unless `same`,
+   * and at most the first modified step). Output layout and room as `pairsV`. The ops area must
+   * be readable one record past its end.
+   */
+  chainsV(K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: boolean, ops: number, nOps: number): void {
+    if (count > 0) this.cfn(K, w, wf, first, zero, jobs, count, out, same ? 1 : 0, ops, nOps);
   }
 }
 

@@ -176,4 +176,159 @@
         (v128.store offset=32 (local.get $o) (local.get $f1))
         (v128.store offset=48 (local.get $o) (local.get $c1))
         (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (br $pass))))
+
+  ;; ---- chains with psum (accumulator register) operations and one im2col row per job ----------
+  ;; The faulty and clean chains of `count` jobs, eight per pass in two 4-lane vectors. Job j is
+  ;; the 16-byte record at jobs + 16j: (row, g, x, unused): `row` the byte address of its K input
+  ;; byte offsets (one output pixel m: jobs may be different outputs of one column, or different
+  ;; images), `g` / `x` its golden / faulty input. `ops` holds `nOps` 16-byte records
+  ;; (k, and, or, xor), sorted by k: after the faulty chain's MAC of step k (k = -1: on the initial
+  ;; zero) its bits become ((bits & and) | or) ^ xor, in record order (a stuck-at-0: and, a
+  ;; stuck-at-1: or, a flip: xor; encodeAcc of a float accumulator is its binary32 word), and a
+  ;; NaN then gets its quiet bit (JavaScript's decodeAcc reads the word as a number, which quiets a
+  ;; signalling NaN: the next op of the same step sees the quieted word there too). The
+  ;; chains share the clean prefix k < first (the caller passes first = 0 when a job's faulty input
+  ;; differs from its golden one, else at most the first step whose weight or psum is modified).
+  ;; Same output layout as pairsV (per block of four jobs faulty x4 then clean x4 at out + 32b).
+  ;; Operand order: f32(x * w) and f32(product + psum), as V8's JavaScript computes
+  ;; Math.fround(a + Math.fround(w * x)): where two NaNs meet (a NaN psum forced by a stuck bit plus
+  ;; a NaN product) both keep the right-hand operand's payload, so these chains equal the engine's
+  ;; JavaScript recompute (faultyCompute.ts computeAcc) bit for bit, NaN payloads included.
+  (func (export "chainsV")
+    (param $K i32) (param $w i32) (param $wf i32) (param $first i32) (param $zero f32)
+    (param $jobs i32) (param $count i32) (param $out i32) (param $same i32) (param $ops i32) (param $nOps i32)
+    (local $b i32) (local $last i32) (local $k i32) (local $k4 i32) (local $p i32) (local $nextK i32) (local $a i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $r4 i32) (local $r5 i32) (local $r6 i32) (local $r7 i32)
+    (local $g0 i32) (local $g1 i32) (local $g2 i32) (local $g3 i32) (local $g4 i32) (local $g5 i32) (local $g6 i32) (local $g7 i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $x4 i32) (local $x5 i32) (local $x6 i32) (local $x7 i32)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32) (local $o6 i32) (local $o7 i32)
+    (local $wk v128) (local $wfk v128) (local $va v128) (local $vb v128) (local $xa v128) (local $xb v128)
+    (local $c0 v128) (local $c1 v128) (local $f0 v128) (local $f1 v128) (local $mAnd v128) (local $mOr v128) (local $mXor v128)
+    (local.set $last (i32.sub (local.get $count) (i32.const 1)))
+    (block $done
+      (loop $pass
+        (br_if $done (i32.ge_s (local.get $b) (local.get $count)))
+        (local.set $a (i32.add (local.get $jobs) (i32.shl (select (local.get $b) (local.get $last) (i32.lt_s (local.get $b) (local.get $last))) (i32.const 4))))
+        (local.set $r0 (i32.load offset=0 (local.get $a)))
+        (local.set $g0 (i32.load offset=4 (local.get $a)))
+        (local.set $x0 (i32.load offset=8 (local.get $a)))
+        (local.set $a (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 1)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 1)) (local.get $last))) (i32.const 4))))
+        (local.set $r1 (i32.load offset=0 (local.get $a)))
+        (local.set $g1 (i32.load offset=4 (local.get $a)))
+        (local.set $x1 (i32.load offset=8 (local.get $a)))
+        (local.set $a (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 2)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 2)) (local.get $last))) (i32.const 4))))
+        (local.set $r2 (i32.load offset=0 (local.get $a)))
+        (local.set $g2 (i32.load offset=4 (local.get $a)))
+        (local.set $x2 (i32.load offset=8 (local.get $a)))
+        (local.set $a (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 3)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 3)) (local.get $last))) (i32.const 4))))
+        (local.set $r3 (i32.load offset=0 (local.get $a)))
+        (local.set $g3 (i32.load offset=4 (local.get $a)))
+        (local.set $x3 (i32.load offset=8 (local.get $a)))
+        (local.set $a (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 4)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 4)) (local.get $last))) (i32.const 4))))
+        (local.set $r4 (i32.load offset=0 (local.get $a)))
+        (local.set $g4 (i32.load offset=4 (local.get $a)))
+        (local.set $x4 (i32.load offset=8 (local.get $a)))
+        (local.set $a (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 5)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 5)) (local.get $last))) (i32.const 4))))
+        (local.set $r5 (i32.load offset=0 (local.get $a)))
+        (local.set $g5 (i32.load offset=4 (local.get $a)))
+        (local.set $x5 (i32.load offset=8 (local.get $a)))
+        (local.set $a (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 6)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 6)) (local.get $last))) (i32.const 4))))
+        (local.set $r6 (i32.load offset=0 (local.get $a)))
+        (local.set $g6 (i32.load offset=4 (local.get $a)))
+        (local.set $x6 (i32.load offset=8 (local.get $a)))
+        (local.set $a (i32.add (local.get $jobs) (i32.shl (select (i32.add (local.get $b) (i32.const 7)) (local.get $last) (i32.lt_s (i32.add (local.get $b) (i32.const 7)) (local.get $last))) (i32.const 4))))
+        (local.set $r7 (i32.load offset=0 (local.get $a)))
+        (local.set $g7 (i32.load offset=4 (local.get $a)))
+        (local.set $x7 (i32.load offset=8 (local.get $a)))
+        (local.set $c0 (f32x4.splat (local.get $zero)))
+        (local.set $c1 (f32x4.splat (local.get $zero)))
+        (local.set $k (i32.const 0))
+        (block $prefixDone
+          (loop $prefix
+            (br_if $prefixDone (i32.ge_s (local.get $k) (local.get $first)))
+            (local.set $k4 (i32.shl (local.get $k) (i32.const 2)))
+            (local.set $o0 (i32.load (i32.add (local.get $r0) (local.get $k4))))
+            (local.set $o1 (i32.load (i32.add (local.get $r1) (local.get $k4))))
+            (local.set $o2 (i32.load (i32.add (local.get $r2) (local.get $k4))))
+            (local.set $o3 (i32.load (i32.add (local.get $r3) (local.get $k4))))
+            (local.set $o4 (i32.load (i32.add (local.get $r4) (local.get $k4))))
+            (local.set $o5 (i32.load (i32.add (local.get $r5) (local.get $k4))))
+            (local.set $o6 (i32.load (i32.add (local.get $r6) (local.get $k4))))
+            (local.set $o7 (i32.load (i32.add (local.get $r7) (local.get $k4))))
+            (local.set $wk (f32x4.splat (f32.load (i32.add (local.get $w) (local.get $k4)))))
+            (local.set $c0 (f32x4.add (f32x4.mul (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $g0) (local.get $o0)))) (f32.load (i32.add (local.get $g1) (local.get $o1)))) (f32.load (i32.add (local.get $g2) (local.get $o2)))) (f32.load (i32.add (local.get $g3) (local.get $o3)))) (local.get $wk)) (local.get $c0)))
+            (local.set $c1 (f32x4.add (f32x4.mul (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $g4) (local.get $o4)))) (f32.load (i32.add (local.get $g5) (local.get $o5)))) (f32.load (i32.add (local.get $g6) (local.get $o6)))) (f32.load (i32.add (local.get $g7) (local.get $o7)))) (local.get $wk)) (local.get $c1)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $prefix)))
+        (local.set $f0 (local.get $c0))
+        (local.set $f1 (local.get $c1))
+        ;; ops before the first faulty step (k < first: only k = -1, on the initial zero)
+        (local.set $p (i32.const 0))
+        (block $preOpsDone
+          (loop $preOps
+            (br_if $preOpsDone (i32.ge_s (local.get $p) (local.get $nOps)))
+            (local.set $a (i32.add (local.get $ops) (i32.shl (local.get $p) (i32.const 4))))
+            (br_if $preOpsDone (i32.ge_s (i32.load (local.get $a)) (local.get $first)))
+            (local.set $mAnd (i32x4.splat (i32.load offset=4 (local.get $a))))
+            (local.set $mOr (i32x4.splat (i32.load offset=8 (local.get $a))))
+            (local.set $mXor (i32x4.splat (i32.load offset=12 (local.get $a))))
+            (local.set $f0 (v128.xor (v128.or (v128.and (local.get $f0) (local.get $mAnd)) (local.get $mOr)) (local.get $mXor)))
+                (local.set $f0 (v128.or (local.get $f0) (v128.and (f32x4.ne (local.get $f0) (local.get $f0)) (v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000))))
+            (local.set $f1 (v128.xor (v128.or (v128.and (local.get $f1) (local.get $mAnd)) (local.get $mOr)) (local.get $mXor)))
+                (local.set $f1 (v128.or (local.get $f1) (v128.and (f32x4.ne (local.get $f1) (local.get $f1)) (v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $preOps)))
+        ;; the step after which the next op acts (K: none)
+        (local.set $nextK (select (i32.load (i32.add (local.get $ops) (i32.shl (local.get $p) (i32.const 4)))) (local.get $K) (i32.lt_s (local.get $p) (local.get $nOps))))
+        (block $restDone
+          (loop $rest
+            (br_if $restDone (i32.ge_s (local.get $k) (local.get $K)))
+            (local.set $k4 (i32.shl (local.get $k) (i32.const 2)))
+            (local.set $o0 (i32.load (i32.add (local.get $r0) (local.get $k4))))
+            (local.set $o1 (i32.load (i32.add (local.get $r1) (local.get $k4))))
+            (local.set $o2 (i32.load (i32.add (local.get $r2) (local.get $k4))))
+            (local.set $o3 (i32.load (i32.add (local.get $r3) (local.get $k4))))
+            (local.set $o4 (i32.load (i32.add (local.get $r4) (local.get $k4))))
+            (local.set $o5 (i32.load (i32.add (local.get $r5) (local.get $k4))))
+            (local.set $o6 (i32.load (i32.add (local.get $r6) (local.get $k4))))
+            (local.set $o7 (i32.load (i32.add (local.get $r7) (local.get $k4))))
+            (local.set $wk (f32x4.splat (f32.load (i32.add (local.get $w) (local.get $k4)))))
+            (local.set $wfk (f32x4.splat (f32.load (i32.add (local.get $wf) (local.get $k4)))))
+            (local.set $va (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $g0) (local.get $o0)))) (f32.load (i32.add (local.get $g1) (local.get $o1)))) (f32.load (i32.add (local.get $g2) (local.get $o2)))) (f32.load (i32.add (local.get $g3) (local.get $o3)))))
+            (local.set $vb (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $g4) (local.get $o4)))) (f32.load (i32.add (local.get $g5) (local.get $o5)))) (f32.load (i32.add (local.get $g6) (local.get $o6)))) (f32.load (i32.add (local.get $g7) (local.get $o7)))))
+            (if (local.get $same)
+              (then
+                (local.set $xa (local.get $va))
+                (local.set $xb (local.get $vb)))
+              (else
+                (local.set $xa (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $x0) (local.get $o0)))) (f32.load (i32.add (local.get $x1) (local.get $o1)))) (f32.load (i32.add (local.get $x2) (local.get $o2)))) (f32.load (i32.add (local.get $x3) (local.get $o3)))))
+                (local.set $xb (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (i32.add (local.get $x4) (local.get $o4)))) (f32.load (i32.add (local.get $x5) (local.get $o5)))) (f32.load (i32.add (local.get $x6) (local.get $o6)))) (f32.load (i32.add (local.get $x7) (local.get $o7)))))))
+            (local.set $c0 (f32x4.add (f32x4.mul (local.get $va) (local.get $wk)) (local.get $c0)))
+            (local.set $c1 (f32x4.add (f32x4.mul (local.get $vb) (local.get $wk)) (local.get $c1)))
+            (local.set $f0 (f32x4.add (f32x4.mul (local.get $xa) (local.get $wfk)) (local.get $f0)))
+            (local.set $f1 (f32x4.add (f32x4.mul (local.get $xb) (local.get $wfk)) (local.get $f1)))
+            ;; the psum ops of this step, in order
+            (block $opsDone
+              (loop $stepOps
+                (br_if $opsDone (i32.ne (local.get $k) (local.get $nextK)))
+                (local.set $a (i32.add (local.get $ops) (i32.shl (local.get $p) (i32.const 4))))
+                (local.set $mAnd (i32x4.splat (i32.load offset=4 (local.get $a))))
+                (local.set $mOr (i32x4.splat (i32.load offset=8 (local.get $a))))
+                (local.set $mXor (i32x4.splat (i32.load offset=12 (local.get $a))))
+                (local.set $f0 (v128.xor (v128.or (v128.and (local.get $f0) (local.get $mAnd)) (local.get $mOr)) (local.get $mXor)))
+                (local.set $f0 (v128.or (local.get $f0) (v128.and (f32x4.ne (local.get $f0) (local.get $f0)) (v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000))))
+                (local.set $f1 (v128.xor (v128.or (v128.and (local.get $f1) (local.get $mAnd)) (local.get $mOr)) (local.get $mXor)))
+                (local.set $f1 (v128.or (local.get $f1) (v128.and (f32x4.ne (local.get $f1) (local.get $f1)) (v128.const i32x4 0x00400000 0x00400000 0x00400000 0x00400000))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (local.set $nextK (select (i32.load (i32.add (local.get $ops) (i32.shl (local.get $p) (i32.const 4)))) (local.get $K) (i32.lt_s (local.get $p) (local.get $nOps))))
+                (br $stepOps)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rest)))
+        (local.set $a (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 3))))
+        (v128.store offset=0 (local.get $a) (local.get $f0))
+        (v128.store offset=16 (local.get $a) (local.get $c0))
+        (v128.store offset=32 (local.get $a) (local.get $f1))
+        (v128.store offset=48 (local.get $a) (local.get $c1))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
         (br $pass)))))
