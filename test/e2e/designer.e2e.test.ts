@@ -461,7 +461,7 @@ describe('scenario designer', () => {
     await expect.poll(() => page.locator('[data-testid=open-pick] option[value="user:multi"]').count()).toBe(1);
     await page.locator('[data-testid=open-pick]').selectOption('user:multi');
     await page.locator('[data-testid=open]').click();
-    await expect.poll(nodeCount).toBe(8);
+    await expect.poll(nodeCount).toBe(9);
     await expect.poll(edgeCount).toBe(4);
     await page.locator('.svelte-flow__controls-fitview').click();
     await page.waitForTimeout(400);

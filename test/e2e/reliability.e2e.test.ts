@@ -206,6 +206,12 @@ describe('reliability numbers in the comparison view', () => {
     const perBit = (t: string): number => (t === 'weightSram' ? 800 / 2 ** 20 : 0.0008);
     const byHand = cli.avf.reduce((a, r) => a + perBit(r.target) * r.bits * (r.tally.sdc / r.tally.sites), 0);
     expect(gui.fit[0]!.report.total.fitSdc.mean).toBeCloseTo(byHand, 9);
+    // and each structure's FIT interval is its AVF interval x its own rate x bits (800 FIT/Mbit vs 0.0008 FIT/flop)
+    for (const r of cli.avf) {
+      const f = gui.fit[0]!.report.structures.find((x) => x.target === r.target)!;
+      expect(f.fitSdc.hi).toBeCloseTo(perBit(r.target) * r.bits * r.avf.sdc.hi, 9);
+      expect(f.fitDue.hi).toBeCloseTo(perBit(r.target) * r.bits * r.avf.due.hi, 9);
+    }
     expect(await page.locator('[data-testid=avf-panel]').textContent()).toContain('SRAM 800 FIT/Mbit; PE registers 0.0008 FIT/flip-flop');
     await shootBoth(page, 'reliability-custom-rates', true);
     expect(s.problems).toEqual([]);
