@@ -189,14 +189,16 @@ export async function resnetFaultyRows(runs = 3): Promise<BenchRow[]> {
 export async function resnet50MemoryRow(): Promise<BenchRow> {
   const child = join(dirname(fileURLToPath(import.meta.url)), '_memChild.ts');
   const out = execFileSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  const m = JSON.parse(out.trim().split('\n').pop()!) as { peakRssMiB: number; rssBeforeMiB: number; estimateMiB: number; ms: number; touched: number };
+  const m = JSON.parse(out.trim().split('\n').pop()!) as { peakRssMiB: number; rssBeforeMiB: number; estimateMiB: number; processEstimateMiB: number; parts: Record<string, number>; ms: number; touched: number };
   const net = resnet50Folded();
   const cap = Math.floor(m.estimateMiB / 2);
-  const refusal = checkMemoryCap(net, 1, cap, { format: resnetSpec().format });
+  const spec = resnetSpec();
+  const refusal = checkMemoryCap(net, 1, cap, { format: spec.format, kernel: 'tfjs-wasm', array: { rows: spec.rows, cols: spec.cols }, registerFaults: 1 });
   return {
     name: 'ResNet-50 x1 faulty run (psum stuck-at + 10 weight-SRAM SEUs, 128x128 ws fp32): peak resident set', value: m.peakRssMiB, unit: 'MiB', runs: 1,
     extra: {
-      rssBeforeRunMiB: m.rssBeforeMiB.toFixed(0), engineEstimateMiB: m.estimateMiB.toFixed(0), runMs: m.ms.toFixed(0), touchedImages: m.touched,
+      rssBeforeRunMiB: m.rssBeforeMiB.toFixed(0), engineEstimateMiB: m.estimateMiB.toFixed(0), processEstimateMiB: m.processEstimateMiB.toFixed(0),
+      estimateVsPeak: (m.processEstimateMiB / m.peakRssMiB).toFixed(2), estimateParts: JSON.stringify(m.parts), runMs: m.ms.toFixed(0), touchedImages: m.touched,
       [`refusalAtCap${cap}MiB`]: refusal.ok ? 'NOT refused' : refusal.reason,
     },
   };

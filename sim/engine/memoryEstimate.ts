@@ -1,12 +1,26 @@
 /**
  * Up-front memory estimate of an engine run (golden + faulty) and the cap check that refuses a run
- * before it allocates (issue 8: resource limits). The estimate counts the float32 tensors the engine
- * keeps for the whole run — the input batch, every layer's golden output for the whole batch (what
- * `GoldenLayer.output` holds), converted input copies when the format is not fp32, pre-activations of
- * softmax layers, each array layer's weights twice (stored and effective) — plus the largest transient
- * im2col operand of one layer, and, for a faulty run, a second copy of the per-layer outputs (the
- * faulty tensors of touched images; all images in the worst case). Pure: callers read the cap from
- * options or the FAULTLINE_MEMORY_CAP_MB environment variable and pass it in.
+ * before it allocates (issue 8: resource limits; issue 15: made to cover what a real run holds).
+ * Counted, per part (MemoryEstimate.parts):
+ * - tensors: the input batch, every layer's golden output for the whole batch (GoldenLayer.output),
+ *   converted input copies when the format is not fp32, pre-activations of softmax layers; for a
+ *   faulty run also the faulty tensors of touched images and the packed differences (index, golden
+ *   and faulty value: 12 bytes per changed output), all images and outputs in the worst case;
+ * - weights: the network's weight arrays (fp32: the golden run's stored and effective weights are
+ *   those arrays; other formats keep a stored and an effective copy besides);
+ * - kernel: the tfjs-wasm kernel's WebAssembly heap, which never shrinks: its start-up heap and
+ *   growth slack (KERNEL_HEAP_BASE), every weight array resident plus XNNPACK's packed copy
+ *   (2 x weights, at most WEIGHT_CACHE_BYTES resident) and 4 x the largest layer's input + output
+ *   per image (the call's buffers; the heap grows past them); 0 for the js and gpujs kernels;
+ * - engine: the faulty engine's per-term structures (fault touches, mods, per-output mod lists;
+ *   ENGINE_BYTES_PER_TOUCH each) for `registerFaults` PE-register faults that each touch every
+ *   output of a column in every fold (a stuck register: M x ceil(K / rows) x ceil(N / cols) terms
+ *   per array layer and image), when the array is given;
+ * - transient: the largest im2col operand of one layer (the js kernel's conv).
+ * `bytes` (what the cap limits) is their sum; `processBytes` adds RUNTIME_BYTES, the Node.js
+ * process with the app's modules and the tfjs-wasm backend loaded, for comparison with a measured
+ * peak resident set (bench (c2): ResNet-50 x1, psum stuck-at + 10 SEUs). Pure: callers read the cap
+ * from options or the FAULTLINE_MEMORY_CAP_MB environment variable and pass it in.
  */
 import type { Network, Shape3 } from '../layers/types';
 import type { NumericFormat } from '../types';
@@ -15,6 +29,19 @@ import { fail, ok, type Result } from '../result';
 
 /** Bytes per stored value (the engine keeps float32 tensors for every format). */
 const F32 = 4;
+const MIB = 2 ** 20;
+/** Node.js with the app's modules and the tfjs-wasm backend initialised, before a network is
+ * loaded (measured: 178-185 MiB resident under tsx, bench (c2) child). Not part of `bytes`. */
+export const RUNTIME_BYTES = 180 * MIB;
+/** tfjs-wasm heap at start (16 MiB) plus the growth slack seen beyond the buffers counted
+ * (ResNet-18 / ResNet-50 faulty runs: 29 and 52 MiB). */
+export const KERNEL_HEAP_BASE = 48 * MIB;
+/** Resident weight bytes the tfjs-wasm kernel keeps at most (sim/kernels/tfjs-wasm.ts WEIGHT_CACHE_BYTES). */
+const KERNEL_WEIGHT_CAP = 512 * MIB;
+/** JavaScript heap per fault-touched GEMM term of a register fault (Touch and Mod objects, the
+ * per-output maps and mod lists): ResNet-18 / ResNet-50 psum stuck-at runs grew the heap by
+ * 41 / 80 MiB for about 165 k / 330 k touched terms. */
+export const ENGINE_BYTES_PER_TOUCH = 260;
 /** Default cap of one run (MiB) when neither an option nor FAULTLINE_MEMORY_CAP_MB sets one. */
 export const DEFAULT_MEMORY_CAP_MB = 4096;
 /** Environment variable holding the cap in MiB. */
@@ -24,7 +51,8 @@ export const MEMORY_CAP_ENV = 'FAULTLINE_MEMORY_CAP_MB';
 export interface LayerMemory {
   readonly index: number;
   readonly name: string;
-  /** Golden output for the whole batch (plus a faulty copy when `faulty`), bytes. */
+  /** Golden output for the whole batch (plus, when `faulty`, the faulty copy and the packed
+   * differences: 5 x the output), bytes. */
   readonly tensors: number;
   /** Stored + effective weights, bytes (array layers; 0 otherwise). */
   readonly weights: number;
@@ -32,20 +60,38 @@ export interface LayerMemory {
   readonly transient: number;
 }
 
+/** The parts of an estimate (bytes; see the module doc). */
+export interface MemoryParts {
+  readonly tensors: number;
+  readonly weights: number;
+  readonly kernel: number;
+  readonly engine: number;
+  readonly transient: number;
+}
+
 /** The estimate of a run (bytes). */
 export interface MemoryEstimate {
   /** Images in the batch. */
   readonly images: number;
-  /** Total estimate: batch + kept tensors + weights + the largest transient, bytes. */
+  /** Total estimate of the run: the sum of `parts`, bytes (what the cap limits). */
   readonly bytes: number;
+  /** `bytes` plus the runtime (RUNTIME_BYTES): the expected peak resident set of the process. */
+  readonly processBytes: number;
+  readonly parts: MemoryParts;
   readonly batch: number;
   readonly layers: readonly LayerMemory[];
 }
 
-/** What is run: a faulty run keeps faulty tensors too (default true); a non-fp32 format keeps converted inputs. */
+/** What is run: a faulty run keeps faulty tensors too (default true); a non-fp32 format keeps
+ * converted inputs and weight copies; `kernel` (default 'tfjs-wasm', the run pipeline's default)
+ * adds its WebAssembly heap; `array` and `registerFaults` (default 0) size the faulty engine's
+ * structures for PE-register faults. */
 export interface EstimateOptions {
   readonly faulty?: boolean;
   readonly format?: NumericFormat;
+  readonly kernel?: string;
+  readonly array?: { readonly rows: number; readonly cols: number };
+  readonly registerFaults?: number;
 }
 
 /** Estimates the memory of running `network` on `images` images (bytes; see the module doc for what is counted). */
@@ -55,27 +101,43 @@ export function estimateRunMemory(network: Network, images: number, options: Est
   const shapes = inferShapes(network);
   if (!shapes.ok) return shapes;
   const fp32 = (options.format?.kind ?? 'fp32') === 'fp32';
+  const tfjs = (options.kernel ?? 'tfjs-wasm') === 'tfjs-wasm';
+  const regFaults = faulty && options.array ? Math.max(0, options.registerFaults ?? 0) : 0;
+  let weightBytes = 0;
+  let largestIO = 0;
+  let touches = 0;
   const layers: LayerMemory[] = network.layers.map((layer, i) => {
     const ls = shapes.value.layers[i]!;
     const out = shapeSize(ls.output) * images * F32;
-    let tensors = out * (faulty ? 2 : 1);
+    // golden output; faulty: the faulty tensor and the packed differences (12 bytes per value)
+    let tensors = out * (faulty ? 5 : 1);
     let weights = 0;
     let transient = 0;
+    largestIO = Math.max(largestIO, shapeSize(ls.output) + ls.inputs.reduce((s, x) => s + shapeSize(x), 0));
     if (layer.kind === 'conv2d' || layer.kind === 'dense') {
-      weights = 2 * layer.weights.length * F32;
+      weightBytes += layer.weights.length * F32;
+      weights = (fp32 ? 1 : 3) * layer.weights.length * F32;
       const inS: Shape3 = ls.inputs[0]!;
       const K = layer.kind === 'conv2d' ? layer.kh * layer.kw * layer.inC : shapeSize(inS);
       const M = layer.kind === 'conv2d' ? ls.output.h * ls.output.w : 1;
+      const N = layer.kind === 'conv2d' ? layer.outC : layer.outF;
       transient = images * M * K * F32;
       if (layer.activation.kind === 'softmax') tensors += out;
+      if (regFaults > 0) touches += regFaults * images * M * Math.ceil(K / options.array!.rows) * Math.ceil(N / options.array!.cols);
     }
     if (!fp32) tensors += ls.inputs.reduce((s, x) => s + shapeSize(x) * images * F32, 0);
     return { index: i, name: layer.name, tensors, weights, transient };
   });
   const batch = shapeSize(network.input) * images * F32;
-  const kept = layers.reduce((s, l) => s + l.tensors + l.weights, 0);
-  const peak = layers.reduce((m, l) => Math.max(m, l.transient), 0);
-  return ok({ images, bytes: batch + kept + peak, batch, layers });
+  const parts: MemoryParts = {
+    tensors: batch + layers.reduce((s, l) => s + l.tensors, 0),
+    weights: layers.reduce((s, l) => s + l.weights, 0),
+    kernel: tfjs ? KERNEL_HEAP_BASE + 2 * Math.min(weightBytes, KERNEL_WEIGHT_CAP) + 4 * largestIO * images * F32 : 0,
+    engine: touches * ENGINE_BYTES_PER_TOUCH,
+    transient: layers.reduce((m, l) => Math.max(m, l.transient), 0),
+  };
+  const bytes = parts.tensors + parts.weights + parts.kernel + parts.engine + parts.transient;
+  return ok({ images, bytes, processBytes: bytes + RUNTIME_BYTES, parts, batch, layers });
 }
 
 /** Bytes as MiB with one decimal, for messages. */
@@ -103,8 +165,12 @@ export function checkMemoryCap(network: Network, images: number, capMb: number, 
   if (est.value.bytes <= cap) return est;
   const top = [...est.value.layers].sort((a, b) => b.tensors + b.weights - (a.tensors + a.weights)).slice(0, 3)
     .map((l) => `${l.name} ${mib(l.tensors + l.weights)}`).join(', ');
-  const perImage = est.value.bytes / images;
-  const fits = Math.max(0, Math.floor(cap / perImage));
+  // the estimate is affine in the images: fixed parts (weights, kernel heap base) + per image
+  const one = estimateRunMemory(network, 1, options);
+  const two = estimateRunMemory(network, 2, options);
+  const perImage = one.ok && two.ok ? two.value.bytes - one.value.bytes : est.value.bytes / images;
+  const fixed = one.ok ? one.value.bytes - perImage : 0;
+  const fits = Math.max(0, Math.floor((cap - fixed) / perImage));
   return fail(
     `memory: this run needs about ${mib(est.value.bytes)} (${images} image(s); largest layers: ${top}), over the cap of ${mib(cap)}; ` +
       `run at most ${fits} image(s) or raise the cap (--memory-cap-mb or ${MEMORY_CAP_ENV})`,

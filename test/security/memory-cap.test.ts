@@ -6,8 +6,13 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { checkMemoryCap, estimateRunMemory, parseMemoryCapMb, DEFAULT_MEMORY_CAP_MB } from '../../sim/engine/memoryEstimate';
+import { checkMemoryCap, estimateRunMemory, parseMemoryCapMb, DEFAULT_MEMORY_CAP_MB, ENGINE_BYTES_PER_TOUCH, RUNTIME_BYTES } from '../../sim/engine/memoryEstimate';
 import { runGolden } from '../../sim/engine/golden';
+import { runFaulty } from '../../sim/engine/faulty';
+import { resolveFaults } from '../../sim/faults/resolve';
+import type { FaultRecord } from '../../sim/faults/types';
+import { tfjsWasmDir } from '../../cli/wasm-path';
+import * as tf from '@tensorflow/tfjs-core';
 import { createKernel } from '../../sim/kernels/select';
 import { parseArraySpec } from '../../sim/array/spec';
 import { getArch } from '../../models/nets';
@@ -43,11 +48,15 @@ describe('memory estimate', () => {
     const kept = new Set<Float32Array>([g.value.input]);
     for (const l of g.value.layers) for (const a of [l.output, l.preActivation, l.storedWeights, l.weights, ...l.inputs]) if (a) kept.add(a);
     const actual = [...kept].reduce((s, a) => s + a.byteLength, 0);
-    const est = estimateRunMemory(net, n, { faulty: false });
+    const est = estimateRunMemory(net, n, { faulty: false, kernel: 'js' });
     if (!est.ok) throw new Error(est.reason);
-    // kept tensors (estimate minus the transient im2col peak, which the run frees after each layer)
-    const peak = Math.max(...est.value.layers.map((l) => l.transient));
-    const keptEstimate = est.value.bytes - peak;
+    // kept tensors and weights (the estimate's other parts: the transient im2col peak, which the
+    // run frees after each layer; no kernel heap on js; no fault structures)
+    const peak = est.value.parts.transient;
+    expect(est.value.parts.kernel).toBe(0);
+    expect(est.value.parts.engine).toBe(0);
+    const keptEstimate = est.value.parts.tensors + est.value.parts.weights;
+    expect(est.value.bytes).toBe(keptEstimate + peak);
     console.log(`LeNet-5 x ${n}: golden run keeps ${(actual / 2 ** 20).toFixed(2)} MiB; estimate ${(keptEstimate / 2 ** 20).toFixed(2)} MiB kept + ${(peak / 2 ** 20).toFixed(2)} MiB im2col peak`);
     expect(keptEstimate).toBeGreaterThanOrEqual(actual);
     expect(keptEstimate).toBeLessThanOrEqual(1.5 * actual);
@@ -55,6 +64,39 @@ describe('memory estimate', () => {
     const withFaulty = estimateRunMemory(net, n);
     expect(withFaulty.ok && withFaulty.value.bytes).toBeGreaterThan(est.value.bytes);
   });
+
+  it('covers a measured faulty run on tfjs-wasm: the kernel heap it grew and the terms a stuck psum register touched', async () => {
+    // deterministic quantities of a real run (no resident-set or timing measurement): the tfjs-wasm
+    // heap after golden + faulty runs, and the GEMM terms the fault touched, against the estimate's
+    // kernel and engine parts
+    const k = await createKernel('tfjs-wasm', { wasmDir: tfjsWasmDir() });
+    if (!k.ok) throw new Error(k.reason);
+    const spec = parseArraySpec({ rows: 16, cols: 16, dataflow: 'ws', format: { kind: 'fp32' } });
+    if (!spec.ok) throw new Error(spec.reason);
+    const n = 8;
+    const batch = Float32Array.from({ length: n * 784 }, (_, i) => ((i * 7) % 255) / 255);
+    const g = runGolden(net, batch, spec.value, k.value);
+    if (!g.ok) throw new Error(g.reason);
+    const stuck: FaultRecord = { target: 'pe.psum', kind: 'stuckAt1', location: { kind: 'pe', row: 3, col: 5 }, bits: [30], window: { start: 0 } };
+    const faults = resolveFaults(spec.value, [stuck], 1);
+    if (!faults.ok) throw new Error(faults.reason);
+    const fr = runFaulty(g.value, spec.value, faults.value, { kernel: k.value });
+    fr.output(net.layers.length - 1, 0);
+    const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
+    const est = estimateRunMemory(net, n, { kernel: 'tfjs-wasm', array: { rows: 16, cols: 16 }, registerFaults: 1 });
+    if (!est.ok) throw new Error(est.reason);
+    const touched = fr.faultTouches.reduce((a, b) => a + b, 0);
+    const bound = est.value.parts.engine / ENGINE_BYTES_PER_TOUCH;
+    console.log(`LeNet-5 x ${n}, psum stuck-at: tfjs-wasm heap ${(heap / 2 ** 20).toFixed(1)} MiB (estimate ${(est.value.parts.kernel / 2 ** 20).toFixed(1)}); touched terms ${touched} (estimate bound ${bound})`);
+    expect(heap).toBeLessThanOrEqual(est.value.parts.kernel);
+    expect(touched).toBeGreaterThan(0);
+    expect(touched).toBeLessThanOrEqual(bound);
+    // a stuck register touches most of what the bound counts (every output of its columns per fold)
+    expect(touched).toBeGreaterThanOrEqual(bound / 2);
+    // the process estimate adds the runtime to the run's parts
+    expect(est.value.processBytes - est.value.bytes).toBe(RUNTIME_BYTES);
+    k.value.dispose();
+  }, 60_000);
 
   it('grows linearly with the batch and refuses over the cap with the estimate and how many images fit', () => {
     const a = estimateRunMemory(net, 100);
