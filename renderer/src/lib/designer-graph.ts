@@ -4,7 +4,7 @@
  * keeps node text legible (a minimum zoom, the view then centred on the initial state and kept
  * on the graph). No DOM, no Svelte Flow: the view turns these into flow nodes and edges.
  */
-import { keyOf, parentOf, stateNames, type Json } from './scenario-doc';
+import { isInitialPath, keyOf, kindOf, parentOf, stateNames, type Json } from './scenario-doc';
 import type { Point, Size } from './nesting-geometry';
 
 /** Default width of a new state's box, px. */
@@ -45,6 +45,41 @@ export function freeSpot(taken: readonly Point[], p: Point, w = NODE_W): Point {
     if (!taken.some((q) => q.x < p.x + w && p.x < q.x + NODE_W + 40 && Math.abs(q.y - y) < 46)) return { x: p.x, y };
   }
   return p;
+}
+
+/** What a drawn node kept from the last rebuild (Svelte Flow's measurement of it). */
+export interface PrevNode { readonly type?: string; readonly width?: number; readonly data?: unknown; readonly measured?: { width?: number; height?: number } }
+
+/**
+ * The Svelte Flow node of the state at `path` (without handle positions): a `compound` container
+ * (sized here, around its children) or a `state` box, its data for StateNode / CompoundNode, its
+ * CSS classes (errors, selection, container, parallel, region). A simple state whose width and
+ * action count did not change keeps what Svelte Flow measured of it (a node without `measured`
+ * counts as not yet drawn, and a fit queued meanwhile would frame only the nodes measured first).
+ */
+export function flowNode(doc: Json, path: string, o: {
+  readonly boxes: ReadonlySet<string>; readonly size: ReadonlyMap<string, Size>; readonly acts: ReadonlyMap<string, readonly string[]>;
+  readonly errors: number; readonly selected: string | null; readonly positions: ReadonlyMap<string, Point>; readonly prev?: PrevNode;
+}) {
+  const kind = kindOf(doc, path);
+  const par = parentOf(path);
+  const box = o.boxes.has(path);
+  const z = o.size.get(path) ?? { w: NODE_W, h: nodeH(0) };
+  const region = !!par && kindOf(doc, par) === 'parallel';
+  const actions = o.acts.get(path) ?? [];
+  const keep = !box && o.prev?.type === 'state' && o.prev.width === z.w && (o.prev.data as { actions?: unknown[] } | undefined)?.actions?.length === actions.length;
+  return {
+    id: path, type: box ? 'compound' : 'state', position: o.positions.get(path) ?? { x: 0, y: 0 },
+    ...(par ? { parentId: par } : {}),
+    data: {
+      name: keyOf(path), path, initial: isInitialPath(doc, path), final: kind === 'final', parallel: kind === 'parallel',
+      region, actions: [...actions], errors: o.errors, depth: path.split('.').length - 1,
+    },
+    class: `${o.errors ? 'has-error' : ''} ${o.selected === path ? 'is-selected' : ''} ${box ? `is-container ${kind === 'parallel' ? 'is-parallel' : ''}` : ''} ${region ? 'is-region' : ''}`,
+    width: z.w, ...(box ? { height: z.h, measured: { width: z.w, height: z.h } } : {}),
+    ...(keep ? { measured: o.prev?.measured } : {}),
+    selected: o.selected === path,
+  };
 }
 
 /** A rectangle in flow px. */

@@ -71,3 +71,13 @@ export function resetHistory(doc: Json): void {
   designer.future = [];
   designer.dirty = false;
 }
+
+/** Window key handler of the designer: Ctrl+Z undoes, Ctrl+Shift+Z / Ctrl+Y redo (⌘ on macOS);
+ * keys typed into a field are left alone. */
+export function undoRedoKeys(e: KeyboardEvent): void {
+  const t = e.target as HTMLElement;
+  if (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable) return;
+  const mod = e.ctrlKey || e.metaKey;
+  if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) { e.preventDefault(); undo(); }
+  else if (mod && (e.key.toLowerCase() === 'y' || (e.key.toLowerCase() === 'z' && e.shiftKey))) { e.preventDefault(); redo(); }
+}

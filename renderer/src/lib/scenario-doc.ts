@@ -5,23 +5,16 @@
  * (scenario-paths.ts): nested (compound / parallel) states are edited like top-level ones.
  */
 import {
-  allPaths, childrenOf, eachTransition, firstRef, isInitialPath, join, keyOf, kindOf, mapRefs, nodeAt, parentOf, refFor, resolveRef,
+  allPaths, childrenOf, eachTransition, isInitialPath, join, keyOf, kindOf, mapRefs, nodeAt, parentOf, refFor, resolveRef,
   statePathOf, within, type Json, type StateKind,
 } from './scenario-paths';
+import { drawnEdges, edgesOf, withoutTransitionsInto, type DrawnEdge, type Edge } from './scenario-edges';
 
 /** Events the simulator sends (docs/README-scenarios.md). */
 export const EVENTS = ['INFERENCE_START', 'INFERENCE_END', 'LAYER_START', 'LAYER_END', 'FOLD_START'] as const;
 
 export { isInitialPath, kindOf, keyOf, nodeAt, parentOf, type Json, type StateKind };
-
-/** One transition of a state, as an edge. `source` / `target` are state paths (`a.b`); `trigger` is an event name or `after:<cycles>`. */
-export interface Edge {
-  readonly source: string;
-  readonly target: string;
-  readonly trigger: string;
-  /** Guard of the transition as text (e.g. "inferenceIs n=1"), when it has one. */
-  readonly guard?: string;
-}
+export { drawnEdges, edgesOf, type DrawnEdge, type Edge };
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -41,77 +34,6 @@ export function blankScenario(name = 'New scenario'): Json {
 /** Every state path in document order, a parent before its children (top-level states are plain names). */
 export function stateNames(doc: Json): string[] {
   return allPaths(doc);
-}
-
-function guardOf(t: unknown): string | undefined {
-  const x = Array.isArray(t) ? t[0] : t;
-  if (!x || typeof x !== 'object') return undefined;
-  const g = (x as Json).guard;
-  if (typeof g === 'string') return g;
-  if (!g || typeof g !== 'object') return undefined;
-  const params = Object.entries(((g as Json).params ?? {}) as Json).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-  return `${String((g as Json).type)}${params ? ` ${params}` : ''}`;
-}
-
-/** All edges between states at any depth (targets that do not resolve are left out: validation lists them). */
-export function edgesOf(doc: Json): Edge[] {
-  const out: Edge[] = [];
-  eachTransition(doc, (source, table, key) => {
-    const t = table[key];
-    const ref = firstRef(t);
-    const target = ref === null ? null : resolveRef(doc, source, ref);
-    if (!target) return;
-    const guard = guardOf(t);
-    const after = Object.is(table, nodeAt(doc, source)?.after);
-    out.push({ source, target, trigger: after ? `after:${key}` : key, ...(guard ? { guard } : {}) });
-  });
-  return out;
-}
-
-/**
- * One arrow of the graph. A transition slot may hold a list of candidate transitions (each with
- * its own guard) and a candidate a list of targets (e.g. one state in each region of a parallel
- * state): every target of every candidate is an arrow, with that candidate's label. `entry` is the
- * slot as `edgesOf` gives it (what the form edits and Delete removes); `targets` are all the
- * slot's drawn targets.
- */
-export interface DrawnEdge extends Edge {
-  readonly entry: Edge;
-  readonly targets: readonly string[];
-}
-
-/** The target references of one candidate transition (a string, or `target` as a string or a list). */
-function refsOf(c: unknown): string[] {
-  if (typeof c === 'string') return [c];
-  const g = c && typeof c === 'object' ? (c as Json).target : undefined;
-  if (typeof g === 'string') return [g];
-  return Array.isArray(g) ? g.filter((x): x is string => typeof x === 'string') : [];
-}
-
-/** Every arrow of the graph: one per target of every candidate of every transition slot, at any
- * depth (references that do not resolve are left out: validation lists them). */
-export function drawnEdges(doc: Json): DrawnEdge[] {
-  const out: DrawnEdge[] = [];
-  eachTransition(doc, (source, table, key) => {
-    const t = table[key];
-    const trigger = Object.is(table, nodeAt(doc, source)?.after) ? `after:${key}` : key;
-    const arrows: { target: string; guard?: string }[] = [];
-    for (const c of Array.isArray(t) ? t : [t]) {
-      const guard = guardOf(c);
-      for (const ref of refsOf(c)) {
-        const target = resolveRef(doc, source, ref);
-        if (target) arrows.push({ target, ...(guard ? { guard } : {}) });
-      }
-    }
-    if (arrows.length === 0) return;
-    const first = firstRef(t);
-    const entryTarget = (first === null ? null : resolveRef(doc, source, first)) ?? arrows[0]!.target;
-    const g = guardOf(t);
-    const entry: Edge = { source, target: entryTarget, trigger, ...(g ? { guard: g } : {}) };
-    const targets = [...new Set(arrows.map((a) => a.target))];
-    for (const a of arrows) out.push({ source, trigger, ...a, entry, targets });
-  });
-  return out;
 }
 
 /**
@@ -192,13 +114,13 @@ export function renameState(doc: Json, from: string, to: string): Json {
   return d;
 }
 
-/** Deletes the state at `path` (and its child states) and the transitions into any of them; fixes its parent's `initial`. */
+/** Deletes the state at `path` (and its child states) and the transitions into any of them (a target list loses only those targets); fixes its parent's `initial`. */
 export function deleteState(doc: Json, path: string): Json {
   let d = clone(doc);
   const p = at(d, parentOf(path));
   const st = childrenOf(p);
   if (!p || !st || !(keyOf(path) in st)) return d;
-  for (const e of edgesOf(d)) if (within(e.target, path) && !within(e.source, path)) d = deleteTransition(d, e);
+  d = withoutTransitionsInto(d, path);
   const q = at(d, parentOf(path)) as Json;
   const qs = childrenOf(q) as Record<string, Json>;
   delete qs[keyOf(path)];

@@ -1,14 +1,11 @@
 /**
  * The designer's graph geometry: the fitted viewport keeps text legible (never under the minimum
  * zoom), fits small graphs whole and centred, and for a graph too big to fit shows the initial
- * state without leaving the graph; a transition with a list of targets is drawn to every target.
+ * state without leaving the graph.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MIN_FIT_ZOOM, edgeLabel, freeSpot, legibleViewport, textBox, type Rect, type Viewport } from '../../../renderer/src/lib/designer-graph';
-import { deleteTransition, drawnEdges, edgesOf, renameState, type Json } from '../../../renderer/src/lib/scenario-doc';
-import { validateScenario } from '../../../scenarios/validate';
-import { DEFAULT_ARRAY_SPEC } from '../../../sim/array/spec';
 
 /** Screen rectangle of a flow rectangle under a viewport. */
 const screen = (r: Rect, v: Viewport) => ({ x0: r.x * v.zoom + v.x, y0: r.y * v.zoom + v.y, x1: (r.x + r.width) * v.zoom + v.x, y1: (r.y + r.height) * v.zoom + v.y });
@@ -69,51 +66,5 @@ describe('boxes and labels', () => {
   it('a free spot does not overlap a taken one', () => {
     const p = freeSpot([{ x: 0, y: 0 }], { x: 10, y: 10 });
     expect(Math.abs(p.y - 0)).toBeGreaterThanOrEqual(46);
-  });
-});
-
-const MULTI: Json = {
-  name: 'Multi', description: 'A transition into both regions of a parallel state, and a guarded list.', version: 1, seed: 0,
-  machine: {
-    id: 'm', initial: 'idle',
-    states: {
-      idle: { after: { '1000': { target: ['#m.both.sram.hit', '#m.both.pe.hit'] } }, on: { INFERENCE_END: [{ target: 'spare', guard: { type: 'inferenceIs', params: { n: 2 } } }, { target: 'both' }] } },
-      spare: {},
-      both: {
-        type: 'parallel',
-        states: {
-          sram: { initial: 'wait', states: { wait: {}, hit: {} } },
-          pe: { initial: 'wait', states: { wait: {}, hit: {} } },
-        },
-      },
-    },
-  },
-};
-
-describe('drawnEdges: every target of a transition', () => {
-  it('the document is a valid scenario', () => {
-    expect(validateScenario(JSON.stringify(MULTI), DEFAULT_ARRAY_SPEC).ok).toBe(true);
-  });
-
-  it('a list of targets is one arrow per target with the same label; a guarded list one arrow per candidate with its own guard', () => {
-    const d = drawnEdges(MULTI);
-    const arrows = d.map((e) => `${e.source}>${e.target} ${edgeLabel(e)}`);
-    expect(arrows).toEqual([
-      'idle>spare INFERENCE_END [inferenceIs n=2]', 'idle>both INFERENCE_END',
-      'idle>both.sram.hit after 1000', 'idle>both.pe.hit after 1000',
-    ]);
-    const after = d.filter((e) => e.trigger === 'after:1000');
-    expect(after.map((e) => e.targets)).toEqual([['both.sram.hit', 'both.pe.hit'], ['both.sram.hit', 'both.pe.hit']]);
-    // edgesOf (the form's view) still lists one entry per slot, drawn to its first target only
-    expect(edgesOf(MULTI).filter((e) => e.trigger === 'after:1000').map((e) => e.target)).toEqual(['both.sram.hit']);
-    // deleting through any arrow removes the whole transition (both arrows)
-    const gone = deleteTransition(MULTI, after[1]!.entry);
-    expect(drawnEdges(gone).filter((e) => e.trigger === 'after:1000')).toEqual([]);
-    expect(drawnEdges(gone).length).toBe(2);
-  });
-
-  it('renaming a target state keeps every arrow (the list is rewritten)', () => {
-    const d = renameState(MULTI, 'both', 'recover');
-    expect(drawnEdges(d).filter((e) => e.trigger === 'after:1000').map((e) => e.target)).toEqual(['recover.sram.hit', 'recover.pe.hit']);
   });
 });
