@@ -147,6 +147,7 @@ describe('reliability numbers in the comparison view', () => {
     const used = cli.avf[0]!.tally.sites;
     expect(used).toBeLessThanOrEqual(cli.trialsPerPoint);
     expect(await page.locator('[data-testid=avf-panel]').textContent()).toContain('Clopper–Pearson');
+    expect(await page.locator('[data-testid=avf-interval-note]').textContent()).toContain('95% Clopper–Pearson (exact) intervals');
     expect(s.problems).toEqual([]);
   }, 420_000);
 
@@ -213,6 +214,7 @@ describe('reliability numbers in the comparison view', () => {
       expect(f.fitDue.hi).toBeCloseTo(perBit(r.target) * r.bits * r.avf.due.hi, 9);
     }
     expect(await page.locator('[data-testid=avf-panel]').textContent()).toContain('SRAM 800 FIT/Mbit; PE registers 0.0008 FIT/flip-flop');
+    expect(await page.locator('[data-testid=avf-interval-note]').textContent()).toContain('95% Wilson score intervals');
     await shootBoth(page, 'reliability-custom-rates', true);
     expect(s.problems).toEqual([]);
   }, 420_000);
