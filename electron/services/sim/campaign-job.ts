@@ -62,8 +62,9 @@ function avfPlan(r: z.output<typeof CampaignAvfRequest>): { plan: CampaignPlan; 
   checkRates(r);
   const c = avfStudyCampaign(avfOptionsOf(r));
   if (!c.ok) {
-    const flag = /^--([a-z-]+)/.exec(c.reason)?.[1] ?? 'margin';
-    throw new RequestError(c.reason, flag.replace(/-([a-z])/g, (_, x: string) => x.toUpperCase()));
+    // The field: the first option the message names that the request set (else the first named).
+    const named = [...c.reason.matchAll(/--([a-z-]+)/g)].map((m) => m[1]!.replace(/-([a-z])/g, (_, x: string) => x.toUpperCase()));
+    throw new RequestError(c.reason, named.find((k) => (r as Record<string, unknown>)[k] !== undefined) ?? named[0] ?? 'margin');
   }
   return { plan: expandCampaign(c.value, process.cwd()), hash: campaignHash(c.value) };
 }
