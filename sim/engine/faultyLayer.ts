@@ -3,7 +3,7 @@
  * comparison, the per-chunk change log, and the array-order recompute of a set of outputs of one
  * array layer for one image (the per-output path; sim/engine/faultyStep.ts batches).
  */
-import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, productsUnchanged, type LayerCompute } from './faultyCompute';
+import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, productsUnchanged, type LayerCompute, type Mod } from './faultyCompute';
 import type { LayerMods } from './faultyMods';
 
 /** Propagation statistics of one layer over the whole run. */
@@ -151,4 +151,17 @@ function recomputeOutputs(lc: LayerCompute, xG: Float32Array, xF: Float32Array, 
     else if (Object.is(aF, aC)) st.maskedInArray++;
     else st.maskedByActivation++;
   }
+}
+
+/** Masking rule for one direct output from its faulty and clean accumulators (array order): the
+ * faulty value (out mods applied; an ECC DUE flags the image) is logged when its bits differ from the
+ * clean one, else counted as masked in the array (same sum) or by the activation. */
+export function settleDirect(lc: LayerCompute, aF: number, aC: number, nn: number, mods: readonly Mod[], idx: number, q: number, log: Changes, st: LayerCounts): void {
+  lc.dueHits = 0;
+  const vF = applyOutMods(lc, finishValue(lc, preActivation(lc, aF, nn), idx), mods);
+  if (lc.dueHits > 0) log.due[q] = 1;
+  const vC = finishValue(lc, preActivation(lc, aC, nn), idx);
+  if (!sameBits(vF, vC)) log.push(q, idx, vF);
+  else if (Object.is(aF, aC)) st.maskedInArray++;
+  else st.maskedByActivation++;
 }
