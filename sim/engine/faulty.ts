@@ -172,6 +172,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
         // vector-unit layer: the whole layer for the active images, faulty and clean inputs
         const layer = network.layers[L];
         const batch = (get: (s: ImageState, q: number) => Float32Array, q: number): Float32Array => {
+          if (active.length === 1) return get(active[0], q); // read only: no copy
           const b = new Float32Array(active.length * inLen);
           active.forEach((s, r) => b.set(get(s, q), r * inLen));
           return b;

@@ -231,11 +231,16 @@ export function arrayStep(
     // clean results) their golden inputs
     const S = sel.length;
     const rowsIn = call.reusable ? S : 2 * S;
-    const b = new Float32Array(rowsIn * inLen);
-    sel.forEach((q, r) => {
-      b.set(faultyIn(active[q], 0), r * inLen);
-      if (!call.reusable) b.set(goldIn(active[q], 0), (S + r) * inLen);
-    });
+    // one image with golden reuse: its faulty input as is (the kernel only reads it), no copy
+    let b: Float32Array;
+    if (rowsIn === 1) b = faultyIn(active[sel[0]], 0);
+    else {
+      b = new Float32Array(rowsIn * inLen);
+      sel.forEach((q, r) => {
+        b.set(faultyIn(active[q], 0), r * inLen);
+        if (!call.reusable) b.set(goldIn(active[q], 0), (S + r) * inLen);
+      });
+    }
     const inShape = { h: g.inH, w: g.inW, c: g.inC };
     const fo = arrayLayerForward(lc.layer, b, rowsIn, inShape, lc.formats, options.kernel, call.useConv2d, call.keepPreActivation).output;
     const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
