@@ -8,6 +8,8 @@
  * int8 golden run on test images [start, start+count). Prints and writes a Markdown table (mean,
  * median, 95% bootstrap interval, share of trials below the threshold, paired SAQ - QAT
  * difference) to models/weights/protected/<model>+saq.stuckat.md (+ .json with every trial).
+ * `--kind seu` flips each stored int8 weight bit with probability rate instead (static SEUs, the
+ * per-bit model of the int8 campaigns, paired the same way): <model>+saq.seu.md.
  */
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
@@ -26,7 +28,8 @@ import { ptq, type PtqResult } from './ptq';
 const program = new Command()
   .requiredOption('--model <id>', 'lenet5 | vgg_mnist')
   .option('--protections <ids>', 'int8 models compared (ptq = the base with PTQ)', 'ptq,qat,saq')
-  .option('--rates <list>', 'stuck-at rates per stored bit', '1e-3,3e-3,1e-2')
+  .option('--kind <k>', "'stuckat' (half stuck-at-0, half stuck-at-1) or 'seu' (bit flips)", 'stuckat')
+  .option('--rates <list>', 'stuck-at rates (or bit-flip BERs) per stored bit', '1e-3,3e-3,1e-2')
   .option('--trials <n>', 'paired trials per rate', '100')
   .option('--start <n>', 'first test image', '0')
   .option('--count <n>', 'test images per trial', '500')
@@ -37,6 +40,8 @@ program.parse();
 const o = program.opts<Record<string, string>>();
 await useBackend('wasm');
 const model = o.model!;
+const seu = o.kind === 'seu';
+if (!seu && o.kind !== 'stuckat') { console.error(`--kind: expected stuckat or seu, found ${o.kind}`); process.exit(2); }
 const base = loadModel(model);
 const split = datasetOf(model);
 const test = subset(split.test, Array.from({ length: Math.min(Number(o.count), split.test.n - Number(o.start)) }, (_, i) => Number(o.start) + i));
@@ -64,6 +69,7 @@ for (const id of ids) {
   const layerFormat = (i: number) => p.formats[i];
   clean.set(id, hwAccuracy(net, test, kernel, 'int8', p));
   acc.set(id, rates.map((rate, b) => Array.from({ length: trials }, (_, t) => {
+    if (seu) return hwAccuracy(corruptStored(net, int8Format(3, 4), rate, 'per-bit', 'seu', mix(seed, b, t), { bounds: false, layerFormat }).network, test, kernel, 'int8', p);
     const s0 = corruptStored(net, int8Format(3, 4), rate / 2, 'per-bit', 'stuckAt0', mix(seed, b, t), { bounds: false, layerFormat });
     const s1 = corruptStored(s0.network, int8Format(3, 4), rate / 2, 'per-bit', 'stuckAt1', mix(seed ^ 0x5bd1e995, b, t), { bounds: false, layerFormat });
     return hwAccuracy(s1.network, test, kernel, 'int8', p);
@@ -73,14 +79,14 @@ for (const id of ids) {
 const secs = (Date.now() - t0) / 1000;
 const command = `npx tsx models/quant/saq-eval.ts ${process.argv.slice(2).join(' ')}`;
 const lines = [`<!-- ${command} -->`,
-  `${model} int8 (per-layer PTQ formats of each model), stuck-at faults in the stored weight bits: each bit stuck-at-0 with p = rate/2 and stuck-at-1 with p = rate/2, same positions for every model at a trial; test images ${o.start}..${Number(o.start) + test.n - 1}; ${trials} paired trials per rate; catastrophic = accuracy < ${threshold * 100}%; ${kernel.name} kernel; ${secs.toFixed(0)} s.`,
-  '', `| model | clean | ${rates.map((r) => `stuck-at ${r}`).join(' | ')} |`, `|---|---|${rates.map(() => '---|').join('')}`];
+  `${model} int8 (per-layer PTQ formats of each model), ${seu ? 'bit flips (static SEUs) in the stored weight bits: each bit flipped with probability BER' : 'stuck-at faults in the stored weight bits: each bit stuck-at-0 with p = rate/2 and stuck-at-1 with p = rate/2'}, same positions for every model at a trial; test images ${o.start}..${Number(o.start) + test.n - 1}; ${trials} paired trials per rate; catastrophic = accuracy < ${threshold * 100}%; ${kernel.name} kernel; ${secs.toFixed(0)} s.`,
+  '', `| model | clean | ${rates.map((r) => `${seu ? 'BER' : 'stuck-at'} ${r}`).join(' | ')} |`, `|---|---|${rates.map(() => '---|').join('')}`];
 for (const id of ids) lines.push(`| ${id} | ${(clean.get(id)! * 100).toFixed(1)} | ${acc.get(id)!.map((a) => formatCell(pointStats(a, threshold, 1))).join(' | ')} |`);
 lines.push('', '(accuracy %: mean / median [95% bootstrap interval of the mean] catastrophic share)');
 if (ids.includes('qat') && ids.includes('saq')) {
   lines.push('', `Paired SAQ − QAT (points): ${rates.map((r, b) => { const d = pairedDiff(acc.get('qat')![b]!, acc.get('saq')![b]!, 1); return `${r}: ${(d.mean * 100).toFixed(2)} [${(d.lo * 100).toFixed(2)}, ${(d.hi * 100).toFixed(2)}] (SAQ better in ${(d.better * 100).toFixed(0)}%, worse in ${(d.worse * 100).toFixed(0)}% of trials)`; }).join('; ')}`);
 }
 for (const l of lines) console.log(l);
-const name = o.name || `${model}+saq.stuckat`;
+const name = o.name || `${model}+saq.${seu ? 'seu' : 'stuckat'}`;
 writeFileSync(join(PROTECTED_DIR, `${name}.md`), lines.join('\n') + '\n');
-writeFileSync(join(PROTECTED_DIR, `${name}.json`), JSON.stringify({ command, rates, trials, clean: Object.fromEntries(clean), acc: Object.fromEntries(acc) }) + '\n');
+writeFileSync(join(PROTECTED_DIR, `${name}.json`), JSON.stringify({ command, kind: seu ? 'seu' : 'stuckat', rates, trials, clean: Object.fromEntries(clean), acc: Object.fromEntries(acc) }) + '\n');
