@@ -105,11 +105,8 @@ function jsSlab(lc: LayerCompute, outs: readonly DirectOutput[], xg: Float32Arra
 function wasmSlab(wp: MacPairs, lc: LayerCompute, outs: readonly DirectOutput[], xg: Float32Array[], xf: Float32Array[], qs: readonly number[], s0: number, s1: number, log: Changes, st: LayerCounts): void {
   const same = xf === xg;
   const { K } = lc.geom;
-  const inLen = xg[s0].length;
   const count = s1 - s0;
-  wp.reset();
-  const gAt = wp.stageRows(xg, s0, count, inLen);
-  const xAt = same ? gAt : wp.stageRows(xf, s0, count, inLen);
+  const { gAt, xAt, inLen } = wp.stageSlab(xg, xf, s0, count);
   const rowAt = wp.alloc(K);
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);

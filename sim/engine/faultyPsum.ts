@@ -119,11 +119,8 @@ function stageRow(i32: Int32Array, at: number, g: ConvGeom, m: number, inLen: nu
 export function psumSlab(wp: MacPairs, lc: LayerCompute, groups: Map<number, PsumGroup[]>, xg: Float32Array[], xf: Float32Array[], qs: readonly number[], s0: number, s1: number, log: Changes, st: LayerCounts): void {
   const same = xf === xg;
   const { K } = lc.geom;
-  const inLen = xg[s0].length;
   const count = s1 - s0;
-  wp.reset();
-  const gAt = wp.stageRows(xg, s0, count, inLen);
-  const xAt = same ? gAt : wp.stageRows(xf, s0, count, inLen);
+  const { gAt, xAt, inLen } = wp.stageSlab(xg, xf, s0, count);
   const winAt = wp.alloc(K);
   stageWindowRow(wp.i32, winAt >> 2, lc.geom);
   const slabTop = wp.mark();

@@ -10,21 +10,10 @@
  * WebAssembly or its SIMD instructions are unavailable (callers keep their JS loop).
  */
 import { WASM_BASE64 } from './convEpilogue.wasm';
-
-/** The parts of the WebAssembly API used here (sim/ compiles without DOM typings). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => { readonly exports: Record<string, unknown> };
-}
+import { instantiateBase64, WASM_PAGE as PAGE, type WasmMemory } from './load';
 
 type BiasReluFn = (x: number, count: number, pat: number, patLen: number, c: number, bias: number) => void;
 
-/** Bytes of one WebAssembly page. */
-const PAGE = 65536;
 /** Values per chunk copied through the module's memory (64 Ki floats = 256 KiB). */
 const CHUNK_VALUES = 1 << 16;
 
@@ -64,24 +53,13 @@ export class ConvEpilogueWasm {
   }
 }
 
-function decodeBase64(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 let shared: ConvEpilogueWasm | null | undefined;
 
 /** The process-wide instance, or null where WebAssembly (with SIMD) is unavailable. */
 export function convEpilogueWasm(): ConvEpilogueWasm | null {
   if (shared === undefined) {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    try {
-      shared = wasm ? new ConvEpilogueWasm(new wasm.Instance(new wasm.Module(decodeBase64(WASM_BASE64))).exports) : null;
-    } catch {
-      shared = null;
-    }
+    const exports = instantiateBase64(WASM_BASE64);
+    shared = exports ? new ConvEpilogueWasm(exports) : null;
   }
   return shared;
 }

@@ -6,26 +6,12 @@
  * and workers). Memory is a bump allocator reset by the caller for each batch of jobs.
  */
 import { WASM_BASE64 } from './macPairs.wasm';
-
-/** The parts of the WebAssembly API used here (sim/ compiles without DOM typings). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmInstance {
-  readonly exports: Record<string, unknown>;
-}
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => WasmInstance;
-}
+import { instantiateBase64, WASM_PAGE as PAGE, type WasmMemory } from './load';
 
 type PairsFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number) => void;
 type PairsVFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number) => void;
 type ChainsVFn = (K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number, ops: number, nOps: number) => void;
 
-/** Bytes of one WebAssembly page. */
-const PAGE = 65536;
 
 /** One instance of the module: its memory, typed views on it and the `pairs` export. */
 export class MacPairs {
@@ -38,11 +24,11 @@ export class MacPairs {
   f32: Float32Array;
   i32: Int32Array;
 
-  constructor(instance: WasmInstance) {
-    this.memory = instance.exports.memory as WasmMemory;
-    this.fn = instance.exports.pairs as PairsFn;
-    this.vfn = instance.exports.pairsV as PairsVFn;
-    this.cfn = instance.exports.chainsV as ChainsVFn;
+  constructor(exports: Record<string, unknown>) {
+    this.memory = exports.memory as WasmMemory;
+    this.fn = exports.pairs as PairsFn;
+    this.vfn = exports.pairsV as PairsVFn;
+    this.cfn = exports.chainsV as ChainsVFn;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -93,6 +79,19 @@ export class MacPairs {
   }
 
   /**
+   * Resets the heap and stages a slab's golden inputs and, when they are another array, its faulty
+   * ones (`stageRows` each); returns their byte addresses (`xAt === gAt` when `faulty === golden`)
+   * and the row length in words.
+   */
+  stageSlab(golden: readonly Float32Array[], faulty: readonly Float32Array[], s0: number, count: number): { gAt: number; xAt: number; inLen: number } {
+    const inLen = golden[s0].length;
+    this.reset();
+    const gAt = this.stageRows(golden, s0, count, inLen);
+    const xAt = faulty === golden ? gAt : this.stageRows(faulty, s0, count, inLen);
+    return { gAt, xAt, inLen };
+  }
+
+  /**
    * Faulty and clean accumulators of one output for `count` jobs (see macPairs.wat): `row` K byte
    * offsets into an input, `w` / `wf` K clean / faulty weight operands (f32), `first` the first
    * term where they differ (0 when the jobs' faulty inputs differ from their golden ones), `zero`
@@ -126,24 +125,13 @@ export class MacPairs {
   }
 }
 
-function decodeBase64(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 let shared: MacPairs | null | undefined;
 
 /** The process-wide instance, or null where WebAssembly is unavailable (callers fall back to JS). */
 export function macPairs(): MacPairs | null {
   if (shared === undefined) {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    try {
-      shared = wasm ? new MacPairs(new wasm.Instance(new wasm.Module(decodeBase64(WASM_BASE64)))) : null;
-    } catch {
-      shared = null;
-    }
+    const exports = instantiateBase64(WASM_BASE64);
+    shared = exports ? new MacPairs(exports) : null;
   }
   return shared;
 }
