@@ -2,6 +2,8 @@
  * `npm run protect -- --model lenet5 --protection proact+saf`: runs the protection's calibration /
  * training on the deterministic MNIST calibration slice, prints the log and the overhead report,
  * and saves models/weights/protected/<model>+<protection>.json + .bin (and a .log beside it).
+ * A combination with `saf` starts from the saved SAF network `<model>+saf[-fn]` (trained with the
+ * transform in the loop by models/quant/train-saf.ts), read from the output directory.
  * `--model path/net.onnx --data <images>` calibrates an imported network on the user's data (IDX /
  * CIFAR-10 / PNG folder, models/io/datasets.ts loadDataPath: the first --calib images calibrate, the
  * last --val validate) and saves path/net+<protection>.json + .bin beside the .onnx file, where
@@ -14,12 +16,14 @@ import { loadModel } from '../io/load';
 import { useBackend } from '../train/backend';
 import { parseArraySpec } from '../../sim/array/spec';
 import { calibrationSets, PROTECTED_DIR, protectedDir, protectedId, saveProtected, weightsChecksum } from './io';
+import { readWeights } from '../io/weights';
 import { loadDataPath } from '../io/datasets';
 import { head, subset, type Dataset } from '../data/dataset';
 import { overheadOf } from './overhead';
 import { protectNetwork } from './protect';
 import { DEFAULT_FITACT, DEFAULT_PROACT } from './boundTrain';
-import { parseProtection } from './spec';
+import { parseProtection, type ProtectionSpec } from './spec';
+import type { Network } from '../../sim/layers/types';
 
 const program = new Command()
   .name('protect')
@@ -64,13 +68,28 @@ if (o.data === undefined && onnxDefault) {
   process.exit(2);
 }
 const { calib, val } = o.data !== undefined ? userSets(o.data, Number(o.calib), Number(o.val)) : calibrationSets(Number(o.calib), Number(o.val), model);
+/** The saved SAF network a `saf` combination starts from (`<model>+saf[-fn]` in the output directory), or undefined for specs without saf. */
+function safNetOf(spec: ProtectionSpec): Network | undefined {
+  if (!spec.saf) return undefined;
+  const part = spec.id.split('+').find((p) => p.startsWith('saf'))!;
+  const sp = parseProtection(part);
+  if (!sp.ok) { console.error(sp.reason); process.exit(2); }
+  const r = readWeights(protectedId(model, sp.value), o.out!);
+  if (!r.ok) {
+    console.error(`--protection ${spec.id}: starts from the trained SAF network ${protectedId(model, sp.value)} in ${o.out}: ${r.reason}; train it with \`npx tsx models/quant/train-saf.ts --model ${model}${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${spec.safFormat ?? 'fp32'}\``);
+    process.exit(2);
+  }
+  return r.value.net;
+}
 const spec16 = parseArraySpec({ rows: 16, cols: 16, dataflow: 'ws', format: { kind: 'fp32' } });
 if (!spec16.ok) throw new Error(spec16.reason);
 for (const id of o.protection!.split(',')) {
   const sp = parseProtection(id);
   if (!sp.ok) { console.error(sp.reason); process.exit(2); }
   const t0 = Date.now();
+  const safNet = safNetOf(sp.value);
   const r = protectNetwork(base, sp.value, calib, val, {
+    ...(safNet ? { safNet } : {}),
     fitact: { ...DEFAULT_FITACT, maxEpochs: Number(o.fitactEpochs) },
     proact: { ...DEFAULT_PROACT, epochsPerDecay: Number(o.proactEpochs), decays: o.proactDecays!.split(',').map(Number) },
     onLog: (l) => console.log(`  ${l}`),

@@ -1,8 +1,9 @@
 /**
  * Applies a protection combination to a trained network, running each part's calibration or
- * training step in a fixed order: saturated weights (convert + fine-tune), then SAQ (SAM + QAT for
- * int8), then the activation protection (profiled on the resulting network), ECC last (it only
- * changes how stored words are decoded). Pure apart from tfjs compute; data comes from the caller.
+ * training step in a fixed order: saturated weights (the caller's SAF network, trained with the
+ * transform in the loop by models/quant/train-saf.ts), then SAQ (SAM + QAT for int8), then the
+ * activation protection (profiled on the resulting network), ECC last (it only changes how stored
+ * words are decoded). Pure apart from tfjs compute; data comes from the caller.
  */
 import type { Network } from '../../sim/layers/types';
 import { type Dataset, head } from '../data/dataset';
@@ -13,7 +14,6 @@ import { DEFAULT_FITACT, DEFAULT_PROACT, fitact, proact, type FitActOptions, typ
 import { clipact, DEFAULT_CLIPACT, type ClipActOptions } from './clipact';
 import { accuracyOf, logitsOf } from './data';
 import { profileActivations, unbounded } from './profile';
-import { DEFAULT_FINE_TUNE, safProtect, type FineTuneOptions } from './saf';
 import type { ProtectionSpec } from './spec';
 import { TfNetwork } from './tfForward';
 
@@ -21,7 +21,11 @@ import { TfNetwork } from './tfForward';
 export interface ProtectOptions {
   readonly fitact?: FitActOptions;
   readonly proact?: ProActOptions;
-  readonly fineTune?: FineTuneOptions;
+  /**
+   * The trained SAF network (the saved `<model>+saf[-fn]` file of models/quant/train-saf.ts) that a
+   * combination with `saf` starts from instead of the unprotected network; required when the spec has `saf`.
+   */
+  readonly safNet?: Network;
   readonly clipact?: ClipActOptions;
   readonly qat?: QatOptions;
   /** Called with each log line as it is made (long trainings). */
@@ -53,12 +57,9 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
   const before = acc(cur, val);
   log.push(`baseline validation accuracy ${(before * 100).toFixed(2)}% on ${val.n} images`);
   let int8: PtqResult | undefined;
-  if (spec.saf && (spec.safFormat ?? 'fp32') !== 'fp32') {
-    throw new Error(`protection ${spec.id}: SAF for ${spec.safFormat} is trained with the format in the loop by \`npx tsx models/quant/train-saf.ts --format ${spec.safFormat}\`, not by this conversion`);
-  }
   if (spec.saf) {
-    cur = safProtect(cur, spec.saf, calib, o.fineTune ?? DEFAULT_FINE_TUNE);
-    log.push(`saf(${spec.saf}): raw weights stored, fine-tuned ${(o.fineTune ?? DEFAULT_FINE_TUNE).steps} steps -> ${(acc(cur, val) * 100).toFixed(2)}%`);
+    cur = safStart(spec, o.safNet);
+    log.push(`saf(${spec.saf}): starts from the trained SAF network (transform in the loop, models/quant/train-saf.ts), validation ${(acc(cur, val) * 100).toFixed(2)}%`);
   }
   if (spec.saq || spec.qat) {
     const q = o.qat ?? { ...DEFAULT_QAT, samRho: spec.saq ? 0.05 : 0 };
@@ -101,4 +102,24 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
   const after = acc(cur, val);
   log.push(`protected validation accuracy ${(after * 100).toFixed(2)}%`);
   return { net: cur, spec, log, accuracyBefore: before, accuracyAfter: after, ...(int8 ? { int8 } : {}) };
+}
+
+/**
+ * The network a `saf` combination starts from: `safNet` checked against the spec (fp32 SAF, the
+ * spec's transform on every conv/dense layer, no bounds yet). Throws naming the command that trains it.
+ */
+export function safStart(spec: ProtectionSpec, safNet: Network | undefined): Network {
+  const fmt = spec.safFormat ?? 'fp32';
+  const train = `npx tsx models/quant/train-saf.ts --model <model>${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${fmt}`;
+  if (spec.activation === 'relu' && !spec.saq && !spec.qat && !spec.ecc) {
+    throw new Error(`protection ${spec.id}: SAF alone is trained with the transform in the loop by \`${train}\`, not by npm run protect`);
+  }
+  if (fmt !== 'fp32') throw new Error(`protection ${spec.id}: combinations are built on the fp32 SAF network only (the bound and QAT training run in fp32); found safFormat ${fmt}`);
+  if (!safNet) throw new Error(`protection ${spec.id}: expected the trained SAF network (safNet) from \`${train}\``);
+  for (const l of safNet.layers) {
+    if ((l.kind === 'conv2d' || l.kind === 'dense') && l.weightTransform !== spec.saf) {
+      throw new Error(`protection ${spec.id}: safNet layer ${l.name} has weightTransform ${l.weightTransform ?? 'none'}, expected ${spec.saf}`);
+    }
+  }
+  return unbounded(safNet);
 }

@@ -8,7 +8,7 @@
  * call a campaign trial makes for a weightSram BER point) on a slice of the test split. Writes the
  * per-trial accuracies (JSON) and a Markdown table (mean / median [95% bootstrap interval of the
  * mean] share of catastrophic trials) under models/protections/results/ (per-protection caches
- * <name>.<protection>.json are reused while the parameters match).
+ * <name>.<protection>.json are reused while the parameters and the network's checksum match).
  */
 import { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ import type { Dataset } from '../data/dataset';
 import { subset } from '../data/dataset';
 import { corruptStored, type StoredBerDefinition } from './exposure';
 import { boundsOf, withBounds } from './bounds';
-import { datasetOf, loadProtected, PROTECTED_DIR } from './io';
+import { datasetOf, loadProtected, PROTECTED_DIR, weightsChecksum } from './io';
 import { formatCell, pairedDiff, pointStats } from './reproStats';
 
 const RRELU_BERS = '1e-7,3e-7,1e-6,3e-6,1e-5,3e-5';
@@ -89,6 +89,20 @@ const trialSeed = (b: number, t: number): number => {
   h ^= h >>> 15; h = Math.imul(h, 0x2c1b3c6d); h ^= h >>> 12;
   return h | 0;
 };
+/** 32-bit checksum of a network's weights, biases, activation kinds and bounds (a retrained file invalidates its cache). */
+const netChecksum = (net: Network): number => {
+  let h = weightsChecksum(net) >>> 0;
+  const mix = (v: number) => { h = Math.imul(h ^ v, 0x01000193) >>> 0; };
+  const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
+  for (const l of net.layers) {
+    if (!('activation' in l)) continue;
+    for (const c of l.activation.kind) mix(c.charCodeAt(0));
+    if (l.activation.kind === 'clip' || l.activation.kind === 'clipZero') {
+      for (const v of typeof l.activation.bound === 'number' ? [l.activation.bound] : l.activation.bound) { f[0] = v; mix(bits[0]!); }
+    }
+  }
+  return h;
+};
 const t0 = Date.now();
 // per-protection results are cached under models/protections/results/<name>.<protection>.json and
 // reused while the parameters are the same (the draws depend only on seed, BER and trial)
@@ -99,8 +113,10 @@ const acc = new Map<string, number[][]>();
 let faults: number[][] = bers.map(() => []);
 for (const p of protections) {
   const cache = o.name ? join(resDir, `${o.name}.${p}.json`) : null;
-  const old = cache && existsSync(cache) ? JSON.parse(readFileSync(cache, 'utf8')) as { key: string; clean: number; acc: number[][]; faults: number[][] } : null;
-  if (old && old.key === key && !o.fresh) {
+  const old = cache && existsSync(cache) ? JSON.parse(readFileSync(cache, 'utf8')) as { key: string; net?: number; clean: number; acc: number[][]; faults: number[][] } : null;
+  const sum = netChecksum(nets.get(p)!);
+  // caches written before the checksum was recorded (no `net` field) are reused on the key alone
+  if (old && old.key === key && (old.net === undefined || old.net === sum) && !o.fresh) {
     clean.set(p, old.clean); acc.set(p, old.acc);
     if (p === protections[0]) faults = old.faults;
     continue;
@@ -120,7 +136,7 @@ for (const p of protections) {
   acc.set(p, a);
   if (p === protections[0]) faults = f;
   console.error(`${p}: done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  if (cache) { mkdirSync(resDir, { recursive: true }); writeFileSync(cache, JSON.stringify({ key, clean: clean.get(p), acc: a, faults: f }) + '\n'); }
+  if (cache) { mkdirSync(resDir, { recursive: true }); writeFileSync(cache, JSON.stringify({ key, net: sum, clean: clean.get(p), acc: a, faults: f }) + '\n'); }
 }
 const secs = (Date.now() - t0) / 1000;
 const command = `npx tsx models/protections/repro.ts ${process.argv.slice(2).join(' ')}`;

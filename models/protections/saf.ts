@@ -7,7 +7,7 @@
  * weights constrained by SAFs"), for the numeric format it will run in: fp32, fp16 (raw weights,
  * f(raw) and outputs rounded to binary16 in the graph) or int8 (per-layer Qm.n chosen for the RAW
  * values, raw weights kept inside it, f(raw) and outputs fake-quantized; a QAT phase after fp32
- * training). `safProtect` is the older short conversion: r = f^-1(w), then a fine-tune.
+ * training). `toSaf` converts a trained network (r = f^-1(w)) without training (tests, tools).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Layer, Network, WeightTransform } from '../../sim/layers/types';
@@ -20,7 +20,7 @@ import { formatQuant } from '../quant/fake';
 import { accuracyOf, logitsOf } from './data';
 import type { SafFormat } from './spec';
 import { type FakeQuant, TfNetwork } from './tfForward';
-import { crossEntropy, trainEpochs, trainVars } from './trainLoop';
+import { crossEntropy, trainEpochs } from './trainLoop';
 
 /** A saturating transform (not none). */
 export type Saf = Exclude<WeightTransform, 'none'>;
@@ -42,30 +42,6 @@ export function toSaf(net: Network, t: Saf): Network {
     return { ...l, weights: l.weights.map((w) => inverseTransform(t, w)), weightTransform: t };
   });
   return { ...net, layers };
-}
-
-/** Fine-tuning hyper-parameters. */
-export interface FineTuneOptions {
-  readonly steps: number;
-  readonly batch: number;
-  readonly lr: number;
-  readonly seed: number;
-}
-
-/** Defaults: a short fine-tune (a fraction of an epoch on the calibration set). */
-export const DEFAULT_FINE_TUNE: FineTuneOptions = { steps: 300, batch: 64, lr: 1e-4, seed: 21 };
-
-/** Converts to SAF and fine-tunes all raw weights and biases (cross-entropy, hard bounds if any). */
-export function safProtect(net: Network, t: Saf, ds: Dataset, o: FineTuneOptions = DEFAULT_FINE_TUNE): Network {
-  const s = toSaf(net, t);
-  const train = new Set(s.layers.map((l, i) => (l.kind === 'conv2d' || l.kind === 'dense' ? i : -1)).filter((i) => i >= 0));
-  const tfn = new TfNetwork(s, { trainWeights: train });
-  try {
-    if (o.steps > 0) trainVars(ds, tfn.weightVars, (x, y) => crossEntropy(tfn.forward(x, 'hard'), y), o);
-    return { ...s, layers: s.layers.map((l, i) => (train.has(i) && (l.kind === 'conv2d' || l.kind === 'dense') ? { ...l, weights: tfn.readWeights(i), bias: tfn.readBias(i) } : l)) };
-  } finally {
-    tfn.dispose();
-  }
 }
 
 /** Glorot-uniform weights (fan-in/out of the layer), zero biases: a fresh network of the same architecture. */

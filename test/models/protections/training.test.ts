@@ -15,7 +15,7 @@ import { boundCount, boundsOf } from '../../../models/protections/bounds';
 import { overheadOf } from '../../../models/protections/overhead';
 import { parseProtection, type ProtectionSpec } from '../../../models/protections/spec';
 import { aucOf, clipact } from '../../../models/protections/clipact';
-import { safProtect } from '../../../models/protections/saf';
+import { toSaf } from '../../../models/protections/saf';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
 
@@ -138,7 +138,7 @@ describe('bound training', () => {
   });
 });
 
-describe('clipact search and saf fine-tune', () => {
+describe('clipact search and saf conversion', () => {
   it('AUC over log BER is the trapezoid mean', () => {
     expect(aucOf([1e-5, 1e-4, 1e-3], [1, 0.5, 0])).toBeCloseTo(0.5, 10);
     expect(aucOf([1e-5, 1e-3], [1, 1])).toBe(1);
@@ -149,10 +149,10 @@ describe('clipact search and saf fine-tune', () => {
     for (const s of r.steps) expect([0.5, 1]).toContain(s.ratio);
     for (const i of [0, 3]) expect((r.net.layers[i] as { activation: { kind: string } }).activation.kind).toBe('clipZero');
   });
-  it('saf stores raw weights with the transform and keeps the function before fine-tuning', () => {
+  it('toSaf stores raw weights with the transform and keeps the function', () => {
     // weights inside tanh's range (|w| < 1) convert exactly
     const small: Network = { ...net, layers: net.layers.map((l) => (l.kind === 'dense' || l.kind === 'conv2d' ? { ...l, weights: l.weights.map((w) => Math.max(-0.9, Math.min(0.9, w))) } : l)) };
-    const s = safProtect(small, 'tanh', ds, { steps: 0, batch: 8, lr: 0, seed: 1 });
+    const s = toSaf(small, 'tanh');
     const a = new TfNetwork(small), b = new TfNetwork(s);
     const la = logitsOf(a, ds), lb = logitsOf(b, ds);
     a.dispose(); b.dispose();

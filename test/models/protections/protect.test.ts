@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import type { Network } from '../../../sim/layers/types';
+import { makeRng } from '../../../models/rng';
+import type { Dataset } from '../../../models/data/dataset';
+import { protectNetwork, safStart } from '../../../models/protections/protect';
+import { proact, type ProActOptions } from '../../../models/protections/boundTrain';
+import { profileActivations } from '../../../models/protections/profile';
+import { toSaf } from '../../../models/protections/saf';
+import { parseProtection, type ProtectionSpec } from '../../../models/protections/spec';
+
+beforeAll(async () => { await tf.setBackend('cpu'); });
+
+const prot = (id: string): ProtectionSpec => {
+  const r = parseProtection(id);
+  if (!r.ok) throw new Error(r.reason);
+  return r.value;
+};
+
+// A tiny seeded conv net on 6x6x1 images, 3 classes (which third holds the bright bar).
+const rng = makeRng(9);
+const g = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * s);
+const base: Network = {
+  name: 'tiny', input: { h: 6, w: 6, c: 1 },
+  layers: [
+    { kind: 'conv2d', name: 'c1', kh: 3, kw: 3, inC: 1, outC: 4, strideH: 1, strideW: 1, padding: { top: 1, bottom: 1, left: 1, right: 1 }, weights: g(36, 0.5), bias: g(4, 0.1), activation: { kind: 'relu' } },
+    { kind: 'maxpool', name: 'p1', ph: 2, pw: 2, strideH: 2, strideW: 2, padding: { top: 0, bottom: 0, left: 0, right: 0 } },
+    { kind: 'flatten', name: 'f' },
+    { kind: 'dense', name: 'd1', inF: 36, outF: 8, weights: g(288, 0.3), bias: g(8, 0.1), activation: { kind: 'relu' } },
+    { kind: 'dense', name: 'd2', inF: 8, outF: 3, weights: g(24, 0.5), bias: null, activation: { kind: 'softmax' } },
+  ],
+};
+function data(n: number, seed: number): Dataset {
+  const r = makeRng(seed);
+  const images = new Float32Array(n * 36);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = r.int(0, 2);
+    labels[i] = c;
+    for (let p = 0; p < 36; p++) images[i * 36 + p] = 0.1 * r.float() + (Math.floor((p % 6) / 2) === c ? 0.9 : 0);
+  }
+  return { n, shape: { h: 6, w: 6, c: 1 }, images, labels, classes: ['0', '1', '2'] };
+}
+const calib = data(64, 1);
+const val = data(32, 2);
+// a "trained" SAF network: other raw weights than the base (as train-saf.ts's fresh init gives)
+const safNet = toSaf({ ...base, layers: base.layers.map((l) => (l.kind === 'conv2d' || l.kind === 'dense' ? { ...l, weights: l.weights.map((w) => Math.tanh(w) * 0.8) } : l)) }, 'tanh');
+const po: ProActOptions = { epochsPerDecay: 1, batch: 32, lr: 0.01, decays: [4e-5], tolerance: 1, seed: 3 };
+const arrays = (n: Network) => n.layers.filter((l) => l.kind === 'conv2d' || l.kind === 'dense');
+
+describe('protectNetwork for proact+saf', () => {
+  it('trains ProAct on the given SAF network (the proactOnSaf method), not on a conversion of the base', () => {
+    const r = protectNetwork(base, prot('proact+saf'), calib, val, { safNet, proact: po });
+    const direct = proact(safNet, profileActivations(safNet, calib), calib, val, po).net;
+    arrays(r.net).forEach((l, k) => {
+      const s = arrays(safNet)[k]!;
+      expect(l.weightTransform).toBe('tanh');
+      expect(Array.from(l.weights)).toEqual(Array.from(s.weights)); // ProAct freezes weights: the SAF file's raw weights
+      expect(Array.from(l.weights)).not.toEqual(Array.from(arrays(base)[k]!.weights));
+    });
+    // the same bounds as calling proact on the SAF network directly
+    const acts = (n: Network) => n.layers.map((l) => ('activation' in l ? l.activation : null));
+    expect(acts(r.net)).toEqual(acts(direct));
+    expect(acts(r.net).filter((a) => a?.kind === 'clipZero')).toHaveLength(2);
+    expect(r.log.some((l) => l.includes('trained SAF network'))).toBe(true);
+  });
+  it('refuses a saf combination without the trained SAF network, naming the command that trains it', () => {
+    expect(() => protectNetwork(base, prot('proact+saf'), calib, val, { proact: po })).toThrow(/models\/quant\/train-saf\.ts --model <model> --format fp32/);
+  });
+  it('refuses saf alone (train-saf.ts trains it) and non-fp32 combinations', () => {
+    expect(() => safStart(prot('saf'), safNet)).toThrow(/SAF alone.*train-saf/);
+    expect(() => safStart(prot('proact+saf-int8'), safNet)).toThrow(/safFormat int8/);
+  });
+  it('refuses a SAF network with another transform, naming the layer', () => {
+    expect(() => safStart(prot('proact+saf-arctan'), safNet)).toThrow(/layer c1 has weightTransform tanh, expected arctan/);
+    expect(() => safStart(prot('proact+saf'), base)).toThrow(/layer c1 has weightTransform none/);
+  });
+  it('keeps the SAF network as is for saf+ecc (ECC only changes the fault model)', () => {
+    const n = safStart(prot('saf+ecc'), safNet);
+    arrays(n).forEach((l, k) => expect(l.weights).toBe(arrays(safNet)[k]!.weights));
+  });
+});
