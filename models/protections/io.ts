@@ -96,6 +96,9 @@ export function loadProtected(model: string, protection: string, base: Network, 
     }
     return ok({ net: r.value.net, spec });
   }
+  if (spec.saf && spec.activation === 'relu' && !spec.saq && !spec.qat && !spec.ecc) {
+    return fail(`protection "${protection}" of model "${model}": no trained file ${join(dir, id)}.json; run \`npx tsx models/quant/train-saf.ts --model ${model}${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${spec.safFormat ?? 'fp32'}\` first`, 'protection');
+  }
   if (needsOfflineStep(spec)) return fail(`protection "${protection}" of model "${model}": no calibrated file ${join(dir, id)}.json; run \`npm run protect -- --model ${model} --protection ${spec.id}\` first`, 'protection');
   if (/\.onnx$/i.test(model) && base.input.h * base.input.w * base.input.c !== 784) {
     return fail(`protection "${protection}" of model "${model}": no calibrated file ${join(dir, id)}.json and no default data for a ${base.input.h}x${base.input.w}x${base.input.c} input; run \`npm run protect -- --model ${model} --protection ${spec.id} --data <your images>\` first`, 'protection');

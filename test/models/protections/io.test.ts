@@ -25,6 +25,11 @@ describe('protected model files', () => {
     expect(!stale.ok && stale.reason).toMatch(/other "tiny" weights.*npm run protect/);
     const missing = loadProtected('tiny', 'proact', base, dir);
     expect(!missing.ok && missing.reason).toContain('npm run protect -- --model tiny --protection proact');
+    // SAF alone is trained by train-saf.ts, not calibrated by npm run protect
+    const saf = loadProtected('tiny', 'saf-int8', base, dir);
+    expect(!saf.ok && saf.reason).toContain('npx tsx models/quant/train-saf.ts --model tiny --format int8');
+    const combo = loadProtected('tiny', 'proact+saf', base, dir);
+    expect(!combo.ok && combo.reason).toContain('npm run protect -- --model tiny --protection proact+saf');
     expect(weightsChecksum(base)).not.toBe(weightsChecksum(net(0.25)));
   });
 });
