@@ -37,26 +37,33 @@ function sumSquares(g: Float32Array): number {
 }
 
 /** diffStats (sim/engine/tensors.ts, same values) of one layer's batch, plus per image whether it
- * changed (`lastDiff[i] = L`); words with equal bits are skipped without reading them as floats. */
+ * changed (`lastDiff[i] = L`). One branch per word on |f - g| (0: equal values; finite: counted;
+ * NaN / Infinity: equal infinities and NaN pairs skipped, else counted as an infinite delta);
+ * squares summed in the same order, so the same values (HB: about twice as fast when most words
+ * differ, as at BER 1e-5 on ResNet-18). */
 function layerDiff(go: Float32Array, fo: Float32Array, n: number, L: number, lastDiff: Int32Array): { changed: number; maxAbsDelta: number; relL2: number } {
   if (go === fo) return { changed: 0, maxAbsDelta: 0, relL2: 0 };
-  const gb = new Int32Array(go.buffer, go.byteOffset, go.length);
-  const fb = new Int32Array(fo.buffer, fo.byteOffset, fo.length);
   const size = go.length / n;
-  let changed = 0, maxD = 0, num = 0;
+  let changed = 0, maxD = 0, num = 0, inf = false;
   for (let i = 0, k = 0; i < n; i++) {
     const before = changed;
     for (const end = k + size; k < end; k++) {
-      if (gb[k] === fb[k]) continue;
+      const d = Math.abs(fo[k]! - go[k]!);
+      if (d === 0) continue;
+      if (d < Infinity) {
+        changed++;
+        if (d > maxD) maxD = d;
+        num += d * d;
+        continue;
+      }
       const g = go[k]!, f = fo[k]!;
-      if (g === f || (Number.isNaN(g) && Number.isNaN(f))) continue;
+      if (g === f || (g !== g && f !== f)) continue; // the same infinity; NaN in both
       changed++;
-      const d = Math.abs(f - g);
-      maxD = Number.isFinite(d) ? Math.max(maxD, d) : Infinity;
-      num += Number.isFinite(d) ? d * d : Infinity;
+      inf = true;
     }
     if (changed > before) lastDiff[i] = L;
   }
+  if (inf) { maxD = Infinity; num = Infinity; }
   if (changed === 0) return { changed: 0, maxAbsDelta: 0, relL2: 0 };
   const den = sumSquares(go);
   return { changed, maxAbsDelta: maxD, relL2: den === 0 ? Infinity : Math.sqrt(num / den) };

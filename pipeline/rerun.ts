@@ -12,10 +12,14 @@
  *   computed apart with the corrupted weights;
  * - every later layer whose inputs are all golden (bit for bit) and whose definition is unchanged
  *   is golden: a change masked on the way (relu, max pooling) stops the rerun;
- * - the other layers run through `runGolden` one at a time (`reuse` of the layers before).
+ * - the other layers run through `goldenStep`, the per-layer step of `runGolden` (same code, same
+ *   bits; no prefix network, no shape inference, no top-1 of intermediate tensors). A layer of a
+ *   static corruption run whole gets its corrupted weights in a scratch copy of its golden weights
+ *   kept per process (patched, run, restored: no copy of the weight set per trial; the kernel is
+ *   told the array is transient, so it neither memoizes nor keeps it resident).
  * The equality with a full inference is tested in test/pipeline/rerun.test.ts on every kernel.
  */
-import { runGolden, type GoldenLayer, type GoldenOptions, type GoldenRun } from '../sim/engine/golden';
+import { goldenStep, type GoldenLayer, type GoldenOptions, type GoldenRun } from '../sim/engine/golden';
 import { arrayLayerForward } from '../sim/engine/golden-gemm';
 import { predictions } from '../sim/engine/tensors';
 import type { GemmKernel } from '../sim/kernels/types';
@@ -113,10 +117,15 @@ function subLayer(f: Conv2dLayer | DenseLayer, cols: readonly number[], weights:
   return f.kind === 'conv2d' ? { ...f, outC: S, weights: w, bias, activation } : { ...f, outF: S, weights: w, bias, activation };
 }
 
+/** Runs layer `layer` as layer i of the rerun (`transient`: its weights are a scratch array). */
+type Step = (layer: Layer, transient: boolean) => GoldenLayer;
+
 /** A changed layer of the faulty network as the rerun sees it. */
 interface ChangedLayer {
   /** The faulty layer (built on first call). */
   layer(): Layer;
+  /** The whole faulty layer through `step`. */
+  whole(step: Step): GoldenLayer;
   /** Array layers: the changed output channels, or null when the layer cannot be split. */
   cols(): number[] | null;
   /** Array layers: the faulty layer restricted to channels `cols`. */
@@ -128,9 +137,27 @@ function changeOfLayer(g: Layer, f: Layer): ChangedLayer | null {
   if (f === g) return null;
   return {
     layer: () => f,
+    whole: (step) => step(f, false),
     cols: () => ((g.kind === 'conv2d' || g.kind === 'dense') && (f.kind === 'conv2d' || f.kind === 'dense') ? changedChannels(g, f) : null),
     sub: (cols) => subLayer(f as Conv2dLayer | DenseLayer, cols),
   };
+}
+
+/** Per golden weight array: a scratch copy that whole-layer reruns patch, run and restore. */
+const scratches = new WeakMap<Float32Array, Float32Array>();
+
+/** `run` on `g`'s weights with patch `p` applied (as applyPatch) in the scratch copy, restored after (bits copied back). */
+function withPatched<T>(weights: Float32Array, p: WordPatch, run: (w: Float32Array) => T): T {
+  let w = scratches.get(weights);
+  if (!w) scratches.set(weights, (w = weights.slice()));
+  for (let i = 0; i < p.words.length; i++) w[p.words[i]!] = p.values[i]!;
+  try {
+    return run(w);
+  } finally {
+    const wb = new Int32Array(w.buffer, w.byteOffset, w.length);
+    const gb = new Int32Array(weights.buffer, weights.byteOffset, weights.length);
+    for (let i = 0; i < p.words.length; i++) wb[p.words[i]!] = gb[p.words[i]!]!;
+  }
 }
 
 /** Change of layer `g` by a static corruption's `ch` (weights never copied unless the whole layer runs). */
@@ -138,8 +165,10 @@ function changeOfPatch(g: Layer, ch: LayerChange | null): ChangedLayer | null {
   if (!ch) return null;
   let built: Layer | null = null;
   const f = (): Conv2dLayer | DenseLayer => ({ ...(g as Conv2dLayer | DenseLayer), ...(ch.activation ? { activation: ch.activation } : {}) });
+  const p = ch.weights;
   return {
     layer: () => (built ??= changedLayer(g, ch)),
+    whole: (step) => (p && (g.kind === 'conv2d' || g.kind === 'dense') ? withPatched(g.weights, p, (w) => step({ ...f(), weights: w }, true)) : step(built ??= changedLayer(g, ch), false)),
     cols: () => {
       if (g.kind !== 'conv2d' && g.kind !== 'dense') return null;
       const N = channelsOf(g);
@@ -187,14 +216,14 @@ function channelRerun(golden: GoldenRun, base: GoldenLayer, ch: ChangedLayer, i:
   return { ...base, output, storedWeights: null, weights: null, exactOnKernel: base.exactOnKernel && exact, ms: 0 };
 }
 
-/** `layer` run as layer i through runGolden, layers 0..i-1 taken from `layers` (their definitions
- * are golden's: runGolden only checks their identity and shapes, which a corruption keeps). */
-function stepLayer(golden: GoldenRun, layers: GoldenLayer[], i: number, layer: Layer, spec: Pick<ArraySpec, 'format'>,
-  kernel: GemmKernel, options: GoldenOptions): Result<GoldenLayer> {
-  const prefix = { ...golden.network, layers: [...golden.network.layers.slice(0, i), layer] };
-  const partial = { ...golden, network: prefix, layers } as GoldenRun;
-  const r = runGolden(prefix, golden.input, spec, kernel, { ...options, reuse: { run: partial, upTo: i } });
-  return r.ok ? ok(r.value.layers[i]!) : r;
+/** `layer` run as layer i (runGolden's step, golden's shapes: a corruption keeps them), inputs from
+ * `layers` (the rerun's layers 0..i-1). */
+function stepLayer(golden: GoldenRun, layers: readonly GoldenLayer[], i: number, layer: Layer, spec: Pick<ArraySpec, 'format'>,
+  kernel: GemmKernel, options: GoldenOptions, transient = false): GoldenLayer {
+  const formats = options.layerFormats?.(layer, i) ?? uniformFormats(spec.format);
+  const path = golden.layerPath ?? { useConv2d: options.useConv2d ?? true, keepPreActivation: options.keepPreActivation ?? false };
+  return goldenStep(layer, i, golden.shapes.layers[i]!, layers, golden.input, golden.n, formats, kernel,
+    { ...path, ...(options.now ? { now: options.now } : {}), transientWeights: transient });
 }
 
 /** Largest share of a layer's channels recomputed apart (above it the layer is rerun whole). */
@@ -233,15 +262,10 @@ function rerun(golden: GoldenRun, changes: readonly (ChangedLayer | null)[], spe
         // changed inputs, few changed channels: the golden weights (resident in the kernel, packed)
         // on the new inputs, then the changed channels apart
         const base = stepLayer(golden, layers, i, g, spec, kernel, options);
-        if (!base.ok) return base;
-        out = channelRerun(golden, base.value, ch, i, cols, spec, kernel, options, false);
+        out = channelRerun(golden, base, ch, i, cols, spec, kernel, options, false);
       }
     }
-    if (!out) {
-      const r = stepLayer(golden, layers, i, ch ? ch.layer() : g, spec, kernel, options);
-      if (!r.ok) return r;
-      out = r.value;
-    }
+    out ??= ch ? ch.whole((l, transient) => stepLayer(golden, layers, i, l, spec, kernel, options, transient)) : stepLayer(golden, layers, i, g, spec, kernel, options);
     // bit-identical to golden: the change was masked here, later layers see golden inputs
     layers.push(!sameBitsArray(out.output, gl.output) ? out : !ch ? gl : { ...out, output: gl.output });
   }

@@ -63,6 +63,14 @@ export function layerWeights(layer: Conv2dLayer | DenseLayer, formats: OperandFo
   return { stored: lw.stored, effective: lw.effective };
 }
 
+/** Stored and effective weights of `layer` computed afresh (not memoized, not marked immutable:
+ * for weights in a scratch array that changes after the call). */
+function freshWeights(layer: Conv2dLayer | DenseLayer, formats: OperandFormats): LayerWeights {
+  const stored = formats.weight.kind === 'fp32' ? layer.weights : quantizeArray(formats.weight, layer.weights);
+  const t = layer.weightTransform ?? 'none';
+  return { stored, effective: t === 'none' ? stored : quantizeArray(formats.weight, transformWeights(t, stored)) };
+}
+
 /** int8: the effective weights as integer codes (effective * 2^fracBits), memoized like layerWeights. */
 function weightCodes(layer: Conv2dLayer | DenseLayer, formats: OperandFormats, fracBits: number): Float32Array {
   const lw = memoFor(layer, formats);
@@ -148,16 +156,19 @@ function runGemm(kernel: GemmKernel, x: Float32Array, n: number, g: ConvGeometry
  * Computes a conv2d/dense layer for `n` images whose input `x` (n x inShape) is already in the
  * input format. `useConv2d` selects the kernel's conv2d fast path over im2col + matmul.
  * The int8 epilogue inlines sat32(sum + bias) and requantizeInt32ToInt8 (same arithmetic).
+ * `transient`: `layer.weights` is a scratch array the caller changes after the call (a BER trial's
+ * corrupted weights, pipeline/rerun.ts): its weights are neither memoized nor marked immutable (so
+ * no kernel keeps them resident), and the returned stored/effective arrays are only valid until then.
  */
 export function arrayLayerForward(
   layer: Conv2dLayer | DenseLayer, x: Float32Array, n: number, inShape: Shape3,
-  formats: OperandFormats, kernel: GemmKernel, useConv2d = true, keepPreActivation = false,
+  formats: OperandFormats, kernel: GemmKernel, useConv2d = true, keepPreActivation = false, transient = false,
 ): ArrayLayerResult {
   const g = layer.kind === 'conv2d' ? convGeometry(layer, inShape) : null;
   const K = layer.kind === 'conv2d' ? layer.kh * layer.kw * layer.inC : layer.inF;
   const N = layer.kind === 'conv2d' ? layer.outC : layer.outF;
   const rows = g ? n * g.outH * g.outW : n;
-  const weights = layerWeights(layer, formats);
+  const weights = transient ? freshWeights(layer, formats) : layerWeights(layer, formats);
   const acc = makeAccumulator(formats);
   const bias = new Float64Array(N);
   if (layer.bias) for (let j = 0; j < N; j++) bias[j] = acc.biasOperand(layer.bias[j]);
@@ -169,7 +180,7 @@ export function arrayLayerForward(
     const nX = formats.input.fracBits;
     const nOut = formats.output.fracBits;
     const xc = scaled(x, 2 ** nX);
-    const wc = weightCodes(layer, formats, nW);
+    const wc = transient ? scaled(weights.effective, 2 ** nW) : weightCodes(layer, formats, nW);
     const bound = K * maxAbs(xc) * maxAbs(wc);
     exactOnKernel = bound <= FP32_EXACT_INT;
     const act = layer.activation.kind;

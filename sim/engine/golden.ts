@@ -9,7 +9,7 @@
 import type { ArraySpec, GemmShape, NumericFormat } from '../types';
 import { fail, ok, type Result } from '../result';
 import type { Layer, Network, PoolLayer, Shape3 } from '../layers/types';
-import { inferShapes, shapeSize, type NetworkShapes } from '../layers/shapes';
+import { inferShapes, shapeSize, type LayerShapes, type NetworkShapes } from '../layers/shapes';
 import { gemmShape } from '../layers/lowering';
 import { referenceLayer } from '../layers/reference';
 import { reluInPlace } from '../layers/activations';
@@ -114,6 +114,80 @@ function preservesValues(layer: Layer): boolean {
   return layer.kind === 'maxpool' || layer.kind === 'flatten' || (layer.kind === 'activation' && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear'));
 }
 
+/** How one layer step computes (see goldenStep). */
+export interface StepOptions {
+  /** Use the kernel's conv2d fast path (default true). */
+  readonly useConv2d?: boolean;
+  /** Keep the pre-activation tensor of array layers (default false). */
+  readonly keepPreActivation?: boolean;
+  /** Clock for the layer's `ms` (default performance.now / Date.now). */
+  readonly now?: () => number;
+  /** Array layers: the weights are a scratch array that changes after the call (see
+   * arrayLayerForward's `transient`): neither memoized nor kept resident; the returned layer's
+   * storedWeights / weights are then null. */
+  readonly transientWeights?: boolean;
+}
+
+/** fround(fround(x * scale[c]) + shift[c]) per channel c (as batchNormApply), then relu when
+ * asked (as reluInPlace: NaN and -0 give +0), in one allocation. */
+function batchNormRelu(x: Float32Array, C: number, scale: Float32Array, shift: Float32Array, relu: boolean): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i += C) for (let c = 0; c < C; c++) out[i + c] = Math.fround(x[i + c] * scale[c]) + shift[c];
+  if (relu) reluInPlace(out);
+  return relu ? markNoNanNoNegZero(out) : out;
+}
+
+/**
+ * Layer `index` of a golden run (`layer`, shapes `ls`) on `batch` (n images), its inputs read
+ * from `done` (the run's layers 0..index-1, only those named by ls.inputIndices are read) in the
+ * layer's `formats`. runGolden calls it for every layer; a faulty rerun of a corrupted copy
+ * (pipeline/rerun.ts) calls it for the layers it recomputes: the same code, so the same bits.
+ */
+export function goldenStep(layer: Layer, index: number, ls: LayerShapes, done: readonly GoldenLayer[], batch: Float32Array, n: number,
+  formats: OperandFormats, kernel: GemmKernel, opts: StepOptions = {}): GoldenLayer {
+  const now = opts.now ?? defaultNow;
+  const t0 = now();
+  const inputs = ls.inputIndices.map((j) => {
+    const src = j < 0 ? batch : done[j]!.output;
+    if (formats.input.kind === 'fp32') return src; // every Float32Array value is an fp32 value
+    return sameFormat(j < 0 ? null : done[j]!.formats.output, formats.input) ? src : quantizeArray(formats.input, src);
+  });
+  let output: Float32Array;
+  let pre: Float32Array | null = null;
+  let isArray = false;
+  let stored: Float32Array | null = null;
+  let eff: Float32Array | null = null;
+  let exact = true;
+  if (layer.kind === 'conv2d' || layer.kind === 'dense') {
+    const transient = opts.transientWeights ?? false;
+    const r = arrayLayerForward(layer, inputs[0]!, n, ls.inputs[0]!, formats, kernel, opts.useConv2d ?? true, opts.keepPreActivation ?? false, transient);
+    ({ output, preActivation: pre, exactOnKernel: exact } = r);
+    if (!transient) ({ stored, effective: eff } = r);
+    isArray = true;
+  } else if (layer.kind === 'maxpool' && kernel.maxPool) {
+    output = isUnpadded(layer)
+      ? kernel.maxPool(inputs[0]!, n, ls.inputs[0]!, layer.ph, layer.pw, layer.strideH, layer.strideW)
+      : kernel.maxPool(inputs[0]!, n, ls.inputs[0]!, layer.ph, layer.pw, layer.strideH, layer.strideW, layer.padding);
+    if (!sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);
+  } else if (layer.kind === 'add' && inputs.length === 2 && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear')) {
+    // residual add + relu in one allocation (as referenceLayer: fround(a + b), then the activation)
+    output = addRelu(inputs[0]!, inputs[1]!, layer.activation.kind === 'relu');
+    if (formats.output.kind !== 'fp32') quantizeArray(formats.output, output, output);
+  } else if (layer.kind === 'batchnorm' && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear')) {
+    // batch norm + relu in one allocation and pass (as referenceLayer: batchNormApply, then the activation)
+    output = batchNormRelu(inputs[0]!, ls.inputs[0]!.c, layer.scale, layer.shift, layer.activation.kind === 'relu');
+    quantizeArray(formats.output, output, output);
+  } else {
+    output = referenceLayer(layer, inputs, ls.inputs, ls.output, n);
+    if (!preservesValues(layer) || !sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);
+  }
+  return {
+    index, name: layer.name, kind: layer.kind, unit: isArray ? 'array' : 'vector',
+    inputIndices: ls.inputIndices, inShapes: ls.inputs, outShape: ls.output, formats, inputs, output,
+    preActivation: pre, gemm: gemmShape(layer, ls.inputs[0]!), storedWeights: stored, weights: eff, exactOnKernel: exact, ms: now() - t0,
+  };
+}
+
 /**
  * Runs the golden model on `batch` (n images, NHWC, n = batch.length / input size) with the
  * numeric format of `spec` (or per-layer formats from options) on `kernel`.
@@ -126,55 +200,17 @@ export function runGolden(
   const size = shapeSize(network.input);
   const n = batch.length / size;
   if (!Number.isInteger(n) || n < 1) return fail(`batch: expected a positive multiple of ${size} values (${network.input.h}x${network.input.w}x${network.input.c} per image), found ${batch.length}`, 'batch');
-  const now = options.now ?? defaultNow;
   const useConv2d = options.useConv2d ?? true;
+  const step: StepOptions = { useConv2d, keepPreActivation: options.keepPreActivation ?? false, ...(options.now ? { now: options.now } : {}) };
   const layers: GoldenLayer[] = [];
-  const outFormats: NumericFormat[] = [];
   const reuse = options.reuse && options.reuse.run.n === n ? options.reuse : null;
   network.layers.forEach((layer, i) => {
-    const t0 = now();
-    const ls = shapes.value.layers[i];
-    const formats = options.layerFormats?.(layer, i) ?? uniformFormats(spec.format);
     if (reuse && i < reuse.upTo && reuse.run.network.layers[i] === layer) {
-      const prev = reuse.run.layers[i]!;
-      outFormats.push(prev.formats.output);
-      layers.push(prev);
+      layers.push(reuse.run.layers[i]!);
       return;
     }
-    const inputs = ls.inputIndices.map((j) => {
-      const src = j < 0 ? batch : layers[j].output;
-      if (formats.input.kind === 'fp32') return src; // every Float32Array value is an fp32 value
-      return sameFormat(j < 0 ? null : outFormats[j], formats.input) ? src : quantizeArray(formats.input, src);
-    });
-    let output: Float32Array;
-    let pre: Float32Array | null = null;
-    let isArray = false;
-    let stored: Float32Array | null = null;
-    let eff: Float32Array | null = null;
-    let exact = true;
-    if (layer.kind === 'conv2d' || layer.kind === 'dense') {
-      const r = arrayLayerForward(layer, inputs[0], n, ls.inputs[0], formats, kernel, useConv2d, options.keepPreActivation ?? false);
-      ({ output, preActivation: pre, stored, effective: eff, exactOnKernel: exact } = r);
-      isArray = true;
-    } else if (layer.kind === 'maxpool' && kernel.maxPool) {
-      output = isUnpadded(layer)
-        ? kernel.maxPool(inputs[0], n, ls.inputs[0], layer.ph, layer.pw, layer.strideH, layer.strideW)
-        : kernel.maxPool(inputs[0], n, ls.inputs[0], layer.ph, layer.pw, layer.strideH, layer.strideW, layer.padding);
-      if (!sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);
-    } else if (layer.kind === 'add' && inputs.length === 2 && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear')) {
-      // residual add + relu in one allocation (as referenceLayer: fround(a + b), then the activation)
-      output = addRelu(inputs[0], inputs[1], layer.activation.kind === 'relu');
-      if (formats.output.kind !== 'fp32') quantizeArray(formats.output, output, output);
-    } else {
-      output = referenceLayer(layer, inputs, ls.inputs, ls.output, n);
-      if (!preservesValues(layer) || !sameFormat(formats.input, formats.output)) quantizeArray(formats.output, output, output);
-    }
-    outFormats.push(formats.output);
-    layers.push({
-      index: i, name: layer.name, kind: layer.kind, unit: isArray ? 'array' : 'vector',
-      inputIndices: ls.inputIndices, inShapes: ls.inputs, outShape: ls.output, formats, inputs, output,
-      preActivation: pre, gemm: gemmShape(layer, ls.inputs[0]), storedWeights: stored, weights: eff, exactOnKernel: exact, ms: now() - t0,
-    });
+    const formats = options.layerFormats?.(layer, i) ?? uniformFormats(spec.format);
+    layers.push(goldenStep(layer, i, shapes.value.layers[i]!, layers, batch, n, formats, kernel, step));
   });
   const last = layers[layers.length - 1];
   const output = last ? last.output : quantizeArray(spec.format, batch);
