@@ -16,7 +16,7 @@ import { productsUnchanged, rowOf, type LayerCompute, type Mod } from './faultyC
 import { batchable, faultyColumn, pairs4, pairsInputs4 } from './faultyBatch';
 import type { LayerMods } from './faultyMods';
 import { settleDirect as settle, type Changes, type LayerCounts } from './faultyLayer';
-import { addToPsumGroup, psumSlab, type PsumGroup } from './faultyPsum';
+import { addSegmentToPsumGroup, addToPsumGroup, psumSlab, type PsumGroup } from './faultyPsum';
 
 /** Input words copied into WebAssembly memory at once (bounds its size: 16 MiB). */
 const SLAB_WORDS = 1 << 22;
@@ -44,7 +44,22 @@ export function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[],
   // outputs with psum mods (WebAssembly only), grouped by column and mods
   const psum = new Map<number, PsumGroup[]>();
   lc.dueHits = 0;
-  for (const idx of lm.keyList()) {
+  // whole column segments (a stuck psum register, a stationary weight: every pixel of a column
+  // shares its mods): one check and one faulty column per segment, not per output
+  const { segments, rest: single } = lm.columnPlan();
+  for (const seg of segments) {
+    const { n: nn, ms, mods } = seg;
+    if (!batchable(lc, mods, wp !== null)) {
+      for (let i = 0; i < ms.length; i++) rest.push(ms[i] * N + nn);
+      continue;
+    }
+    if (wp && mods.some((md) => md.operand === 'acc')) addSegmentToPsumGroup(lc, psum, seg);
+    else {
+      const col = faultyColumn(lc, nn, mods);
+      for (let i = 0; i < ms.length; i++) outs.push({ idx: ms[i] * N + nn, m: ms[i], nn, mods, col });
+    }
+  }
+  for (const idx of single) {
     const mods = lm.get(idx)!;
     if (!batchable(lc, mods, wp !== null)) {
       rest.push(idx);
@@ -55,6 +70,7 @@ export function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[],
     if (wp && mods.some((md) => md.operand === 'acc')) addToPsumGroup(lc, psum, idx, m, nn, mods);
     else outs.push({ idx, m, nn, mods, col: faultyColumn(lc, nn, mods) });
   }
+  if (segments.length > 0) outs.sort((a, b) => a.idx - b.idx); // pixel-major: each im2col row staged once
   // a weight word read by the group's outputs decoded as uncorrectable: every image of the group read it
   if (lc.dueHits > 0) for (const q of qs) log.due[q] = 1;
   const inLen = xg.length > 0 ? xg[0].length : 0;
@@ -67,7 +83,7 @@ export function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[],
       if (psum.size > 0) psumSlab(wp, lc, psum, xg, xf, qs, s0, s1, log, st);
     } else jsSlab(lc, outs, xg, xf, qs, s0, s1, log, st);
   }
-  return Int32Array.from(rest);
+  return Int32Array.from(rest).sort();
 }
 
 /** Images s0..s1-1 of the group whose accumulation output `o` may change (the others are counted

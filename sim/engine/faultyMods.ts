@@ -4,7 +4,7 @@
  * (sim/dataflow/schedule*.ts), as Mods grouped by output and sorted by (k, order).
  */
 import type { ConcreteFault } from '../faults/ops';
-import { isSram } from '../faults/ops';
+import { isSram, isStuck } from '../faults/ops';
 import { elementsAt, type MemoryLayout } from '../memory/layout';
 import { registerTouches, type Touch } from '../dataflow/schedule';
 import { sramTouches } from '../dataflow/scheduleSram';
@@ -12,87 +12,10 @@ import type { ConvGeom } from '../dataflow/scheduleGeom';
 import type { RunPlan } from './faultyPlan';
 import type { Mod } from './faultyCompute';
 import { endRegisterReads, isStationaryTarget } from './faultyReadEnd';
+import { LayerMods } from './faultyLayerMods';
+import { psumRangeTouches } from './faultyPsumTouches';
 
-/** A mod applying to a range of outputs: (m, n0..n1-1) when byM, (m0..m1-1, n) when byN. */
-interface RangeMod {
-  readonly lo: number;
-  readonly hi: number;
-  readonly mod: Mod;
-}
-
-/** Mods of one (image, layer), per output (index m*N + n) and as ranges over a row or a column of
- * outputs (so a stationary weight used by every output pixel costs one entry, not M). */
-export class LayerMods {
-  private readonly single = new Map<number, Mod[]>();
-  private readonly byN = new Map<number, RangeMod[]>();
-  private readonly byM = new Map<number, RangeMod[]>();
-  /** Memo of keyList() and get() (cleared by add: a LayerMods shared by images is never added to). */
-  private list: Int32Array | null = null;
-  private readonly memo = new Map<number, Mod[] | null>();
-  /** Outputs of the layer (N = output channels). */
-  constructor(readonly N: number) {}
-
-  /** Adds the mod of a (possibly ranged) touch. */
-  add(t: Touch, mod: Mod): void {
-    this.list = null;
-    this.memo.clear();
-    const c = t.count ?? 1;
-    if (c === 1) {
-      const key = t.m * this.N + t.n;
-      const list = this.single.get(key);
-      if (list) list.push(mod);
-      else this.single.set(key, [mod]);
-      return;
-    }
-    const [map, fixed, lo] = t.axis === 'n' ? [this.byM, t.m, t.n] : [this.byN, t.n, t.m];
-    const list = map.get(fixed);
-    const r = { lo, hi: lo + c, mod };
-    if (list) list.push(r);
-    else map.set(fixed, [r]);
-  }
-
-  /** Every output index with at least one mod. */
-  keys(): Set<number> {
-    const out = new Set<number>(this.single.keys());
-    for (const [n, list] of this.byN) for (const r of list) for (let m = r.lo; m < r.hi; m++) out.add(m * this.N + n);
-    for (const [m, list] of this.byM) for (const r of list) for (let n = r.lo; n < r.hi; n++) out.add(m * this.N + n);
-    return out;
-  }
-
-  /** Every output index with at least one mod, ascending (memoized). */
-  keyList(): Int32Array {
-    return (this.list ??= Int32Array.from(this.keys()).sort());
-  }
-
-  /** Whether output `idx` has a mod. */
-  has(idx: number): boolean {
-    if (this.single.has(idx)) return true;
-    const m = Math.floor(idx / this.N);
-    const n = idx - m * this.N;
-    for (const r of this.byN.get(n) ?? []) if (m >= r.lo && m < r.hi) return true;
-    for (const r of this.byM.get(m) ?? []) if (n >= r.lo && n < r.hi) return true;
-    return false;
-  }
-
-  /** Mods of output `idx` sorted by (k, order), or null (memoized; do not modify the list). */
-  get(idx: number): Mod[] | null {
-    let out = this.memo.get(idx);
-    if (out === undefined) this.memo.set(idx, (out = this.collect(idx)));
-    return out;
-  }
-
-  private collect(idx: number): Mod[] | null {
-    const m = Math.floor(idx / this.N);
-    const n = idx - m * this.N;
-    let out: Mod[] | null = null;
-    const s = this.single.get(idx);
-    if (s) out = [...s];
-    for (const r of this.byN.get(n) ?? []) if (m >= r.lo && m < r.hi) (out ??= []).push(r.mod);
-    for (const r of this.byM.get(m) ?? []) if (n >= r.lo && n < r.hi) (out ??= []).push(r.mod);
-    if (out && out.length > 1) out.sort((a, b) => a.k - b.k || a.order - b.order);
-    return out;
-  }
-}
+export { LayerMods, type ColumnSegment, type ColumnPlan } from './faultyLayerMods';
 
 /** Mods of a run, built one image at a time (memory stays bounded by one image's mods). */
 export interface RunMods {
@@ -108,7 +31,7 @@ export interface RunMods {
 const STAGE = 2 ** 45;
 
 /** The touches of a range in an inference it does not reach. */
-const NO_TOUCH: Part = { touches: [], mods: [], count: 0 };
+const NO_TOUCH: Part = { touches: [], mods: [], slopes: null, count: 0 };
 
 /** Composition order of a fault's op on a term accessed at `cycle`: SRAM faults before register
  * faults; then by the last cycle the fault acted on the value: a flip at its start cycle, a stuck-at
@@ -138,8 +61,10 @@ export function isRegisterOrder(order: number): boolean {
   return order >= STAGE;
 }
 
-/** Touches of one fault in one (inference, layer) whose layer starts at absolute `layerAbs`. */
-export function touchesIn(plan: RunPlan, layer: number, geom: ConvGeom, layout: MemoryLayout, layerAbs: number, f: ConcreteFault, out: Touch[] = []): Touch[] {
+/** Touches of one fault in one (inference, layer) whose layer starts at absolute `layerAbs`.
+ * `psumRanges`: a ws / is psum fault without a duration gives one ranged touch per fold
+ * (faultyPsumTouches.ts) instead of one touch per output pixel. */
+export function touchesIn(plan: RunPlan, layer: number, geom: ConvGeom, layout: MemoryLayout, layerAbs: number, f: ConcreteFault, out: Touch[] = [], psumRanges = false): Touch[] {
   const run = plan.layers[layer];
   const df = run.df;
   if (!df) return out;
@@ -150,10 +75,17 @@ export function touchesIn(plan: RunPlan, layer: number, geom: ConvGeom, layout: 
   for (let fi = lo; fi <= hi; fi++) {
     const from = out.length;
     const foldAbs = layerAbs + run.folds[fi].startCycle;
-    registerTouches(run, run.folds[fi], foldAbs, f, out);
+    if (psumRanges && usesPsumRanges(run, f)) psumRangeTouches(run, run.folds[fi], foldAbs, f, out);
+    else registerTouches(run, run.folds[fi], foldAbs, f, out);
     if (f.readEnd !== undefined) endRegisterReads(run, foldAbs, f, out, from); // a flip with a duration
   }
   return out;
+}
+
+/** Whether psum fault `f` in `run` gets ranged touches: a ws / is psum register fault without a
+ * duration (its touches in a fold are one per pixel at consecutive cycles). */
+export function usesPsumRanges(run: RunPlan['layers'][number], f: ConcreteFault): boolean {
+  return f.target === 'pe.psum' && f.readEnd === undefined && run.df !== undefined && run.df !== null && run.df.dataflow !== 'os';
 }
 
 /** Inference range [lo, hi] whose layer `layer` a fault may reach (conservative; touches filter exactly). */
@@ -177,10 +109,12 @@ interface Range {
   readonly hi: number;
 }
 
-/** Touches of one range in one inference, as mods (count = terms touched). */
+/** Touches of one range in one inference, as mods (count = terms touched); slopes[q]: growth of
+ * mod q's composition order along its range (null: all 0). */
 interface Part {
   readonly touches: Touch[];
   readonly mods: Mod[];
+  readonly slopes: Int8Array | null;
   readonly count: number;
 }
 
@@ -208,6 +142,7 @@ class ModsState {
   constructor(
     private readonly plan: RunPlan, private readonly geoms: readonly (ConvGeom | null)[], private readonly layout: MemoryLayout,
     private readonly faults: readonly ConcreteFault[], private readonly ranges: readonly Range[], private readonly touches: number[],
+    private readonly psumRanges: boolean,
   ) {
     this.steady = ranges.map(() => null);
     this.partOf = ranges.map(() => null);
@@ -223,13 +158,16 @@ class ModsState {
     if (!part) {
       const buf = this.buf;
       buf.length = 0;
-      touchesIn(this.plan, r.layer, this.geoms[r.layer]!, this.layout, layerAbs, f, buf);
+      touchesIn(this.plan, r.layer, this.geoms[r.layer]!, this.layout, layerAbs, f, buf, this.psumRanges);
       this.lastSteady = isSteady;
       if (buf.length === 0 && !isSteady) return NO_TOUCH; // e.g. an SEU that has not happened yet
       const touched = buf.slice();
+      // a ranged psum touch of a stuck-at: each pixel's own cycle, one apart, sets its order
+      const slopes = f.target === 'pe.psum' && isStuck(f.kind) && touched.some((t) => (t.count ?? 1) > 1) ? Int8Array.from(touched, (t) => +((t.count ?? 1) > 1)) : null;
       part = {
         touches: touched,
         mods: touched.map((t) => ({ k: t.k, operand: t.operand, op: f.op, order: orderOf(f, orderCycle(this.plan.layers[r.layer], layerAbs, f, t)), check: f.check })),
+        slopes,
         count: touched.reduce((a, t) => a + (t.count ?? 1), 0),
       };
       if (isSteady) this.steady[ri] = part;
@@ -279,10 +217,10 @@ class ModsState {
       const lkey = `${L}:${list.join(',')}`;
       let lm = isLive ? undefined : this.sharedLayer.get(lkey);
       if (!lm) {
-        lm = new LayerMods(this.geoms[L]!.N);
+        lm = new LayerMods(this.geoms[L]!.N, this.geoms[L]!.M);
         for (const ri of list) {
           const part = this.partOf[ri]!;
-          for (let q = 0; q < part.touches.length; q++) lm.add(part.touches[q], part.mods[q]);
+          for (let q = 0; q < part.touches.length; q++) lm.add(part.touches[q], part.mods[q], part.slopes ? part.slopes[q] : 0);
         }
         if (!isLive) this.sharedLayer.set(lkey, lm);
       }
@@ -314,6 +252,9 @@ export function collectMods(plan: RunPlan, geoms: readonly (ConvGeom | null)[], 
   });
   const candidates: number[] = [];
   for (let i = 0; i < nImages; i++) if (cand[i]) candidates.push(i);
-  const state = new ModsState(plan, geoms, layout, faults, ranges, touches);
+  // ranged psum touches keep the composition order of equal orders only while every psum fault
+  // takes them (a psum flip with a duration keeps per-pixel touches: then none does)
+  const psumRanges = !faults.some((f, fi) => !(skip && skip[fi]) && f.target === 'pe.psum' && f.readEnd !== undefined);
+  const state = new ModsState(plan, geoms, layout, faults, ranges, touches, psumRanges);
   return { candidates, modsFor: (img) => state.modsFor(img), touches };
 }

@@ -10,6 +10,7 @@ import type { ConvGeom } from '../dataflow/scheduleGeom';
 import { colOf, type LayerCompute, type Mod } from './faultyCompute';
 import { faultyColumn } from './faultyBatch';
 import { settleDirect, type Changes, type LayerCounts } from './faultyLayer';
+import type { ColumnSegment } from './faultyLayerMods';
 
 /** im2col offset words staged for one psum-chain call (bounds that part of the memory: 4 MiB). */
 const ROW_WORDS = 1 << 20;
@@ -72,6 +73,23 @@ export function addToPsumGroup(lc: LayerCompute, groups: Map<number, PsumGroup[]
   }
   const { ops, accFirst } = psumOps(mods, lc.geom.K);
   list.push({ nn, mods, col: faultyColumn(lc, nn, mods), accFirst, ops, idx: [idx], m: [m] });
+}
+
+/** Adds a column segment (every pixel of it has the same mods, holding a psum mod) to its group. */
+export function addSegmentToPsumGroup(lc: LayerCompute, groups: Map<number, PsumGroup[]>, seg: ColumnSegment): void {
+  const { n: nn, ms, mods } = seg;
+  const N = lc.geom.N;
+  let list = groups.get(nn);
+  if (!list) groups.set(nn, (list = []));
+  let gr = list.find((g) => sameMods(g.mods, mods));
+  if (!gr) {
+    const { ops, accFirst } = psumOps(mods, lc.geom.K);
+    list.push((gr = { nn, mods, col: faultyColumn(lc, nn, mods), accFirst, ops, idx: [], m: [] }));
+  }
+  for (let i = 0; i < ms.length; i++) {
+    gr.idx.push(ms[i] * N + nn);
+    gr.m.push(ms[i]);
+  }
 }
 
 /** Byte offset of output pixel m's window origin in the input when the whole window lies inside
