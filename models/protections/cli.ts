@@ -3,7 +3,8 @@
  * training on the deterministic MNIST calibration slice, prints the log and the overhead report,
  * and saves models/weights/protected/<model>+<protection>.json + .bin (and a .log beside it).
  * A combination with `saf` starts from the saved SAF network `<model>+saf[-fn]` (trained with the
- * transform in the loop by models/quant/train-saf.ts), read from the output directory.
+ * transform in the loop by models/quant/train-saf.ts), read from the output directory or else
+ * models/weights/protected.
  * `--model path/net.onnx --data <images>` calibrates an imported network on the user's data (IDX /
  * CIFAR-10 / PNG folder, models/io/datasets.ts loadDataPath: the first --calib images calibrate, the
  * last --val validate) and saves path/net+<protection>.json + .bin beside the .onnx file, where
@@ -68,15 +69,16 @@ if (o.data === undefined && onnxDefault) {
   process.exit(2);
 }
 const { calib, val } = o.data !== undefined ? userSets(o.data, Number(o.calib), Number(o.val)) : calibrationSets(Number(o.calib), Number(o.val), model);
-/** The saved SAF network a `saf` combination starts from (`<model>+saf[-fn]` in the output directory), or undefined for specs without saf. */
+/** The saved SAF network a `saf` combination starts from (`<model>+saf[-fn]` in the output directory, else the protected-weights directory), or undefined for specs without saf. */
 function safNetOf(spec: ProtectionSpec): Network | undefined {
   if (!spec.saf) return undefined;
   const part = spec.id.split('+').find((p) => p.startsWith('saf'))!;
   const sp = parseProtection(part);
   if (!sp.ok) { console.error(sp.reason); process.exit(2); }
-  const r = readWeights(protectedId(model, sp.value), o.out!);
+  const dirs = [...new Set([o.out!, protectedDir(model, PROTECTED_DIR)])];
+  const r = dirs.map((d) => readWeights(protectedId(model, sp.value), d)).find((x) => x.ok) ?? readWeights(protectedId(model, sp.value), dirs[0]);
   if (!r.ok) {
-    console.error(`--protection ${spec.id}: starts from the trained SAF network ${protectedId(model, sp.value)} in ${o.out}: ${r.reason}; train it with \`npx tsx models/quant/train-saf.ts --model ${model}${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${spec.safFormat ?? 'fp32'}\``);
+    console.error(`--protection ${spec.id}: starts from the trained SAF network ${protectedId(model, sp.value)} (looked in ${dirs.join(', ')}): ${r.reason}; train it with \`npx tsx models/quant/train-saf.ts --model ${model}${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${spec.safFormat ?? 'fp32'}\``);
     process.exit(2);
   }
   return r.value.net;
@@ -88,12 +90,14 @@ for (const id of o.protection!.split(',')) {
   if (!sp.ok) { console.error(sp.reason); process.exit(2); }
   const t0 = Date.now();
   const safNet = safNetOf(sp.value);
-  const r = protectNetwork(base, sp.value, calib, val, {
+  const run = () => protectNetwork(base, sp.value, calib, val, {
     ...(safNet ? { safNet } : {}),
     fitact: { ...DEFAULT_FITACT, maxEpochs: Number(o.fitactEpochs) },
     proact: { ...DEFAULT_PROACT, epochsPerDecay: Number(o.proactEpochs), decays: o.proactDecays!.split(',').map(Number) },
     onLog: (l) => console.log(`  ${l}`),
   });
+  let r: ReturnType<typeof run>;
+  try { r = run(); } catch (e) { console.error(`--protection ${sp.value.id}: ${(e as Error).message.replaceAll('<model>', model)}`); process.exit(2); }
   const secs = (Date.now() - t0) / 1000;
   const ov = overheadOf(r.net, sp.value, spec16.value);
   const epochs = sp.value.activation === 'fitact' ? ` --fitact-epochs ${o.fitactEpochs}` : sp.value.activation === 'proact' ? ` --proact-epochs ${o.proactEpochs} --proact-decays ${o.proactDecays}` : '';
