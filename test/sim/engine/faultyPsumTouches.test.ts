@@ -80,7 +80,7 @@ describe('LayerMods with ranged psum mods', () => {
         for (const t of registerTouches(run, fold, foldAbs, f, [])) perPixel.add(t, { k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) });
         for (const t of psumRangeTouches(run, fold, foldAbs, f, [])) {
           const mod: Mod = { k: t.k, operand: t.operand, op: f.op, order: orderOf(f, t.cycle) };
-          ranged.add(t, mod, (t.count ?? 1) > 1 && f.kind !== 'flip' && f.op.kind !== 'xor' ? 1 : 0);
+          ranged.add(t, mod, (t.count ?? 1) > 1 && f.op.kind !== 'xor' ? 1 : 0);
         }
       }
     }
