@@ -91,6 +91,12 @@ function compareAll(fo: Float32Array, fu: Uint32Array, cu: Uint32Array, base: nu
   for (let e = 0; e < len; e++) if (fu[base + e] !== cu[base + e]) log.push(q, e, fo[base + e]);
 }
 
+/** Whether a[a0..a0+len) and b[b0..b0+len) hold the same bits (stops at the first difference). */
+function sameRow(a: Uint32Array, a0: number, b: Uint32Array, b0: number, len: number): boolean {
+  for (let e = 0; e < len; e++) if (a[a0 + e] !== b[b0 + e]) return false;
+  return true;
+}
+
 /** Sum of squares of the images `imgs` (ascending) of a batch tensor of `size` values per image. */
 function sumSquares(t: Float32Array, size: number, imgs: readonly number[]): number {
   let s = 0;
@@ -134,6 +140,9 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
   const path = golden.layerPath ?? { useConv2d: true, keepPreActivation: false };
   const k = options.kernel;
   const reusable = options.reuseGolden !== false && k?.batchInvariant === true && golden.kernel === k.name && golden.layerPath !== undefined;
+  // vector layers: the golden run's outputs are their clean results (goldenStep computes them as
+  // referenceLayer does; a kernel's maxPool equals the reference pool bit for bit)
+  const vectorReuse = options.reuseGolden !== false && golden.layerPath !== undefined;
   const scratches = new Map<number, StepScratch>();
   const scratch = (L: number, g: ConvGeom): StepScratch => {
     let sc = scratches.get(L);
@@ -178,14 +187,27 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
           return b;
         };
         const fo = quantizeArray(gl.formats.output, referenceLayer(layer, ins.map((_, q) => batch(faultyIn, q)), gl.inShapes, gl.outShape, active.length));
-        const co = quantizeArray(gl.formats.output, referenceLayer(layer, ins.map((_, q) => batch(goldIn, q)), gl.inShapes, gl.outShape, active.length));
         const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
-        const cu = new Uint32Array(co.buffer, co.byteOffset, co.length);
-        active.forEach((s, q) => {
-          compareAll(fo, fu, cu, q * outLen, outLen, log, q);
-          const inChanged = ins.reduce((a, j) => a + (j >= 0 && s.changed[j] ? s.changed[j]!.length : 0), 0);
-          if (log.counts[q] === 0) st.maskedDownstream += inChanged;
-        });
+        const inChanged = (s: ImageState): number => ins.reduce((a, j) => a + (j >= 0 && s.changed[j] ? s.changed[j]!.length : 0), 0);
+        if (vectorReuse) {
+          // the golden run computed this layer with the same arithmetic (goldenStep): its outputs
+          // are the clean results, and the faulty rows are the images' faulty tensors (an output
+          // changed iff its bits differ from golden)
+          const gu = new Uint32Array(gl.output.buffer, gl.output.byteOffset, gl.output.length);
+          const rowOf = new Int32Array(active.length);
+          active.forEach((s, q) => {
+            rowOf[q] = q;
+            if (sameRow(fu, q * outLen, gu, s.img * outLen, outLen)) st.maskedDownstream += inChanged(s);
+          });
+          kernelRows = { buf: fo, rowOf }; // read only from here on (no log entries are applied to it)
+        } else {
+          const co = quantizeArray(gl.formats.output, referenceLayer(layer, ins.map((_, q) => batch(goldIn, q)), gl.inShapes, gl.outShape, active.length));
+          const cu = new Uint32Array(co.buffer, co.byteOffset, co.length);
+          active.forEach((s, q) => {
+            compareAll(fo, fu, cu, q * outLen, outLen, log, q);
+            if (log.counts[q] === 0) st.maskedDownstream += inChanged(s);
+          });
+        }
       }
       for (let q = 0; q < active.length; q++) if (log.due[q]) due[active[q].img] = 1;
       // changed images' faulty tensors and diffs (one block of typed arrays per layer and chunk)
