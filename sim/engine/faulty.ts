@@ -8,6 +8,7 @@
  * recomputed. Results are sparse per-layer differences plus propagation statistics.
  */
 import type { ArraySpec } from '../types';
+import type { Layer, Shape3 } from '../layers/types';
 import type { ConcreteFault } from '../faults/ops';
 import { shapeSize } from '../layers/shapes';
 import { referenceLayer } from '../layers/reference';
@@ -89,6 +90,13 @@ function activeStates(states: readonly ImageState[], L: number, ins: readonly nu
 /** Every output of one image whose faulty (`fu`, bits of `fo`) and clean (`cu`) words differ, from `base`. */
 function compareAll(fo: Float32Array, fu: Uint32Array, cu: Uint32Array, base: number, len: number, log: Changes, q: number): void {
   for (let e = 0; e < len; e++) if (fu[base + e] !== cu[base + e]) log.push(q, e, fo[base + e]);
+}
+
+/** A vector-unit layer on `n` images: referenceLayer, or for max pooling the kernel's maxPool when
+ * it has one (equal to the reference pool bit for bit, NaN and -0 included: GemmKernel.maxPool). */
+function vectorForward(layer: Layer, inputs: Float32Array[], inShapes: readonly Shape3[], outShape: Shape3, n: number, k: GemmKernel | undefined): Float32Array {
+  if (layer.kind === 'maxpool' && k?.maxPool) return k.maxPool(inputs[0], n, inShapes[0], layer.ph, layer.pw, layer.strideH, layer.strideW, layer.padding);
+  return referenceLayer(layer, inputs, inShapes, outShape, n);
 }
 
 /** Whether a[a0..a0+len) and b[b0..b0+len) hold the same bits (stops at the first difference). */
@@ -186,7 +194,7 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
           active.forEach((s, r) => b.set(get(s, q), r * inLen));
           return b;
         };
-        const fo = quantizeArray(gl.formats.output, referenceLayer(layer, ins.map((_, q) => batch(faultyIn, q)), gl.inShapes, gl.outShape, active.length));
+        const fo = quantizeArray(gl.formats.output, vectorForward(layer, ins.map((_, q) => batch(faultyIn, q)), gl.inShapes, gl.outShape, active.length, k));
         const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
         const inChanged = (s: ImageState): number => ins.reduce((a, j) => a + (j >= 0 && s.changed[j] ? s.changed[j]!.length : 0), 0);
         if (vectorReuse) {

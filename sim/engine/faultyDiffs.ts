@@ -120,27 +120,43 @@ function kernelRowCount(kb: Float32Array, ku: Uint32Array, k0: number, gu: Uint3
   return n;
 }
 
-/** Records a kernel row's changes (kernelRowCount, after it) into fIdx / gPool / fPool from p. */
+/** Records a kernel row's changes (kernelRowCount, after it) into fIdx / gPool / fPool from p:
+ * one pass over the row (indices, golden and faulty values and the statistics together; changed
+ * outputs are most of a row when a fault reaches every pixel), then the logged outputs that
+ * happen to equal golden. */
 function kernelRowRecord(kb: Float32Array, ku: Uint32Array, k0: number, golden: Float32Array, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, a0: number, a1: number, fIdx: Int32Array, p: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
   let at = p;
-  // branch-free: every index is written, the cursor advances past the changed ones (fIdx has room:
-  // the last write lands at most on the slot of this row's final change, or past p + count when
-  // there is none; the extra write is guarded)
-  const end = fIdx.length;
+  let maxD = acc[0];
+  let sq = acc[1];
   for (let e = 0; e < outLen; e++) {
-    const c = +(ku[k0 + e] !== gu[g0 + e]);
-    if (at < end) fIdx[at] = e;
-    at += c;
+    if (ku[k0 + e] === gu[g0 + e]) continue;
+    const gv = golden[g0 + e];
+    const fv = kb[k0 + e];
+    fIdx[at] = e;
+    gPool[at] = gv;
+    fPool[at++] = fv;
+    const delta = Math.abs(fv - gv);
+    maxD = Math.max(maxD, delta); // NaN sticks: Math.max of a NaN is NaN
+    sq += delta * delta;
   }
-  let extra = false;
+  const from = at;
   for (let i = a0; i < a1; i++) {
-    if (ku[k0 + idx[i]] === gu[g0 + idx[i]]) {
-      fIdx[at++] = idx[i];
-      extra = true;
-    }
+    const e = idx[i];
+    if (ku[k0 + e] !== gu[g0 + e]) continue;
+    fIdx[at++] = e;
+    // equal bits: a difference of 0, or NaN for a NaN (which sticks, as in diffValues)
+    const delta = Math.abs(kb[k0 + e] - golden[g0 + e]);
+    maxD = Math.max(maxD, delta);
+    sq += delta * delta;
   }
-  if (extra) sortRange(fIdx, p, at);
-  diffValues(golden, g0, kb, k0, fIdx, p, at, gPool, fPool, acc);
+  acc[0] = maxD;
+  acc[1] = sq;
+  if (at === from) return;
+  sortRange(fIdx, p, at);
+  for (let i = p; i < at; i++) {
+    gPool[i] = golden[g0 + fIdx[i]];
+    fPool[i] = kb[k0 + fIdx[i]];
+  }
 }
 
 /** Differences and difference statistics of a run (a class: its methods keep their optimized
