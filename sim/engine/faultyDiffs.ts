@@ -121,21 +121,29 @@ function kernelRowCount(kb: Float32Array, ku: Uint32Array, k0: number, gu: Uint3
 }
 
 /** Records a kernel row's changes (kernelRowCount, after it) into fIdx / gPool / fPool from p:
- * one pass over the row (indices, golden and faulty values and the statistics together; changed
- * outputs are most of a row when a fault reaches every pixel), then the logged outputs that
- * happen to equal golden. */
+ * one branch-free pass over the row writes indices and both values (no gather afterwards), the
+ * statistics then run over the compacted values; logged outputs that happen to equal golden are
+ * added last (then the range is sorted and its values rewritten). */
 function kernelRowRecord(kb: Float32Array, ku: Uint32Array, k0: number, golden: Float32Array, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, a0: number, a1: number, fIdx: Int32Array, p: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
   let at = p;
+  // branch-free: every output is written at the cursor, which advances past the changed ones (the
+  // pools have room: the last write lands at most on the slot of this row's final change, or past
+  // p + count when there is none; the extra write is guarded)
+  const end = fIdx.length;
+  for (let e = 0; e < outLen; e++) {
+    const c = +(ku[k0 + e] !== gu[g0 + e]);
+    if (at < end) {
+      fIdx[at] = e;
+      gPool[at] = golden[g0 + e];
+      fPool[at] = kb[k0 + e];
+    }
+    at += c;
+  }
+  // statistics over the compacted values, in index order
   let maxD = acc[0];
   let sq = acc[1];
-  for (let e = 0; e < outLen; e++) {
-    if (ku[k0 + e] === gu[g0 + e]) continue;
-    const gv = golden[g0 + e];
-    const fv = kb[k0 + e];
-    fIdx[at] = e;
-    gPool[at] = gv;
-    fPool[at++] = fv;
-    const delta = Math.abs(fv - gv);
+  for (let i = p; i < at; i++) {
+    const delta = Math.abs(fPool[i] - gPool[i]);
     maxD = Math.max(maxD, delta); // NaN sticks: Math.max of a NaN is NaN
     sq += delta * delta;
   }

@@ -12,6 +12,9 @@ import { faultyColumn } from './faultyBatch';
 import { settleDirect, type Changes, type LayerCounts } from './faultyLayer';
 import type { ColumnSegment } from './faultyLayerMods';
 
+/** No mods: settleDirect then applies no 'out' mod. */
+const NO_MODS: readonly Mod[] = [];
+
 /** im2col offset words staged for one psum-chain call (bounds that part of the memory: 4 MiB). */
 const ROW_WORDS = 1 << 20;
 
@@ -128,31 +131,71 @@ function stageRow(i32: Int32Array, at: number, g: ConvGeom, m: number, inLen: nu
   }
 }
 
-/** The psum groups for the images s0..s1-1 (WebAssembly chainsV): the slab's inputs and the
- * window row are staged once, then per group every (output, image) is a job, output-major. Pixels whose window lies
- * inside the input share one row of window-relative offsets (their jobs' input addresses point at
- * the window origin); padded border pixels get their own im2col row, staged per call (at most
- * ROW_WORDS words). A psum mod never leaves the products alone: every job counts as recomputed
- * and is settled by the masking rule. */
+/** Where each output pixel's jobs read their K input offsets: `rowAt[m]` the byte address of the
+ * row (the shared window row, or the pixel's own im2col row when its window meets the padding)
+ * and `origin[m]` the byte offset its input addresses carry (0 for an own row). */
+interface PixelRows {
+  readonly rowAt: Int32Array;
+  readonly origin: Int32Array;
+}
+
+/** Stages the rows of psumSlab once for every group of the slab: the window row, and an im2col
+ * row per padded border pixel some group holds (all of them when they fit in ROW_WORDS words;
+ * else null and the border rows are staged per call). */
+function stagePixelRows(wp: MacPairs, g: ConvGeom, groups: Map<number, PsumGroup[]>, inLen: number): PixelRows | null {
+  const { K, M } = g;
+  const winAt = wp.alloc(K);
+  stageWindowRow(wp.i32, winAt >> 2, g);
+  const origin = new Int32Array(M);
+  const used = new Uint8Array(M);
+  for (const list of groups.values()) for (const gr of list) for (let o = 0; o < gr.m.length; o++) used[gr.m[o]] = 1;
+  let border = 0;
+  for (let m = 0; m < M; m++) {
+    origin[m] = windowOrigin(g, m);
+    if (origin[m] < 0 && used[m]) border++;
+  }
+  if (border * K > ROW_WORDS) return null;
+  const rowAt = new Int32Array(M).fill(winAt);
+  const rowsAt = wp.alloc(border * K);
+  for (let m = 0, b = 0; m < M; m++) {
+    if (origin[m] >= 0) continue;
+    origin[m] = 0;
+    if (!used[m]) continue;
+    rowAt[m] = rowsAt + 4 * K * b++;
+    stageRow(wp.i32, rowAt[m] >> 2, g, m, inLen);
+  }
+  return { rowAt, origin };
+}
+
+/** The psum groups for the images s0..s1-1 (WebAssembly chainsV): the slab's inputs, the window
+ * row and the padded border pixels' im2col rows are staged once, then per group every
+ * (output, image) is a job, output-major. Pixels whose window lies inside the input share the
+ * window row of window-relative offsets (their jobs' input addresses point at the window origin);
+ * a border pixel reads its own row. A psum mod never leaves the products alone: every job counts
+ * as recomputed and is settled by the masking rule. */
 export function psumSlab(wp: MacPairs, lc: LayerCompute, groups: Map<number, PsumGroup[]>, xg: Float32Array[], xf: Float32Array[], qs: readonly number[], s0: number, s1: number, log: Changes, st: LayerCounts): void {
   const same = xf === xg;
-  const { K } = lc.geom;
   const count = s1 - s0;
   const { gAt, xAt, inLen } = wp.stageSlab(xg, xf, s0, count);
-  const winAt = wp.alloc(K);
-  stageWindowRow(wp.i32, winAt >> 2, lc.geom);
+  const rows = stagePixelRows(wp, lc.geom, groups, inLen);
   const slabTop = wp.mark();
   for (const list of groups.values()) {
     for (const gr of list) {
       wp.release(slabTop);
-      psumGroup(wp, lc, gr, gAt, xAt, winAt, inLen, same, qs, s0, count, log, st);
+      psumGroup(wp, lc, gr, gAt, xAt, rows, inLen, same, qs, s0, count, log, st);
     }
   }
 }
 
-/** One psum group of psumSlab (inputs staged at gAt / xAt, the window row at winAt). */
-function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, xAt: number, winAt: number, inLen: number, same: boolean, qs: readonly number[], s0: number, count: number, log: Changes, st: LayerCounts): void {
+/** One psum group of psumSlab (inputs staged at gAt / xAt; `rows`: the pixels' staged rows, or
+ * null: the window row is staged here and border rows per call). */
+function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, xAt: number, rows: PixelRows | null, inLen: number, same: boolean, qs: readonly number[], s0: number, count: number, log: Changes, st: LayerCounts): void {
   const { K } = lc.geom;
+  let winAt = 0;
+  if (!rows) {
+    winAt = wp.alloc(K);
+    stageWindowRow(wp.i32, winAt >> 2, lc.geom);
+  }
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);
   const opsAt = wp.alloc(gr.ops.length + 4); // one record past the end is read
@@ -160,6 +203,8 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
   wp.f32.set(gr.col.wF, wfAt >> 2);
   wp.i32.set(gr.ops, opsAt >> 2);
   const nOps = gr.ops.length / 4;
+  // 'out' mods are applied per output only when there are some (the psum ops are the chains')
+  const outMods = gr.mods.some((md) => md.operand === 'out') ? gr.mods : NO_MODS;
   // the shared clean prefix ends at the first modified step (0 with upstream changes or an op on
   // the initial zero)
   const first = same ? Math.max(0, Math.min(gr.col.first, gr.accFirst)) : 0;
@@ -170,18 +215,26 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
     const jobs = (o1 - o0) * count;
     wp.release(base);
     let border = 0;
-    for (let o = o0; o < o1; o++) if (windowOrigin(lc.geom, gr.m[o]) < 0) border++;
+    if (!rows) for (let o = o0; o < o1; o++) if (windowOrigin(lc.geom, gr.m[o]) < 0) border++;
     const rowsAt = wp.alloc(border * K);
     const jobsAt = wp.alloc(4 * jobs);
     const outAt = wp.alloc(2 * ((jobs + 7) & ~7));
     const { i32, f32 } = wp;
     for (let o = o0, j = jobsAt >> 2, b = 0; o < o1; o++) {
-      let rAt = winAt;
-      let origin = windowOrigin(lc.geom, gr.m[o]);
-      if (origin < 0) {
-        rAt = rowsAt + 4 * K * b++;
-        stageRow(i32, rAt >> 2, lc.geom, gr.m[o], inLen);
-        origin = 0;
+      const m = gr.m[o];
+      let rAt: number;
+      let origin: number;
+      if (rows) {
+        rAt = rows.rowAt[m];
+        origin = rows.origin[m];
+      } else {
+        rAt = winAt;
+        origin = windowOrigin(lc.geom, m);
+        if (origin < 0) {
+          rAt = rowsAt + 4 * K * b++;
+          stageRow(i32, rAt >> 2, lc.geom, m, inLen);
+          origin = 0;
+        }
       }
       for (let i = 0; i < count; i++, j += 4) {
         i32[j] = rAt;
@@ -196,7 +249,7 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
     for (let o = o0, j = 0; o < o1; o++) {
       for (let i = 0; i < count; i++, j++) {
         const blk = out + 8 * (j >> 2) + (j & 3);
-        settleDirect(lc, f32[blk], f32[blk + 4], gr.nn, gr.mods, gr.idx[o], qs[s0 + i], log, st);
+        settleDirect(lc, f32[blk], f32[blk + 4], gr.nn, outMods, gr.idx[o], qs[s0 + i], log, st);
       }
     }
   }

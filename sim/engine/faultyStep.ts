@@ -71,12 +71,19 @@ function downsOf(rows: readonly number[], N: number, direct: Int32Array): number
   return out;
 }
 
-/** Marks (rowMark = ep) the rows whose window covers a changed input, from a map of changed input
+/** Marks (rowMark = ep) the rows whose window covers a changed input (`chIn` ascending), from a map of changed input
  * positions (any channel: a conv row reads every channel of each in-bounds window position): the
  * rows usesOf would mark, in O(changed + M*kh*kw) without a list per changed input. */
 export function markRowsByWindow(g: ConvGeom, chIn: Int32Array, sc: StepScratch, ep: number): void {
   const pos = (sc.posMark ??= new Int32Array(g.inH * g.inW));
-  for (let i = 0; i < chIn.length; i++) pos[(chIn[i] - (chIn[i] % g.inC)) / g.inC] = ep;
+  // chIn is ascending: one division per changed position, the other channels of it skipped
+  const C = g.inC;
+  for (let i = 0; i < chIn.length; ) {
+    const p = Math.floor(chIn[i] / C);
+    pos[p] = ep;
+    const bound = (p + 1) * C;
+    for (i++; i < chIn.length && chIn[i] < bound; i++);
+  }
   for (let oy = 0, m = 0; oy < g.outH; oy++) {
     const y0 = oy * g.strideH - g.padTop;
     for (let ox = 0; ox < g.outW; ox++, m++) {
