@@ -117,15 +117,15 @@ function subLayer(f: Conv2dLayer | DenseLayer, cols: readonly number[], weights:
   return f.kind === 'conv2d' ? { ...f, outC: S, weights: w, bias, activation } : { ...f, outF: S, weights: w, bias, activation };
 }
 
-/** Runs layer `layer` as layer i of the rerun (`transient`: its weights are a scratch array). */
-type Step = (layer: Layer, transient: boolean) => GoldenLayer;
+/** Runs layer `layer` as layer i of the rerun (`transient`: its weights are a scratch array) on `kernel` (default: the run's). */
+type Step = (layer: Layer, transient: boolean, kernel?: GemmKernel) => GoldenLayer;
 
 /** A changed layer of the faulty network as the rerun sees it. */
 interface ChangedLayer {
   /** The faulty layer (built on first call). */
   layer(): Layer;
-  /** The whole faulty layer through `step`. */
-  whole(step: Step): GoldenLayer;
+  /** The whole faulty layer through `step` (`kernel`: the run's). */
+  whole(step: Step, kernel: GemmKernel): GoldenLayer;
   /** Array layers: the changed output channels, or null when the layer cannot be split. */
   cols(): number[] | null;
   /** Array layers: the faulty layer restricted to channels `cols`. */
@@ -160,6 +160,18 @@ function withPatched<T>(weights: Float32Array, p: WordPatch, run: (w: Float32Arr
   }
 }
 
+/** `kernel` with its conv2d of the scratch array `scratch` (golden `weights` + `patch`) run as
+ * conv2dPatched of the golden weights where the kernel has it (tfjs-wasm: the words patched in
+ * XNNPACK's packed copy, no upload or re-packing), else as before. */
+function patchedKernel(kernel: GemmKernel, scratch: Float32Array, weights: Float32Array, patch: WordPatch): GemmKernel {
+  const conv = kernel.conv2d, patched = kernel.conv2dPatched;
+  if (!conv || !patched) return kernel;
+  return {
+    ...kernel,
+    conv2d: (input, n, g, w, epilogue) => (w === scratch ? patched.call(kernel, input, n, g, weights, patch, epilogue) : null) ?? conv.call(kernel, input, n, g, w, epilogue),
+  };
+}
+
 /** Change of layer `g` by a static corruption's `ch` (weights never copied unless the whole layer runs). */
 function changeOfPatch(g: Layer, ch: LayerChange | null): ChangedLayer | null {
   if (!ch) return null;
@@ -168,7 +180,9 @@ function changeOfPatch(g: Layer, ch: LayerChange | null): ChangedLayer | null {
   const p = ch.weights;
   return {
     layer: () => (built ??= changedLayer(g, ch)),
-    whole: (step) => (p && (g.kind === 'conv2d' || g.kind === 'dense') ? withPatched(g.weights, p, (w) => step({ ...f(), weights: w }, true)) : step(built ??= changedLayer(g, ch), false)),
+    whole: (step, kernel) => (p && (g.kind === 'conv2d' || g.kind === 'dense')
+      ? withPatched(g.weights, p, (w) => step({ ...f(), weights: w }, true, patchedKernel(kernel, w, g.weights, p)))
+      : step(built ??= changedLayer(g, ch), false)),
     cols: () => {
       if (g.kind !== 'conv2d' && g.kind !== 'dense') return null;
       const N = channelsOf(g);
@@ -265,7 +279,7 @@ function rerun(golden: GoldenRun, changes: readonly (ChangedLayer | null)[], spe
         out = channelRerun(golden, base, ch, i, cols, spec, kernel, options, false);
       }
     }
-    out ??= ch ? ch.whole((l, transient) => stepLayer(golden, layers, i, l, spec, kernel, options, transient)) : stepLayer(golden, layers, i, g, spec, kernel, options);
+    out ??= ch ? ch.whole((l, transient, k) => stepLayer(golden, layers, i, l, spec, k ?? kernel, options, transient), kernel) : stepLayer(golden, layers, i, g, spec, kernel, options);
     // bit-identical to golden: the change was masked here, later layers see golden inputs
     layers.push(!sameBitsArray(out.output, gl.output) ? out : !ch ? gl : { ...out, output: gl.output });
   }

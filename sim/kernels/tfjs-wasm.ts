@@ -7,12 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { fail, ok, type Result } from '../result';
-import type { ConvEpilogue, GemmKernel } from './types';
+import type { ConvEpilogue, GemmKernel, WeightWordPatch } from './types';
 import { applyEpilogue, convViaIm2col } from './js';
 import { pool } from '../layers/ops';
 import { reluInPlace } from '../layers/activations';
 import { isImmutable, isNoNanNoNegZero, markNoNanNoNegZero } from './immutable';
 import { convEpilogueWasm } from '../wasm/convEpilogue';
+import { locatePacked, packedWordIndex, type PackedWeights } from './xnnPacked';
+import type { ConvGeometry } from '../layers/lowering';
 
 /** True when `x` holds a NaN or a -0 (XNNPACK's max-pooling may order those unlike the activation
  * unit's `v > max` comparator, so such inputs are pooled in JS). */
@@ -96,6 +98,20 @@ function readWithEpilogue(t: tf.Tensor, outC: number, epilogue: ConvEpilogue | u
   return epilogue.relu ? markNoNanNoNegZero(out) : out;
 }
 
+/** A resident weight tensor. `packed`: where XNNPACK's convolution operator of this filter keeps
+ * its packed copy (undefined: not looked for yet; null: not found, never patched in place). The
+ * operator lives as long as the filter tensor (tfjs disposes it with the tensor), so the location
+ * is dropped with the entry. */
+interface CacheEntry {
+  readonly ref: WeakRef<Float32Array>;
+  readonly t: tf.Tensor;
+  readonly bytes: number;
+  packed: PackedWeights | null | undefined;
+}
+
+/** Patched calls on the same weights before their packed copy is looked for (a one-off run does not pay the heap scan). */
+const LOCATE_AFTER = 2;
+
 /** Most bytes of weight tensors a kernel keeps resident (least recently used dropped first). */
 export const WEIGHT_CACHE_BYTES = 512 * 2 ** 20;
 
@@ -108,7 +124,7 @@ export const WEIGHT_CACHE_BYTES = 512 * 2 ** 20;
 class WeightCache {
   /** Entries in least-recently-used order; the arrays are held weakly (a dropped layer's weights
    * are collected, and their tensor disposed, without waiting for eviction). */
-  private readonly entries = new Map<number, { readonly ref: WeakRef<Float32Array>; readonly t: tf.Tensor; readonly bytes: number }>();
+  private readonly entries = new Map<number, CacheEntry>();
   private readonly ids = new WeakMap<Float32Array, number>();
   private readonly seen = new WeakSet<Float32Array>();
   private readonly gone = new FinalizationRegistry<number>((id) => this.drop(id));
@@ -117,15 +133,19 @@ class WeightCache {
   constructor(private readonly cap: number) {}
 
   /** The resident tensor of `w` with `shape` (uploaded on first use) when `w` is marked immutable
-   * (sim/kernels/immutable.ts); otherwise a fresh tensor (call inside tf.tidy, which disposes it). */
-  get(w: Float32Array, shape: number[]): tf.Tensor {
+   * (sim/kernels/immutable.ts); otherwise a fresh tensor (call inside tf.tidy, which disposes it).
+   * `force`: resident from this use on (else from the second). */
+  get(w: Float32Array, shape: number[], force = false): tf.Tensor {
     if (!isImmutable(w)) return tf.tensor(w, shape);
     // resident from the second use on: a one-off array (a BER trial's corrupted layer) is uploaded
     // for its call only, so it neither evicts reused weights nor grows the heap (added by H5)
-    if (!this.seen.has(w)) { this.seen.add(w); return tf.tensor(w, shape); }
-    const id = this.ids.get(w);
-    const hit = id === undefined ? undefined : this.entries.get(id);
-    if (id !== undefined && hit) {
+    if (!this.seen.has(w)) {
+      this.seen.add(w);
+      if (!force) return tf.tensor(w, shape);
+    }
+    const hit = this.entry(w);
+    if (hit) {
+      const id = this.ids.get(w)!;
       this.entries.delete(id); // most recently used last
       this.entries.set(id, hit);
       // the same array as another shape (K x N matrix vs filter): a view of the same data
@@ -133,7 +153,7 @@ class WeightCache {
     }
     const t = tf.keep(tf.tensor(w, shape));
     const nid = this.next++;
-    this.entries.set(nid, { ref: new WeakRef(w), t, bytes: w.byteLength });
+    this.entries.set(nid, { ref: new WeakRef(w), t, bytes: w.byteLength, packed: undefined });
     this.ids.set(w, nid);
     this.gone.register(w, nid, w);
     this.bytes += w.byteLength;
@@ -142,6 +162,12 @@ class WeightCache {
       this.drop(old);
     }
     return t;
+  }
+
+  /** The resident entry of `w`, if any (its packed-weight location dies with it). */
+  entry(w: Float32Array): CacheEntry | undefined {
+    const id = this.ids.get(w);
+    return id === undefined ? undefined : this.entries.get(id);
   }
 
   private drop(id: number): void {
@@ -174,11 +200,69 @@ export function initTfjsWasm(opts: TfjsWasmOptions): Promise<boolean> {
   return wasmReady;
 }
 
+const be = (): Partial<WasmHeap> => tf.backend() as unknown as Partial<WasmHeap>;
+
+/** The wasm heap as words (a fresh view: the memory may have grown), or null when not reachable. */
+function heapOf(): { readonly i32: Int32Array; readonly f32: Float32Array } | null {
+  const h = be().wasm?.HEAPU8;
+  return h ? { i32: new Int32Array(h.buffer, 0, h.buffer.byteLength >> 2), f32: new Float32Array(h.buffer, 0, h.buffer.byteLength >> 2) } : null;
+}
+
+const padOf = (g: ConvGeometry): [[number, number], [number, number], [number, number], [number, number]] => [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
+
+/**
+ * `run` with the words of `patch` written into the packed copy of resident `weights` (entry `e`)
+ * and restored after. Every word is checked to hold its golden bits first: a mismatch (the
+ * location is stale or wrong) restores what was written, marks the entry as never patched in
+ * place and returns null (the caller re-packs). Values are stored as a Float32Array element
+ * assignment, as a patched copy of the weights is made (pipeline/exposure.ts applyPatch).
+ */
+function withPackedPatch(e: CacheEntry, weights: Float32Array, patch: WeightWordPatch, run: () => Float32Array): Float32Array | null {
+  const p = e.packed;
+  const heap = heapOf();
+  if (!p || !heap) return null;
+  const wb = new Int32Array(weights.buffer, weights.byteOffset, weights.length);
+  const at = new Int32Array(patch.words.length);
+  let done = 0;
+  const restore = (): void => { for (let i = done - 1; i >= 0; i--) heap.i32[at[i]!] = wb[patch.words[i]!]!; };
+  for (; done < at.length; done++) {
+    const word = patch.words[done]!;
+    const h = word >= 0 && word < wb.length ? packedWordIndex(p, word) : -1;
+    if (h < 0 || heap.i32[h] !== wb[word]) {
+      restore();
+      e.packed = null;
+      return null;
+    }
+    at[done] = h;
+    heap.f32[h] = patch.values[done]!;
+  }
+  try {
+    return run();
+  } finally {
+    // the heap may have grown during the call: write through a fresh view
+    const now = heapOf()!;
+    for (let i = done - 1; i >= 0; i--) now.i32[at[i]!] = wb[patch.words[i]!]!;
+  }
+}
+
 /** Creates the tfjs-wasm kernel, or a failure naming why the backend is unavailable. */
 export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Result<GemmKernel>> {
   const active = await initTfjsWasm(opts);
   if (!active) return fail(`tfjs-wasm: backend 'wasm' could not be initialised from wasmDir ${opts.wasmDir}`, 'wasmDir');
   const cache = new WeightCache(WEIGHT_CACHE_BYTES);
+  /** Patched conv2d calls per weight array before its packed copy was located. */
+  const patchedCalls = new WeakMap<Float32Array, number>();
+  const convOn = (input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue: ConvEpilogue | undefined): Float32Array => {
+    const out = tf.tidy(() => {
+      const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
+      // resident filter (not disposed by tidy: tidy only disposes tensors created inside it)
+      const w = cache.get(weights, [g.kh, g.kw, g.inC, g.outC]) as tf.Tensor4D;
+      return tf.conv2d(x, w, [g.strideH, g.strideW], padOf(g));
+    });
+    // Not fused: XNNPACK starts the sum at the bias (the PE adds it after the last MAC) and its
+    // relu passes NaN on (the activation unit gives 0); the epilogue runs while reading out.
+    return readWithEpilogue(out, g.outC, epilogue);
+  };
   const kernel: GemmKernel = {
     name: 'tfjs-wasm',
     // XNNPACK's GEMM and convolution tile over output rows, each row with the same K order
@@ -193,16 +277,28 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
       // one output channel (depthwise groups of imported convs): XNNPACK's convolution sums in
       // another order there (test/models/onnx/kernels.test.ts); im2col + its GEMM keeps the PE's
       if (g.outC === 1) return applyEpilogue(convViaIm2col((a, b, M, K, N) => kernel.matmul(a, b, M, K, N), input, n, g, weights), 1, epilogue);
-      const out = tf.tidy(() => {
-        const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
-        // resident filter (not disposed by tidy: tidy only disposes tensors created inside it)
-        const w = cache.get(weights, [g.kh, g.kw, g.inC, g.outC]) as tf.Tensor4D;
-        const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
-        return tf.conv2d(x, w, [g.strideH, g.strideW], pad);
-      });
-      // Not fused: XNNPACK starts the sum at the bias (the PE adds it after the last MAC) and its
-      // relu passes NaN on (the activation unit gives 0); the epilogue runs while reading out.
-      return readWithEpilogue(out, g.outC, epilogue);
+      return convOn(input, n, g, weights, epilogue);
+    },
+    conv2dPatched(input, n, g, weights, patch, epilogue) {
+      if (g.outC === 1 || !isImmutable(weights)) return null;
+      const e = cache.entry(weights);
+      if (e?.packed === null) return null;
+      if (!e?.packed) {
+        const calls = (patchedCalls.get(weights) ?? 0) + 1;
+        patchedCalls.set(weights, calls);
+        if (calls < LOCATE_AFTER) return null;
+        // resident filter and its operator (created, with its packed copy, by a first convolution)
+        const shape = [g.kh, g.kw, g.inC, g.outC];
+        cache.get(weights, shape, true);
+        readAndDispose(tf.tidy(() => tf.conv2d(tf.zeros([1, g.inH, g.inW, g.inC]) as tf.Tensor4D, cache.get(weights, shape) as tf.Tensor4D, [g.strideH, g.strideW], padOf(g))));
+        const r = cache.entry(weights);
+        if (!r) return null;
+        const heap = heapOf();
+        const at = heap ? be().dataIdMap?.get(r.t.dataId)?.memoryOffset : undefined;
+        r.packed = heap && at !== undefined ? locatePacked(heap.i32, weights, g.kh * g.kw * g.inC, g.outC, { start: at / 4, end: at / 4 + weights.length }) : null;
+        if (!r.packed) return null;
+      }
+      return withPackedPatch(cache.entry(weights)!, weights, patch, () => convOn(input, n, g, weights, epilogue));
     },
     maxPool(input, n, s, ph, pw, strideH, strideW, padding = NO_PADDING) {
       if (!isNoNanNoNegZero(input) && hasNanOrNegZero(input)) return pool({ kind: 'maxpool', name: 'maxPool', ph, pw, strideH, strideW, padding }, input, n, s);

@@ -13,6 +13,12 @@ export interface ConvEpilogue {
   readonly relu: boolean;
 }
 
+/** Words of a K x N weight matrix read as other values: word `words[i]` (row-major index) is `values[i]`. */
+export interface WeightWordPatch {
+  readonly words: Int32Array;
+  readonly values: Float32Array;
+}
+
 /** A fast kernel used for golden runs. All backends must give the `js` reference's bits: the PE's
  * MAC, acc = fround(acc + fround(a*b)) with k ascending from +0, non-finite values included, so
  * the backend is a speed choice only (test/sim/kernels/bitIdentical.test.ts). */
@@ -28,6 +34,14 @@ export interface GemmKernel {
    * when asked (`v > 0 ? v : 0`: NaN and -0 give +0).
    */
   conv2d?(input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue?: ConvEpilogue): Float32Array;
+  /**
+   * Optional (added by HB, issue 15): conv2d of `weights` (an immutable array the kernel may keep
+   * resident) with word `patch.words[i]` of the K x N matrix read as `patch.values[i]`, without
+   * uploading or re-packing the whole corrupted matrix (a BER trial's one-off weights). Same bits
+   * as `conv2d` of the patched copy; null when the kernel cannot do it this way (the caller then
+   * runs `conv2d` on the patched copy).
+   */
+  conv2dPatched?(input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, patch: WeightWordPatch, epilogue?: ConvEpilogue): Float32Array | null;
   /**
    * Optional max-pooling fast path (added): n images of `inShape` NHWC, window ph x pw, strides,
    * `padding` (added; absent = none; padded positions never win, as in the vector unit); returns n x Ho x Wo x C. Max is exact, so every backend returns identical values.
