@@ -120,51 +120,27 @@ function kernelRowCount(kb: Float32Array, ku: Uint32Array, k0: number, gu: Uint3
   return n;
 }
 
-/** Records a kernel row's changes (kernelRowCount, after it) into fIdx / gPool / fPool from p:
- * one branch-free pass over the row writes indices and both values (no gather afterwards), the
- * statistics then run over the compacted values; logged outputs that happen to equal golden are
- * added last (then the range is sorted and its values rewritten). */
+/** Records a kernel row's changes (kernelRowCount, after it) into fIdx / gPool / fPool from p. */
 function kernelRowRecord(kb: Float32Array, ku: Uint32Array, k0: number, golden: Float32Array, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, a0: number, a1: number, fIdx: Int32Array, p: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
   let at = p;
-  // branch-free: every output is written at the cursor, which advances past the changed ones (the
-  // pools have room: the last write lands at most on the slot of this row's final change, or past
-  // p + count when there is none; the extra write is guarded)
+  // branch-free: every index is written, the cursor advances past the changed ones (fIdx has room:
+  // the last write lands at most on the slot of this row's final change, or past p + count when
+  // there is none; the extra write is guarded)
   const end = fIdx.length;
   for (let e = 0; e < outLen; e++) {
     const c = +(ku[k0 + e] !== gu[g0 + e]);
-    if (at < end) {
-      fIdx[at] = e;
-      gPool[at] = golden[g0 + e];
-      fPool[at] = kb[k0 + e];
-    }
+    if (at < end) fIdx[at] = e;
     at += c;
   }
-  // statistics over the compacted values, in index order
-  let maxD = acc[0];
-  let sq = acc[1];
-  for (let i = p; i < at; i++) {
-    const delta = Math.abs(fPool[i] - gPool[i]);
-    maxD = Math.max(maxD, delta); // NaN sticks: Math.max of a NaN is NaN
-    sq += delta * delta;
-  }
-  const from = at;
+  let extra = false;
   for (let i = a0; i < a1; i++) {
-    const e = idx[i];
-    if (ku[k0 + e] !== gu[g0 + e]) continue;
-    fIdx[at++] = e;
-    // equal bits: a difference of 0, or NaN for a NaN (which sticks, as in diffValues)
-    const delta = Math.abs(kb[k0 + e] - golden[g0 + e]);
-    maxD = Math.max(maxD, delta);
-    sq += delta * delta;
+    if (ku[k0 + idx[i]] === gu[g0 + idx[i]]) {
+      fIdx[at++] = idx[i];
+      extra = true;
+    }
   }
-  acc[0] = maxD;
-  acc[1] = sq;
-  if (at === from) return;
-  sortRange(fIdx, p, at);
-  for (let i = p; i < at; i++) {
-    gPool[i] = golden[g0 + fIdx[i]];
-    fPool[i] = kb[k0 + fIdx[i]];
-  }
+  if (extra) sortRange(fIdx, p, at);
+  diffValues(golden, g0, kb, k0, fIdx, p, at, gPool, fPool, acc);
 }
 
 /** Differences and difference statistics of a run (a class: its methods keep their optimized

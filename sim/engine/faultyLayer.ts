@@ -5,6 +5,8 @@
  */
 import { applyOutMods, computeAcc, computeAccPair, finishSoftmax, finishValue, inputOperands, preActivation, productsUnchanged, type LayerCompute, type Mod } from './faultyCompute';
 import type { LayerMods } from './faultyMods';
+import { macPairs, type MacPairs } from '../wasm/macPairs';
+import { softmaxAccs } from './faultySoftmax';
 
 /** Propagation statistics of one layer over the whole run. */
 export interface LayerFaultStats {
@@ -94,14 +96,15 @@ export class Changes {
   }
 }
 
-/** Recomputes the outputs in `todo` of one array layer for image slot `q`; records changes in `log`. */
-export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerCounts): void {
+/** Recomputes the outputs in `todo` of one array layer for image slot `q`; records changes in
+ * `log`. `useWasm`: a softmax pixel's chains in WebAssembly where its mods allow (faultySoftmax.ts). */
+export function recomputeArray(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerCounts, useWasm = true): void {
   lc.dueHits = 0;
-  recomputeOutputs(lc, xG, xF, todo, lm, log, q, st);
+  recomputeOutputs(lc, xG, xF, todo, lm, log, q, st, useWasm ? macPairs() : null);
   if (lc.dueHits > 0) log.due[q] = 1;
 }
 
-function recomputeOutputs(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerCounts): void {
+function recomputeOutputs(lc: LayerCompute, xG: Float32Array, xF: Float32Array, todo: ArrayLike<number>, lm: LayerMods | null, log: Changes, q: number, st: LayerCounts, wp: MacPairs | null): void {
   const N = lc.geom.N;
   const opG = inputOperands(lc, xG);
   const opF = xF === xG ? opG : inputOperands(lc, xF);
@@ -113,11 +116,20 @@ function recomputeOutputs(lc: LayerCompute, xG: Float32Array, xF: Float32Array, 
     const preC = new Float32Array(N);
     const vF = new Float32Array(N);
     const vC = new Float32Array(N);
+    const accF = new Float64Array(N);
+    const accC = new Float64Array(N);
     for (const m of pixels) {
-      for (let nn = 0; nn < N; nn++) {
-        const mods = lm?.get(m * N + nn) ?? null;
-        preF[nn] = preActivation(lc, computeAcc(lc, xF, opF, m, nn, mods), nn);
-        preC[nn] = preActivation(lc, computeAcc(lc, xG, opG, m, nn, null), nn);
+      if (wp && softmaxAccs(wp, lc, xG, xF, m, lm, accF, accC)) {
+        for (let nn = 0; nn < N; nn++) {
+          preF[nn] = preActivation(lc, accF[nn], nn);
+          preC[nn] = preActivation(lc, accC[nn], nn);
+        }
+      } else {
+        for (let nn = 0; nn < N; nn++) {
+          const mods = lm?.get(m * N + nn) ?? null;
+          preF[nn] = preActivation(lc, computeAcc(lc, xF, opF, m, nn, mods), nn);
+          preC[nn] = preActivation(lc, computeAcc(lc, xG, opG, m, nn, null), nn);
+        }
       }
       finishSoftmax(lc, preF, vF, 0);
       finishSoftmax(lc, preC, vC, 0);

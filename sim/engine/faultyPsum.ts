@@ -51,7 +51,7 @@ function sameMods(a: readonly Mod[], b: readonly Mod[]): boolean {
 }
 
 /** The psum ops of `mods` as (k, and, or, xor) records and the earliest k (K when none). */
-function psumOps(mods: readonly Mod[], K: number): { ops: Int32Array; accFirst: number } {
+export function psumOps(mods: readonly Mod[], K: number): { ops: Int32Array; accFirst: number } {
   const list: number[] = [];
   let accFirst = K;
   for (const md of mods) {

@@ -302,7 +302,7 @@ export function arrayStep(
     if (rows) todo = [...direct, ...downsOf(rows, N, directs[q])]; // downstream-only: never a direct output
     const xG = goldIn(s, 0);
     const xF = j0 >= 0 && s.faulty[j0] ? faultyIn(s, 0) : xG; // same object: no upstream change
-    recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st);
+    recomputeArray(lc, xG, xF, todo, s.mods.get(L) ?? null, log, q, st, options.useWasm ?? true);
   }
   return kernelRows;
 }
