@@ -12,6 +12,19 @@ import { batchable, faultyColumn } from './faultyBatch';
 import type { LayerMods } from './faultyMods';
 import { psumOps } from './faultyPsum';
 
+/** Writes the K weight operands of column `nn` at byte address `at`: read straight from the golden
+ * run's effective weights when known (a floating format's operand is the value itself), else colOf. */
+function stageColumn(wp: MacPairs, lc: LayerCompute, nn: number, at: number): void {
+  const eff = lc.effective;
+  if (!eff) {
+    wp.f32.set(colOf(lc, nn), at >> 2);
+    return;
+  }
+  const { K, N } = lc.geom;
+  const f32 = wp.f32;
+  for (let k = 0, o = at >> 2, e = nn; k < K; k++, e += N) f32[o + k] = eff[e];
+}
+
 /**
  * Faulty (`accF`, inputs `xF`, the output's mods) and clean (`accC`, inputs `xG`, no mods)
  * accumulators of every output n of pixel `m`, into accF[n] / accC[n]; false (nothing written)
@@ -38,7 +51,7 @@ export function softmaxAccs(wp: MacPairs, lc: LayerCompute, xG: Float32Array, xF
   for (let nn = 0; nn < N; nn++) {
     wp.release(top);
     const mods = lm?.get(m * N + nn) ?? null;
-    wp.f32.set(colOf(lc, nn), wAt >> 2);
+    stageColumn(wp, lc, nn, wAt);
     let wf = wAt;
     let first = same ? K : 0;
     let opsAt = wp.alloc(4);
