@@ -108,39 +108,22 @@ function diffValues(golden: Float32Array, g0: number, out: Float32Array, o0: num
 }
 
 /** A kernel row (faulty tensor at kb[k0..k0+outLen), bits ku): applies its log entries
- * idx/val[a0..a1) and returns its changes: outputs whose bits differ from golden (gu at g0), plus
- * logged outputs whose value happens to equal golden (they changed against the array-order clean
- * value, so they count as changed, as in the logged path). */
-function kernelRowCount(kb: Float32Array, ku: Uint32Array, k0: number, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, val: Float32Array, a0: number, a1: number): number {
+ * idx/val[a0..a1) and writes its changes, ascending, to out[o..]: outputs whose bits differ from
+ * golden (gu at g0), plus logged outputs whose value happens to equal golden (they changed against
+ * the array-order clean value, so they count as changed, as in the logged path); returns how
+ * many. `out` needs room for outLen + (a1 - a0) entries from o (one branch-free pass: every index
+ * is written, the cursor advances past the changed ones). */
+function compactRow(kb: Float32Array, ku: Uint32Array, k0: number, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, val: Float32Array, a0: number, a1: number, out: Int32Array, o: number): number {
   for (let i = a0; i < a1; i++) kb[k0 + idx[i]] = val[i];
-  // branch-free counting: changed outputs come in no predictable pattern
-  let n = 0;
-  for (let e = 0; e < outLen; e++) n += +(ku[k0 + e] !== gu[g0 + e]);
-  for (let i = a0; i < a1; i++) n += +(ku[k0 + idx[i]] === gu[g0 + idx[i]]);
-  return n;
-}
-
-/** Records a kernel row's changes (kernelRowCount, after it) into fIdx / gPool / fPool from p. */
-function kernelRowRecord(kb: Float32Array, ku: Uint32Array, k0: number, golden: Float32Array, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, a0: number, a1: number, fIdx: Int32Array, p: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
-  let at = p;
-  // branch-free: every index is written, the cursor advances past the changed ones (fIdx has room:
-  // the last write lands at most on the slot of this row's final change, or past p + count when
-  // there is none; the extra write is guarded)
-  const end = fIdx.length;
+  let at = o;
   for (let e = 0; e < outLen; e++) {
-    const c = +(ku[k0 + e] !== gu[g0 + e]);
-    if (at < end) fIdx[at] = e;
-    at += c;
+    out[at] = e;
+    at += +(ku[k0 + e] !== gu[g0 + e]);
   }
-  let extra = false;
-  for (let i = a0; i < a1; i++) {
-    if (ku[k0 + idx[i]] === gu[g0 + idx[i]]) {
-      fIdx[at++] = idx[i];
-      extra = true;
-    }
-  }
-  if (extra) sortRange(fIdx, p, at);
-  diffValues(golden, g0, kb, k0, fIdx, p, at, gPool, fPool, acc);
+  const from = at;
+  for (let i = a0; i < a1; i++) if (ku[k0 + idx[i]] === gu[g0 + idx[i]]) out[at++] = idx[i];
+  if (at > from) sortRange(out, o, at);
+  return at - o;
 }
 
 /** Differences and difference statistics of a run (a class: its methods keep their optimized
@@ -183,13 +166,24 @@ export class DiffStore {
     const kb = kernelRows?.buf ?? null;
     const ku = kb ? new Uint32Array(kb.buffer, kb.byteOffset, kb.length) : null;
     const cnt = new Int32Array(slots);
+    // a kernel row's changes are compacted into `rowIdx` while counted (at rowAt[q]), then copied
+    let rowIdx: Int32Array | null = null;
+    const rowAt = new Int32Array(slots);
+    if (kernelRows) {
+      let room = 0;
+      for (let q = 0; q < slots; q++) if (kernelRows.rowOf[q] >= 0) room += outLen + 1 + start[q + 1] - start[q];
+      rowIdx = new Int32Array(room);
+    }
     let total = 0;
     let nCh = 0;
     let nOut = 0;
-    for (let q = 0; q < slots; q++) {
+    for (let q = 0, ra = 0; q < slots; q++) {
       const r = kernelRows ? kernelRows.rowOf[q] : -1;
-      if (r >= 0) cnt[q] = kernelRowCount(kb!, ku!, r * outLen, gu, active[q].img * outLen, outLen, idx, val, start[q], start[q + 1]);
-      else if ((cnt[q] = start[q + 1] - start[q]) > 0) nOut++;
+      if (r >= 0) {
+        rowAt[q] = ra;
+        cnt[q] = compactRow(kb!, ku!, r * outLen, gu, active[q].img * outLen, outLen, idx, val, start[q], start[q + 1], rowIdx!, ra);
+        ra += outLen + 1 + start[q + 1] - start[q];
+      } else if ((cnt[q] = start[q + 1] - start[q]) > 0) nOut++;
       if (cnt[q] > 0) {
         nCh++;
         total += cnt[q];
@@ -210,7 +204,8 @@ export class DiffStore {
       const s = active[q];
       const r = kernelRows ? kernelRows.rowOf[q] : -1;
       if (r >= 0) {
-        kernelRowRecord(kb!, ku!, r * outLen, golden, gu, s.img * outLen, outLen, idx, start[q], start[q + 1], fIdx, p, gPool, fPool, acc);
+        fIdx.set(rowIdx!.subarray(rowAt[q], rowAt[q] + cnt[q]), p);
+        diffValues(golden, s.img * outLen, kb!, r * outLen, fIdx, p, p + cnt[q], gPool, fPool, acc);
         s.faulty[L] = kb!.subarray(r * outLen, (r + 1) * outLen);
       } else {
         recordImage(golden, s.img * outLen, outLen, outPool, o * outLen, idx, val, start[q], start[q + 1], fIdx, p, gPool, fPool, acc);
