@@ -97,6 +97,7 @@ export class LayerMods {
       for (const list of this.byN.values()) for (const r of list) hiM = Math.max(hiM, r.hi);
       for (const m of this.byM.keys()) hiM = Math.max(hiM, m + 1);
     }
+    if (this.single.size === 0 && this.byM.size === 0) return (this.list = this.columnKeys(hiM));
     // a mark per output, then one ascending scan: no per-key set or sort
     const mark = new Uint8Array(hiM * this.N);
     let count = 0;
@@ -110,6 +111,35 @@ export class LayerMods {
     const out = new Int32Array(count);
     for (let i = 0, j = 0; j < count; i++) if (mark[i]) out[j++] = i;
     return (this.list = out);
+  }
+
+  /** keyList when every mod is a column range: per pixel, the columns whose merged ranges cover
+   * it, in O(pixels x columns + keys) without a mark per output. */
+  private columnKeys(hiM: number): Int32Array {
+    const N = this.N;
+    const cols = [...this.byN.keys()].sort((a, b) => a - b);
+    // per column its covering intervals, merged and ascending, as flat (lo, hi) pairs
+    const spans = cols.map((n) => {
+      const rs = this.byN.get(n)!.map((r) => [r.lo, r.hi]).sort((a, b) => a[0] - b[0]);
+      const out: number[] = [];
+      for (const [lo, hi] of rs) {
+        if (out.length > 0 && lo <= out[out.length - 1]) out[out.length - 1] = Math.max(out[out.length - 1], hi);
+        else out.push(lo, hi);
+      }
+      return out;
+    });
+    let count = 0;
+    for (const sp of spans) for (let i = 0; i < sp.length; i += 2) count += Math.min(sp[i + 1], hiM) - sp[i];
+    const out = new Int32Array(count);
+    const at = new Int32Array(cols.length);
+    for (let m = 0, j = 0; m < hiM && j < count; m++) {
+      for (let c = 0; c < cols.length; c++) {
+        const sp = spans[c];
+        while (at[c] < sp.length && sp[at[c] + 1] <= m) at[c] += 2;
+        if (at[c] < sp.length && sp[at[c]] <= m) out[j++] = m * N + cols[c];
+      }
+    }
+    return out;
   }
 
   /** Whether output `idx` has a mod. */

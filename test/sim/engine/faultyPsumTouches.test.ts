@@ -126,3 +126,26 @@ describe('faulty engine with a permanent psum stuck-at (ranged path)', () => {
     });
   }
 });
+
+describe('LayerMods.keyList', () => {
+  it('column ranges only, with singles, with row ranges: every output with a mod, ascending', () => {
+    const mod: Mod = { k: 0, operand: 'acc', op: { kind: 'or', mask: 1 }, order: 0 };
+    const touchArb = fc.record({ m: fc.integer({ min: 0, max: 9 }), n: fc.integer({ min: 0, max: 5 }), count: fc.integer({ min: 1, max: 6 }), axis: fc.constantFrom<'m' | 'n'>('m', 'n') });
+    fc.assert(
+      fc.property(fc.array(touchArb, { minLength: 1, maxLength: 8 }), fc.boolean(), (ts, columnsOnly) => {
+        const M = 16;
+        const N = 12;
+        const lm = new LayerMods(N, M);
+        const want = new Set<number>();
+        for (const t of ts) {
+          const axis = columnsOnly ? 'm' : t.axis;
+          const count = columnsOnly ? Math.max(2, t.count) : t.count;
+          lm.add({ m: t.m, n: t.n, k: 0, operand: 'acc', cycle: 0, count, axis }, mod);
+          for (let q = 0; q < count; q++) want.add(axis === 'm' ? (t.m + q) * N + t.n : t.m * N + t.n + q);
+        }
+        expect(Array.from(lm.keyList())).toEqual([...want].sort((a, b) => a - b));
+      }),
+      { numRuns: 200, seed: 9 },
+    );
+  });
+});
