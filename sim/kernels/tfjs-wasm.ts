@@ -3,6 +3,9 @@
  * sim/ stays free of Node: the caller passes the directory (or URL) holding the .wasm files
  * (Node: sim-node/wasm-path.ts `tfjsWasmDir()`). Creating the kernel sets tfjs's global backend
  * to 'wasm' for this process (tfjs has one active backend).
+ * BER trials: `conv2dPatched` runs a resident filter with a few corrupted words written into
+ * XNNPACK's packed copy (located by content: sim/kernels/xnnPacked.ts) instead of uploading and
+ * re-packing the whole corrupted filter (as costly as the convolution on ResNet-18).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -289,8 +292,7 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
         if (calls < LOCATE_AFTER) return null;
         // resident filter and its operator (created, with its packed copy, by a first convolution)
         const shape = [g.kh, g.kw, g.inC, g.outC];
-        cache.get(weights, shape, true);
-        readAndDispose(tf.tidy(() => tf.conv2d(tf.zeros([1, g.inH, g.inW, g.inC]) as tf.Tensor4D, cache.get(weights, shape) as tf.Tensor4D, [g.strideH, g.strideW], padOf(g))));
+        readAndDispose(tf.tidy(() => tf.conv2d(tf.zeros([1, g.inH, g.inW, g.inC]) as tf.Tensor4D, cache.get(weights, shape, true) as tf.Tensor4D, [g.strideH, g.strideW], padOf(g))));
         const r = cache.entry(weights);
         if (!r) return null;
         const heap = heapOf();
