@@ -20,12 +20,61 @@ export interface LayerDiff {
 interface DiffBlock {
   /** Changed images, ascending. */
   readonly images: Int32Array;
-  /** Image j's entries are starts[j]..starts[j+1]-1 of the pools. */
+  /** Image j's entries are starts[j]..starts[j+1]-1 of `indices`. */
   readonly starts: Int32Array;
-  /** Output indices (ascending per image), golden and faulty values. */
+  /** Output indices (ascending per image). */
   readonly indices: Int32Array;
+  /** Golden and faulty values of the pooled images: image j's from vAt[j] on. */
   readonly golden: Float32Array;
   readonly faulty: Float32Array;
+  /** Per image: its offset in the value pools, or -1: a dense image, whose values are read from
+   * its faulty tensor `tensors[j]` and the golden layer output `source` (image at images[j] * outLen)
+   * when asked for (most of its outputs changed: the tensor costs no more memory than pools). */
+  readonly vAt: Int32Array;
+  readonly tensors: (Float32Array | null)[] | null;
+  readonly source: Float32Array;
+  readonly outLen: number;
+}
+
+/** Reused compaction buffer of addChunk (kept up to SCRATCH_MAX entries: 8 MiB). */
+let scratch = new Int32Array(0);
+const SCRATCH_MAX = 1 << 21;
+
+/** A scratch Int32Array of at least `n` entries (its contents are garbage). */
+function scratchOf(n: number): Int32Array {
+  if (n > SCRATCH_MAX) return new Int32Array(n);
+  if (scratch.length < n) scratch = new Int32Array(Math.max(n, Math.min(SCRATCH_MAX, 2 * scratch.length)));
+  return scratch;
+}
+
+/** Golden and faulty values at `idx` of a dense image (built when first read). */
+function denseDiff(image: number, idx: Int32Array, tensor: Float32Array, source: Float32Array, g0: number): LayerDiff {
+  let g: Float32Array | null = null;
+  let f: Float32Array | null = null;
+  return {
+    image, indices: idx,
+    get golden(): Float32Array {
+      return (g ??= Float32Array.from(idx, (e) => source[g0 + e]));
+    },
+    get faulty(): Float32Array {
+      return (f ??= Float32Array.from(idx, (e) => tensor[e]));
+    },
+  };
+}
+
+/** Adds the differences of a dense image (faulty tensor kb from k0, golden from g0) at the
+ * indices fIdx[p0..p1) to acc (largest |difference|, NaN sticks; sum of squares, index order). */
+function denseStats(golden: Float32Array, g0: number, kb: Float32Array, k0: number, fIdx: Int32Array, p0: number, p1: number, acc: Float64Array): void {
+  let maxD = acc[0];
+  let sq = acc[1];
+  for (let i = p0; i < p1; i++) {
+    const e = fIdx[i];
+    const delta = Math.abs(kb[k0 + e] - golden[g0 + e]);
+    maxD = Math.max(maxD, delta);
+    sq += delta * delta;
+  }
+  acc[0] = maxD;
+  acc[1] = sq;
 }
 
 /** Sorts idx[a0..a1) ascending. An image's changes arrive as a
@@ -80,25 +129,25 @@ function scatterLog(log: Changes, start: Int32Array, idx: Int32Array, val: Float
  * |difference| (NaN sticks), acc[1] += squared differences. Called per image (it stays optimized
  * on its own).
  */
-function recordImage(golden: Float32Array, g0: number, outLen: number, outPool: Float32Array, o0: number, idx: Int32Array, val: Float32Array, a0: number, a1: number, fIdx: Int32Array, p: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
+function recordImage(golden: Float32Array, g0: number, outLen: number, outPool: Float32Array, o0: number, idx: Int32Array, val: Float32Array, a0: number, a1: number, fIdx: Int32Array, p: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array, v: number): void {
   for (let e = 0; e < outLen; e++) outPool[o0 + e] = golden[g0 + e];
   for (let i = a0; i < a1; i++) outPool[o0 + idx[i]] = val[i];
   const n = a1 - a0;
   for (let i = 0; i < n; i++) fIdx[p + i] = idx[a0 + i];
   sortRange(fIdx, p, p + n);
-  diffValues(golden, g0, outPool, o0, fIdx, p, p + n, gPool, fPool, acc);
+  diffValues(golden, g0, outPool, o0, fIdx, p, p + n, gPool, fPool, acc, v);
 }
 
-/** gPool / fPool[p0..p1) = golden / faulty values at the indices fIdx[p0..p1); updates acc. */
-function diffValues(golden: Float32Array, g0: number, out: Float32Array, o0: number, fIdx: Int32Array, p0: number, p1: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array): void {
+/** gPool / fPool[v..v+p1-p0) = golden / faulty values at the indices fIdx[p0..p1); updates acc. */
+function diffValues(golden: Float32Array, g0: number, out: Float32Array, o0: number, fIdx: Int32Array, p0: number, p1: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array, v: number): void {
   let maxD = acc[0];
   let sq = acc[1];
-  for (let i = p0; i < p1; i++) {
+  for (let i = p0, w = v; i < p1; i++, w++) {
     const e = fIdx[i];
     const gv = golden[g0 + e];
     const fv = out[o0 + e];
-    gPool[i] = gv;
-    fPool[i] = fv;
+    gPool[w] = gv;
+    fPool[w] = fv;
     const delta = Math.abs(fv - gv);
     maxD = Math.max(maxD, delta); // NaN sticks: Math.max of a NaN is NaN
     sq += delta * delta;
@@ -172,7 +221,7 @@ export class DiffStore {
     if (kernelRows) {
       let room = 0;
       for (let q = 0; q < slots; q++) if (kernelRows.rowOf[q] >= 0) room += outLen + 1 + start[q + 1] - start[q];
-      rowIdx = new Int32Array(room);
+      rowIdx = scratchOf(room);
     }
     let total = 0;
     let nCh = 0;
@@ -190,27 +239,49 @@ export class DiffStore {
       }
     }
     if (total === 0) return;
+    // kernel rows where at least half the outputs changed stay as tensors (dense); the others'
+    // values are pooled
+    const dense = (q: number): boolean => kernelRows !== null && kernelRows.rowOf[q] >= 0 && 2 * cnt[q] >= outLen;
+    let pooled = 0;
+    let nDense = 0;
+    for (let q = 0; q < slots; q++) {
+      if (cnt[q] === 0) continue;
+      if (dense(q)) nDense++;
+      else pooled += cnt[q];
+    }
     const images = new Int32Array(nCh);
     const starts = new Int32Array(nCh + 1);
+    const vAt = new Int32Array(nCh);
+    const tensors: (Float32Array | null)[] | null = nDense > 0 ? new Array<Float32Array | null>(nCh).fill(null) : null;
     const fIdx = new Int32Array(total);
-    const gPool = new Float32Array(total);
-    const fPool = new Float32Array(total);
+    const gPool = new Float32Array(pooled);
+    const fPool = new Float32Array(pooled);
     const outPool = new Float32Array(nOut * outLen);
     const acc = this.acc;
     acc[0] = this.maxAbs[L];
     acc[1] = this.sqD[L];
-    for (let q = 0, j = 0, o = 0, p = 0; q < slots; q++) {
+    for (let q = 0, j = 0, o = 0, p = 0, v = 0; q < slots; q++) {
       if (cnt[q] === 0) continue;
       const s = active[q];
       const r = kernelRows ? kernelRows.rowOf[q] : -1;
       if (r >= 0) {
         fIdx.set(rowIdx!.subarray(rowAt[q], rowAt[q] + cnt[q]), p);
-        diffValues(golden, s.img * outLen, kb!, r * outLen, fIdx, p, p + cnt[q], gPool, fPool, acc);
         s.faulty[L] = kb!.subarray(r * outLen, (r + 1) * outLen);
+        if (dense(q)) {
+          denseStats(golden, s.img * outLen, kb!, r * outLen, fIdx, p, p + cnt[q], acc);
+          tensors![j] = s.faulty[L];
+          vAt[j] = -1;
+        } else {
+          diffValues(golden, s.img * outLen, kb!, r * outLen, fIdx, p, p + cnt[q], gPool, fPool, acc, v);
+          vAt[j] = v;
+          v += cnt[q];
+        }
       } else {
-        recordImage(golden, s.img * outLen, outLen, outPool, o * outLen, idx, val, start[q], start[q + 1], fIdx, p, gPool, fPool, acc);
+        recordImage(golden, s.img * outLen, outLen, outPool, o * outLen, idx, val, start[q], start[q + 1], fIdx, p, gPool, fPool, acc, v);
         s.faulty[L] = outPool.subarray(o * outLen, (o + 1) * outLen);
         o++;
+        vAt[j] = v;
+        v += cnt[q];
       }
       s.changed[L] = fIdx.subarray(p, p + cnt[q]);
       p += cnt[q];
@@ -220,7 +291,7 @@ export class DiffStore {
     this.maxAbs[L] = acc[0];
     this.sqD[L] = acc[1];
     this.counts[L].corrupted += total;
-    this.blocks[L].push({ images, starts, indices: fIdx, golden: gPool, faulty: fPool });
+    this.blocks[L].push({ images, starts, indices: fIdx, golden: gPool, faulty: fPool, vAt, tensors, source: golden, outLen });
     this.built = null;
   }
 
@@ -232,7 +303,10 @@ export class DiffStore {
         for (let j = 0; j < b.images.length; j++) {
           const a0 = b.starts[j];
           const a1 = b.starts[j + 1];
-          out.push({ image: b.images[j], indices: b.indices.subarray(a0, a1), golden: b.golden.subarray(a0, a1), faulty: b.faulty.subarray(a0, a1) });
+          const v = b.vAt[j];
+          const indices = b.indices.subarray(a0, a1);
+          if (v < 0) out.push(denseDiff(b.images[j], indices, b.tensors![j]!, b.source, b.images[j] * b.outLen));
+          else out.push({ image: b.images[j], indices, golden: b.golden.subarray(v, v + a1 - a0), faulty: b.faulty.subarray(v, v + a1 - a0) });
         }
       }
       return out;
@@ -248,7 +322,11 @@ export class DiffStore {
         const mid = (lo + hi) >> 1;
         const im = b.images[mid];
         if (im === image) {
-          for (let i = b.starts[mid]; i < b.starts[mid + 1]; i++) out[b.indices[i]] = b.faulty[i];
+          const v = b.vAt[mid];
+          if (v < 0) {
+            const t = b.tensors![mid]!;
+            for (let i = b.starts[mid]; i < b.starts[mid + 1]; i++) out[b.indices[i]] = t[b.indices[i]];
+          } else for (let i = b.starts[mid], w = v; i < b.starts[mid + 1]; i++, w++) out[b.indices[i]] = b.faulty[w];
           return;
         }
         if (im < image) lo = mid + 1;
