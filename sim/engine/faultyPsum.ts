@@ -15,8 +15,8 @@ import type { ColumnSegment } from './faultyLayerMods';
 /** No mods: settleDirect then applies no 'out' mod. */
 const NO_MODS: readonly Mod[] = [];
 
-/** im2col offset words staged for one psum-chain call (bounds that part of the memory: 4 MiB). */
-const ROW_WORDS = 1 << 20;
+/** Job words staged for one psum-chain call (bounds that part of the memory: 4 MiB). */
+const JOB_WORDS = 1 << 20;
 
 /** Batchable direct outputs with psum ('acc') mods that share their column and the same sequence
  * of mods (a stuck psum register: every output pixel of the column): one WebAssembly call covers
@@ -95,107 +95,69 @@ export function addSegmentToPsumGroup(lc: LayerCompute, groups: Map<number, Psum
   }
 }
 
-/** Byte offset of output pixel m's window origin in the input when the whole window lies inside
- * it (then its term k reads origin + windowRow[k]), else -1 (a padded border pixel). */
-function windowOrigin(g: ConvGeom, m: number): number {
-  const oy = Math.floor(m / g.outW);
-  const ox = m - oy * g.outW;
-  const y0 = oy * g.strideH - g.padTop;
-  const x0 = ox * g.strideW - g.padLeft;
-  if (y0 < 0 || x0 < 0 || y0 + g.kh > g.inH || x0 + g.kw > g.inW) return -1;
-  return 4 * (y0 * g.inW + x0) * g.inC;
+/** Words of one image staged with its zero padding around it (padded height x width x channels). */
+function paddedWords(g: ConvGeom): number {
+  return (g.inH + g.padTop + g.padBottom) * (g.inW + g.padLeft + g.padRight) * g.inC;
 }
 
-/** Writes the K byte offsets of a window relative to its origin into i32[at..at+K): the row every
- * interior pixel shares (its jobs' input addresses carry the origin). */
+/** Writes the K byte offsets of a window in the padded input relative to its origin into
+ * i32[at..at+K) (term k = (ky * kw + kx) * inC + c): the row every pixel shares. */
 function stageWindowRow(i32: Int32Array, at: number, g: ConvGeom): void {
+  const Wp = g.inW + g.padLeft + g.padRight;
   let k = at;
-  for (let ky = 0; ky < g.kh; ky++) for (let kx = 0; kx < g.kw; kx++) for (let c = 0; c < g.inC; c++) i32[k++] = 4 * ((ky * g.inW + kx) * g.inC + c);
+  for (let ky = 0; ky < g.kh; ky++) for (let kx = 0; kx < g.kw; kx++) for (let c = 0; c < g.inC; c++) i32[k++] = 4 * ((ky * Wp + kx) * g.inC + c);
 }
 
-/** Writes the K input byte offsets of output pixel m (padding: 4 * inLen, the zero word after the
- * input) into i32[at..at+K): inputsRead of the pixel, without a cached row per pixel. */
-function stageRow(i32: Int32Array, at: number, g: ConvGeom, m: number, inLen: number): void {
-  const oy = Math.floor(m / g.outW);
-  const ox = m - oy * g.outW;
-  let k = at;
-  for (let ky = 0; ky < g.kh; ky++) {
-    const y = oy * g.strideH - g.padTop + ky;
-    for (let kx = 0; kx < g.kw; kx++) {
-      const x = ox * g.strideW - g.padLeft + kx;
-      if (y >= 0 && y < g.inH && x >= 0 && x < g.inW) {
-        const base = 4 * (y * g.inW + x) * g.inC;
-        for (let c = 0; c < g.inC; c++) i32[k++] = base + 4 * c;
-      } else for (let c = 0; c < g.inC; c++) i32[k++] = 4 * inLen;
-    }
+/** Stages images s0..s0+count of `rows` at byte address `at`, each inside its zero padding
+ * (paddedWords per image): a padded position reads 0, as the array's padding terms do. */
+function stagePadded(wp: MacPairs, rows: readonly Float32Array[], s0: number, count: number, g: ConvGeom, at: number): void {
+  const Wp = g.inW + g.padLeft + g.padRight;
+  const per = paddedWords(g);
+  const rowWords = g.inW * g.inC;
+  const f32 = wp.f32;
+  for (let i = 0; i < count; i++) {
+    const base = (at >> 2) + i * per;
+    f32.fill(0, base, base + per);
+    const x = rows[s0 + i];
+    for (let y = 0; y < g.inH; y++) f32.set(x.subarray(y * rowWords, (y + 1) * rowWords), base + ((y + g.padTop) * Wp + g.padLeft) * g.inC);
   }
 }
 
-/** Where each output pixel's jobs read their K input offsets: `rowAt[m]` the byte address of the
- * row (the shared window row, or the pixel's own im2col row when its window meets the padding)
- * and `origin[m]` the byte offset its input addresses carry (0 for an own row). */
-interface PixelRows {
-  readonly rowAt: Int32Array;
-  readonly origin: Int32Array;
-}
-
-/** Stages the rows of psumSlab once for every group of the slab: the window row, and an im2col
- * row per padded border pixel some group holds (all of them when they fit in ROW_WORDS words;
- * else null and the border rows are staged per call). */
-function stagePixelRows(wp: MacPairs, g: ConvGeom, groups: Map<number, PsumGroup[]>, inLen: number): PixelRows | null {
-  const { K, M } = g;
-  const winAt = wp.alloc(K);
-  stageWindowRow(wp.i32, winAt >> 2, g);
-  const origin = new Int32Array(M);
-  const used = new Uint8Array(M);
-  for (const list of groups.values()) for (const gr of list) for (let o = 0; o < gr.m.length; o++) used[gr.m[o]] = 1;
-  let border = 0;
-  for (let m = 0; m < M; m++) {
-    origin[m] = windowOrigin(g, m);
-    if (origin[m] < 0 && used[m]) border++;
-  }
-  if (border * K > ROW_WORDS) return null;
-  const rowAt = new Int32Array(M).fill(winAt);
-  const rowsAt = wp.alloc(border * K);
-  for (let m = 0, b = 0; m < M; m++) {
-    if (origin[m] >= 0) continue;
-    origin[m] = 0;
-    if (!used[m]) continue;
-    rowAt[m] = rowsAt + 4 * K * b++;
-    stageRow(wp.i32, rowAt[m] >> 2, g, m, inLen);
-  }
-  return { rowAt, origin };
-}
-
-/** The psum groups for the images s0..s1-1 (WebAssembly chainsV): the slab's inputs, the window
- * row and the padded border pixels' im2col rows are staged once, then per group every
- * (output, image) is a job, output-major. Pixels whose window lies inside the input share the
- * window row of window-relative offsets (their jobs' input addresses point at the window origin);
- * a border pixel reads its own row. A psum mod never leaves the products alone: every job counts
- * as recomputed and is settled by the masking rule. */
+/** The psum groups for the images s0..s1-1 (WebAssembly chainsV): the slab's golden and faulty
+ * inputs are staged once, each inside its zero padding, so that every output pixel's window lies
+ * inside a staged image: all jobs share one row of window-relative offsets, and a job's input
+ * addresses point at its window's origin (no im2col row per pixel). Per group every
+ * (output, image) is a job, output-major. A psum mod never leaves the products alone: every job
+ * counts as recomputed and is settled by the masking rule. */
 export function psumSlab(wp: MacPairs, lc: LayerCompute, groups: Map<number, PsumGroup[]>, xg: Float32Array[], xf: Float32Array[], qs: readonly number[], s0: number, s1: number, log: Changes, st: LayerCounts): void {
+  const g = lc.geom;
   const same = xf === xg;
   const count = s1 - s0;
-  const { gAt, xAt, inLen } = wp.stageSlab(xg, xf, s0, count);
-  const rows = stagePixelRows(wp, lc.geom, groups, inLen);
+  const per = paddedWords(g);
+  wp.reset();
+  const gAt = wp.alloc(count * per);
+  const xAt = same ? gAt : wp.alloc(count * per);
+  stagePadded(wp, xg, s0, count, g, gAt);
+  if (!same) stagePadded(wp, xf, s0, count, g, xAt);
+  const winAt = wp.alloc(g.K);
+  stageWindowRow(wp.i32, winAt >> 2, g);
+  // byte offset of each output pixel's window origin in a padded image
+  const Wp = g.inW + g.padLeft + g.padRight;
+  const origin = new Int32Array(g.M);
+  for (let oy = 0, m = 0; oy < g.outH; oy++) for (let ox = 0; ox < g.outW; ox++, m++) origin[m] = 4 * (oy * g.strideH * Wp + ox * g.strideW) * g.inC;
   const slabTop = wp.mark();
   for (const list of groups.values()) {
     for (const gr of list) {
       wp.release(slabTop);
-      psumGroup(wp, lc, gr, gAt, xAt, rows, inLen, same, qs, s0, count, log, st);
+      psumGroup(wp, lc, gr, gAt, xAt, 4 * per, winAt, origin, same, qs, s0, count, log, st);
     }
   }
 }
 
-/** One psum group of psumSlab (inputs staged at gAt / xAt; `rows`: the pixels' staged rows, or
- * null: the window row is staged here and border rows per call). */
-function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, xAt: number, rows: PixelRows | null, inLen: number, same: boolean, qs: readonly number[], s0: number, count: number, log: Changes, st: LayerCounts): void {
+/** One psum group of psumSlab (image i's inputs at gAt / xAt + i * stride bytes, the window row at
+ * winAt, pixel m's window at origin[m] bytes into an image). */
+function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, xAt: number, stride: number, winAt: number, origin: Int32Array, same: boolean, qs: readonly number[], s0: number, count: number, log: Changes, st: LayerCounts): void {
   const { K } = lc.geom;
-  let winAt = 0;
-  if (!rows) {
-    winAt = wp.alloc(K);
-    stageWindowRow(wp.i32, winAt >> 2, lc.geom);
-  }
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);
   const opsAt = wp.alloc(gr.ops.length + 4); // one record past the end is read
@@ -208,38 +170,21 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
   // the shared clean prefix ends at the first modified step (0 with upstream changes or an op on
   // the initial zero)
   const first = same ? Math.max(0, Math.min(gr.col.first, gr.accFirst)) : 0;
-  const perCall = Math.max(1, Math.floor(ROW_WORDS / Math.max(1, K)));
+  const perCall = Math.max(1, Math.floor(JOB_WORDS / (4 * count)));
   const base = wp.mark();
   for (let o0 = 0; o0 < gr.m.length; o0 += perCall) {
     const o1 = Math.min(gr.m.length, o0 + perCall);
     const jobs = (o1 - o0) * count;
     wp.release(base);
-    let border = 0;
-    if (!rows) for (let o = o0; o < o1; o++) if (windowOrigin(lc.geom, gr.m[o]) < 0) border++;
-    const rowsAt = wp.alloc(border * K);
     const jobsAt = wp.alloc(4 * jobs);
     const outAt = wp.alloc(2 * ((jobs + 7) & ~7));
     const { i32, f32 } = wp;
-    for (let o = o0, j = jobsAt >> 2, b = 0; o < o1; o++) {
-      const m = gr.m[o];
-      let rAt: number;
-      let origin: number;
-      if (rows) {
-        rAt = rows.rowAt[m];
-        origin = rows.origin[m];
-      } else {
-        rAt = winAt;
-        origin = windowOrigin(lc.geom, m);
-        if (origin < 0) {
-          rAt = rowsAt + 4 * K * b++;
-          stageRow(i32, rAt >> 2, lc.geom, m, inLen);
-          origin = 0;
-        }
-      }
+    for (let o = o0, j = jobsAt >> 2; o < o1; o++) {
+      const org = origin[gr.m[o]];
       for (let i = 0; i < count; i++, j += 4) {
-        i32[j] = rAt;
-        i32[j + 1] = gAt + 4 * i * (inLen + 1) + origin;
-        i32[j + 2] = xAt + 4 * i * (inLen + 1) + origin;
+        i32[j] = winAt;
+        i32[j + 1] = gAt + i * stride + org;
+        i32[j + 2] = xAt + i * stride + org;
         i32[j + 3] = 0;
       }
     }
