@@ -16,7 +16,7 @@ import { pool } from '../layers/ops';
 import { reluInPlace } from '../layers/activations';
 import { isImmutable, isNoNanNoNegZero, markNoNanNoNegZero } from './immutable';
 import { convEpilogueWasm } from '../wasm/convEpilogue';
-import { locatePacked, packedWordIndex, type PackedWeights } from './xnnPacked';
+import { findPacked, packedWordIndex, type PackedWeights } from './xnnPacked';
 import type { ConvGeometry } from '../layers/lowering';
 
 /** True when `x` holds a NaN or a -0 (XNNPACK's max-pooling may order those unlike the activation
@@ -255,6 +255,33 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
   const cache = new WeightCache(WEIGHT_CACHE_BYTES);
   /** Patched conv2d calls per weight array before its packed copy was located. */
   const patchedCalls = new WeakMap<Float32Array, number>();
+  /**
+   * Whether the convolution operator of resident `weights` reads packed copy `p`: one weight of
+   * output channel 0, read by output pixel (0, 0) at an input position inside the image, is set
+   * to another value in `p`, and a one-image convolution whose input is 1 at that position and 0
+   * elsewhere must give exactly that value there (then restored).
+   */
+  const readsPacked = (p: PackedWeights, weights: Float32Array, g: ConvGeometry): boolean => {
+    let ky = -1, kx = -1;
+    for (let y = 0; y < g.kh && ky < 0; y++) if (y - g.padTop >= 0 && y - g.padTop < g.inH) ky = y;
+    for (let x = 0; x < g.kw && kx < 0; x++) if (x - g.padLeft >= 0 && x - g.padLeft < g.inW) kx = x;
+    if (ky < 0 || kx < 0) return false;
+    const word = (ky * g.kw + kx) * g.inC * g.outC; // row (ky, kx, c = 0), channel 0
+    const h = packedWordIndex(p, word);
+    const heap = heapOf();
+    if (!heap || heap.i32[h] !== new Int32Array(weights.buffer, weights.byteOffset, weights.length)[word]) return false;
+    const old = heap.i32[h]!;
+    const v = weights[word] === 1.5 ? 2.5 : 1.5;
+    heap.f32[h] = v;
+    try {
+      const x = new Float32Array(g.inH * g.inW * g.inC);
+      x[((ky - g.padTop) * g.inW + (kx - g.padLeft)) * g.inC] = 1;
+      const out = readAndDispose(tf.tidy(() => tf.conv2d(tf.tensor4d(x, [1, g.inH, g.inW, g.inC]), cache.get(weights, [g.kh, g.kw, g.inC, g.outC]) as tf.Tensor4D, [g.strideH, g.strideW], padOf(g))));
+      return out[0] === v;
+    } finally {
+      heapOf()!.i32[h] = old;
+    }
+  };
   const convOn = (input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue: ConvEpilogue | undefined): Float32Array => {
     const out = tf.tidy(() => {
       const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
@@ -297,7 +324,10 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
         if (!r) return null;
         const heap = heapOf();
         const at = heap ? be().dataIdMap?.get(r.t.dataId)?.memoryOffset : undefined;
-        r.packed = heap && at !== undefined ? locatePacked(heap.i32, weights, g.kh * g.kw * g.inC, g.outC, { start: at / 4, end: at / 4 + weights.length }) : null;
+        const found = heap && at !== undefined ? findPacked(heap.i32, weights, g.kh * g.kw * g.inC, g.outC, { start: at / 4, end: at / 4 + weights.length }) : [];
+        // the copy the operator reads: freed operators (one-off filters of the same weights) leave stale ones
+        const live = found.filter((p) => readsPacked(p, weights, g));
+        r.packed = live.length === 1 ? live[0]! : null;
         if (!r.packed) return null;
       }
       return withPackedPatch(cache.entry(weights)!, weights, patch, () => convOn(input, n, g, weights, epilogue));

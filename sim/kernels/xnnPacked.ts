@@ -6,7 +6,9 @@
  * output channels in panels of `nr`; each panel holds `nr` bias words, then for every GEMM row k
  * (HWIO order: (ky * kw + kx) * inC + c) the `nr` weights of its channels. The layout is never
  * assumed: `locatePacked` accepts a place only when every weight word of the whole matrix is where
- * this layout puts it and exactly one place in the heap matches; otherwise the caller re-packs.
+ * this layout puts it; the caller then keeps the one candidate its operator is seen to read
+ * (sim/kernels/tfjs-wasm.ts probes each: freed operators leave stale packed copies behind) and
+ * otherwise re-packs.
  */
 
 /** A located packed weight matrix. */
@@ -56,30 +58,33 @@ function matches(heap: Int32Array, wb: Int32Array, p: PackedWeights): boolean {
   return true;
 }
 
+/** Most candidate places kept by findPacked (more: none is trusted). */
+export const MAX_CANDIDATES = 8;
+
 /**
- * The one place of `heap` holding weights `w` (K x N, N >= 2) packed as described in the module
- * doc with zero bias words, or null when there is none or more than one (the caller then never
- * patches in place). `exclude`: heap words [start, end) not to consider (the unpacked filter
- * tensor, whose rows look like a panel when N equals a panel width).
- * Cost: one scan of the heap for an anchor word, then a full comparison per candidate.
+ * Every place of `heap` holding weights `w` (K x N, N >= 2) packed as described in the module doc
+ * with zero bias words (empty when none, or more than MAX_CANDIDATES). `exclude`: heap words
+ * [start, end) not to consider (the unpacked filter tensor, whose rows look like a panel when N
+ * equals a panel width). Cost: one scan of the heap for an anchor word, then a full comparison per
+ * candidate.
  */
-export function locatePacked(heap: Int32Array, w: Float32Array, K: number, N: number,
-  exclude: { readonly start: number; readonly end: number } = { start: 0, end: 0 }): PackedWeights | null {
-  if (N < 2 || K < 1 || w.length !== K * N) return null;
+export function findPacked(heap: Int32Array, w: Float32Array, K: number, N: number,
+  exclude: { readonly start: number; readonly end: number } = { start: 0, end: 0 }): PackedWeights[] {
+  if (N < 2 || K < 1 || w.length !== K * N) return [];
   const wb = new Int32Array(w.buffer, w.byteOffset, w.length);
   // anchor: the first row whose channel 0 weight is not +0 (zeros fill bias and padding words)
   let ka = 0;
   while (ka < K && wb[ka * N] === 0) ka++;
-  if (ka === K) return null;
+  if (ka === K) return [];
   const anchor = wb[ka * N]!;
-  let found: PackedWeights | null = null;
+  const found: PackedWeights[] = [];
   for (let pos = heap.indexOf(anchor); pos >= 0; pos = heap.indexOf(anchor, pos + 1)) {
     if (heap[pos + 1] !== wb[ka * N + 1] || (pos >= exclude.start && pos < exclude.end)) continue; // channel 1 follows channel 0 in a panel
     for (const nr of PANEL_WIDTHS) {
       const p = { base: pos - nr - ka * nr, nr, K, N };
       if (p.base < 0 || !zeroBias(heap, p) || !matches(heap, wb, p)) continue;
-      if (found) return null; // two copies: which one the operator reads is unknown
-      found = p;
+      if (found.length === MAX_CANDIDATES) return [];
+      found.push(p);
     }
   }
   return found;

@@ -2,14 +2,15 @@
  * tfjs-wasm conv2dPatched (a BER trial's corrupted words written into XNNPACK's packed copy of
  * resident weights, sim/kernels/xnnPacked.ts) gives the bits of conv2d on the patched copy and of
  * the js kernel, for full and partial panels, 1x1 and strided convolutions, other batch sizes and
- * special values; the packed copy is restored after each call (golden results unchanged).
- * locatePacked finds one packed copy and refuses none or two.
+ * special values, with a stale packed copy of the same weights in the heap; the packed copy is
+ * restored after each call (golden results unchanged).
+ * findPacked finds every packed copy (the kernel then keeps the one its operator reads).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJsKernel, type GemmKernel } from '../../../sim/kernels';
 import { createKernel } from '../../../sim/kernels/select';
 import { markImmutable } from '../../../sim/kernels/immutable';
-import { locatePacked, packedWordIndex } from '../../../sim/kernels/xnnPacked';
+import { findPacked, packedWordIndex } from '../../../sim/kernels/xnnPacked';
 import type { ConvGeometry } from '../../../sim/layers/lowering';
 import { tfjsWasmDir } from '../../../pipeline/kernels';
 import { rng } from '../layers/fixtures';
@@ -40,6 +41,9 @@ describe('tfjs-wasm conv2dPatched', () => {
       const golden = markImmutable(values(K * N, 10 + c));
       const bias = values(N, 20 + c);
       let fast = 0;
+      // a one-off upload of the same values first: its freed operator leaves a stale packed copy
+      // in the heap, which the kernel must tell from the live one
+      wasm.conv2d!(values(g.inH * g.inW * g.inC, 40), 1, g, golden.slice());
       for (const n of [1, 3, 2]) {
         const x = values(n * g.inH * g.inW * g.inC, 30 + n);
         const goldOut = wasm.conv2d!(x, n, g, golden, { bias, relu: true });
@@ -68,7 +72,7 @@ describe('tfjs-wasm conv2dPatched', () => {
   });
 });
 
-describe('locatePacked', () => {
+describe('findPacked', () => {
   /** A heap holding `w` (K x N) packed with panels of nr at word `at` (zero bias, zero padding). */
   function heapWith(w: Float32Array, K: number, N: number, nr: number, at: number[], size = 4096): Int32Array {
     const heap = new Int32Array(size);
@@ -84,17 +88,21 @@ describe('locatePacked', () => {
     }
     return heap;
   }
-  it('finds the one packed copy and maps every word to it; none or two copies: null', () => {
+  it('finds each packed copy and maps every word to it; a copy inside the excluded range or with a nonzero bias is not one', () => {
     const K = 12, N = 19;
     const w = values(K * N, 5);
     for (const nr of [8, 16, 4]) {
       const heap = heapWith(w, K, N, nr, [333]);
-      const p = locatePacked(heap, w, K, N);
+      const [p, ...more] = findPacked(heap, w, K, N);
+      expect(more).toEqual([]);
       expect(p).toEqual({ base: 333, nr, K, N });
       const wb = new Int32Array(w.buffer);
       for (let word = 0; word < K * N; word++) expect(heap[packedWordIndex(p!, word)]).toBe(wb[word]);
-      expect(locatePacked(heapWith(w, K, N, nr, [100, 2000]), w, K, N)).toBeNull();
+      expect(findPacked(heapWith(w, K, N, nr, [100, 2000]), w, K, N).map((c) => c.base)).toEqual([100, 2000]);
+      expect(findPacked(heap, w, K, N, { start: 300, end: 400 })).toEqual([]);
+      heap[333] = 7; // a bias word
+      expect(findPacked(heap, w, K, N)).toEqual([]);
     }
-    expect(locatePacked(heapWith(w, K, N, 8, []), w, K, N)).toBeNull();
+    expect(findPacked(heapWith(w, K, N, 8, []), w, K, N)).toEqual([]);
   });
 });
