@@ -12,6 +12,8 @@ import type { Layer, Shape3 } from '../layers/types';
 import type { ConcreteFault } from '../faults/ops';
 import { shapeSize } from '../layers/shapes';
 import { referenceLayer } from '../layers/reference';
+import { addTensors } from '../layers/ops';
+import { reluInPlace } from '../layers/activations';
 import { quantizeArray } from '../format/format';
 import { convGeom, type ConvGeom } from '../dataflow/scheduleGeom';
 import { memoryLayout, type MemoryLayout } from '../memory/layout';
@@ -96,6 +98,12 @@ function compareAll(fo: Float32Array, fu: Uint32Array, cu: Uint32Array, base: nu
  * it has one (equal to the reference pool bit for bit, NaN and -0 included: GemmKernel.maxPool). */
 function vectorForward(layer: Layer, inputs: Float32Array[], inShapes: readonly Shape3[], outShape: Shape3, n: number, k: GemmKernel | undefined): Float32Array {
   if (layer.kind === 'maxpool' && k?.maxPool) return k.maxPool(inputs[0], n, inShapes[0], layer.ph, layer.pw, layer.strideH, layer.strideW, layer.padding);
+  if (layer.kind === 'add' && inputs.length === 2 && (layer.activation.kind === 'relu' || layer.activation.kind === 'linear')) {
+    // referenceLayer's add (fround(a + b)), then its relu in place: one allocation, not two
+    const out = addTensors(inputs[0], inputs[1]);
+    if (layer.activation.kind === 'relu') reluInPlace(out);
+    return out;
+  }
   return referenceLayer(layer, inputs, inShapes, outShape, n);
 }
 
@@ -206,7 +214,9 @@ export function runFaulty(golden: GoldenRun, spec: ArraySpec, faults: readonly C
           active.forEach((s, r) => b.set(get(s, q), r * inLen));
           return b;
         };
-        const fo = quantizeArray(gl.formats.output, vectorForward(layer, ins.map((_, q) => batch(faultyIn, q)), gl.inShapes, gl.outShape, active.length, k));
+        // a fresh array (no layer returns its input): rounded to the output format in place
+        const vo = vectorForward(layer, ins.map((_, q) => batch(faultyIn, q)), gl.inShapes, gl.outShape, active.length, k);
+        const fo = quantizeArray(gl.formats.output, vo, vo);
         const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
         const inChanged = (s: ImageState): number => ins.reduce((a, j) => a + (j >= 0 && s.changed[j] ? s.changed[j]!.length : 0), 0);
         if (vectorReuse) {
