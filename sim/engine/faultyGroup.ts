@@ -67,7 +67,7 @@ export function groupDirect(lc: LayerCompute, lm: LayerMods, xg: Float32Array[],
     }
     const m = Math.floor(idx / N);
     const nn = idx - m * N;
-    if (wp && mods.some((md) => md.operand === 'acc')) addToPsumGroup(lc, psum, idx, m, nn, mods);
+    if (wp && mods.some((md) => md.operand === 'acc')) addToPsumGroup(lc, psum, m, nn, mods);
     else outs.push({ idx, m, nn, mods, col: faultyColumn(lc, nn, mods) });
   }
   if (segments.length > 0) outs.sort((a, b) => a.idx - b.idx); // pixel-major: each im2col row staged once

@@ -197,7 +197,6 @@ export class LayerMods {
     const N = this.N;
     const segments: ColumnSegment[] = [];
     const keys = this.keyList();
-    const inSeg = new Uint8Array(keys.length === 0 ? 0 : keys[keys.length - 1] + 1);
     let covered = 0;
     // pixels of each column that other entries also touch
     const dirty = new Map<number, Set<number>>();
@@ -224,14 +223,27 @@ export class LayerMods {
         const mods = at(lo);
         const end = at(hi - 1);
         if (mods.some((md, i) => md !== end[i])) continue; // the order changes inside: one by one
-        const ms: number[] = [];
-        for (let m = lo; m < hi; m++) if (!skip?.has(m)) ms.push(m);
-        for (const m of ms) inSeg[m * N + n] = 1;
+        let ms: Int32Array;
+        if (!skip) {
+          ms = new Int32Array(hi - lo);
+          for (let i = 0; i < ms.length; i++) ms[i] = lo + i;
+        } else {
+          const list2: number[] = [];
+          for (let m = lo; m < hi; m++) if (!skip.has(m)) list2.push(m);
+          ms = Int32Array.from(list2);
+        }
         covered += ms.length;
-        if (ms.length > 0) segments.push({ n, ms: Int32Array.from(ms), mods });
+        if (ms.length > 0) segments.push({ n, ms, mods });
       }
     }
-    const rest = covered === 0 ? keys : covered === keys.length ? new Int32Array(0) : keys.filter((k) => inSeg[k] === 0);
+    let rest: Int32Array;
+    if (covered === 0) rest = keys;
+    else if (covered === keys.length) rest = new Int32Array(0);
+    else {
+      const inSeg = new Uint8Array(keys[keys.length - 1] + 1);
+      for (const seg of segments) for (let i = 0; i < seg.ms.length; i++) inSeg[seg.ms[i] * N + seg.n] = 1;
+      rest = keys.filter((k) => inSeg[k] === 0);
+    }
     return (this.plan = { segments, rest });
   }
 }

@@ -29,9 +29,9 @@ export interface PsumGroup {
   readonly accFirst: number;
   /** The psum ops as i32 records (k, and, or, xor), in mods order. */
   readonly ops: Int32Array;
-  /** The group's outputs: index m * N + nn and pixel m. */
-  readonly idx: number[];
-  readonly m: number[];
+  /** The group's output pixels m (output index m * N + nn): a column segment's pixels as they
+   * are, copied into a list once a second part joins. */
+  m: ArrayLike<number>;
 }
 
 /** Whether two outputs' sorted mods compute the same: the same (k, operand, op, check) in the same
@@ -64,35 +64,36 @@ export function psumOps(mods: readonly Mod[], K: number): { ops: Int32Array; acc
 }
 
 /** Adds output (m, nn) with `mods` (holding a psum mod) to its group (same column, same mods). */
-export function addToPsumGroup(lc: LayerCompute, groups: Map<number, PsumGroup[]>, idx: number, m: number, nn: number, mods: readonly Mod[]): void {
+export function addToPsumGroup(lc: LayerCompute, groups: Map<number, PsumGroup[]>, m: number, nn: number, mods: readonly Mod[]): void {
   let list = groups.get(nn);
   if (!list) groups.set(nn, (list = []));
   for (const gr of list) {
     if (sameMods(gr.mods, mods)) {
-      gr.idx.push(idx);
-      gr.m.push(m);
+      append(gr, [m]);
       return;
     }
   }
   const { ops, accFirst } = psumOps(mods, lc.geom.K);
-  list.push({ nn, mods, col: faultyColumn(lc, nn, mods), accFirst, ops, idx: [idx], m: [m] });
+  list.push({ nn, mods, col: faultyColumn(lc, nn, mods), accFirst, ops, m: [m] });
+}
+
+/** Appends pixels to a group's list (copied into a plain list the first time). */
+function append(gr: PsumGroup, ms: ArrayLike<number>): void {
+  const list = Array.isArray(gr.m) ? (gr.m as number[]) : Array.from(gr.m);
+  for (let i = 0; i < ms.length; i++) list.push(ms[i]);
+  gr.m = list;
 }
 
 /** Adds a column segment (every pixel of it has the same mods, holding a psum mod) to its group. */
 export function addSegmentToPsumGroup(lc: LayerCompute, groups: Map<number, PsumGroup[]>, seg: ColumnSegment): void {
   const { n: nn, ms, mods } = seg;
-  const N = lc.geom.N;
   let list = groups.get(nn);
   if (!list) groups.set(nn, (list = []));
   let gr = list.find((g) => sameMods(g.mods, mods));
   if (!gr) {
     const { ops, accFirst } = psumOps(mods, lc.geom.K);
-    list.push((gr = { nn, mods, col: faultyColumn(lc, nn, mods), accFirst, ops, idx: [], m: [] }));
-  }
-  for (let i = 0; i < ms.length; i++) {
-    gr.idx.push(ms[i] * N + nn);
-    gr.m.push(ms[i]);
-  }
+    list.push({ nn, mods, col: faultyColumn(lc, nn, mods), accFirst, ops, m: ms });
+  } else append(gr, ms);
 }
 
 /** Words of one image staged with its zero padding around it (padded height x width x channels). */
@@ -157,7 +158,7 @@ export function psumSlab(wp: MacPairs, lc: LayerCompute, groups: Map<number, Psu
 /** One psum group of psumSlab (image i's inputs at gAt / xAt + i * stride bytes, the window row at
  * winAt, pixel m's window at origin[m] bytes into an image). */
 function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, xAt: number, stride: number, winAt: number, origin: Int32Array, same: boolean, qs: readonly number[], s0: number, count: number, log: Changes, st: LayerCounts): void {
-  const { K } = lc.geom;
+  const { K, N } = lc.geom;
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);
   const opsAt = wp.alloc(gr.ops.length + 4); // one record past the end is read
@@ -194,7 +195,7 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
     for (let o = o0, j = 0; o < o1; o++) {
       for (let i = 0; i < count; i++, j++) {
         const blk = out + 8 * (j >> 2) + (j & 3);
-        settleDirect(lc, f32[blk], f32[blk + 4], gr.nn, outMods, gr.idx[o], qs[s0 + i], log, st);
+        settleDirect(lc, f32[blk], f32[blk + 4], gr.nn, outMods, gr.m[o] * N + gr.nn, qs[s0 + i], log, st);
       }
     }
   }
