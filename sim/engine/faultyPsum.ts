@@ -116,11 +116,19 @@ function stagePadded(wp: MacPairs, rows: readonly Float32Array[], s0: number, co
   const per = paddedWords(g);
   const rowWords = g.inW * g.inC;
   const f32 = wp.f32;
+  const C = g.inC;
   for (let i = 0; i < count; i++) {
     const base = (at >> 2) + i * per;
-    f32.fill(0, base, base + per);
     const x = rows[s0 + i];
-    for (let y = 0; y < g.inH; y++) f32.set(x.subarray(y * rowWords, (y + 1) * rowWords), base + ((y + g.padTop) * Wp + g.padLeft) * g.inC);
+    // zeros only where the padding is: the rows above and below, and each row's left and right
+    f32.fill(0, base, base + g.padTop * Wp * C);
+    f32.fill(0, base + (g.padTop + g.inH) * Wp * C, base + per);
+    for (let y = 0; y < g.inH; y++) {
+      const r = base + (y + g.padTop) * Wp * C;
+      if (g.padLeft > 0) f32.fill(0, r, r + g.padLeft * C);
+      f32.set(x.subarray(y * rowWords, (y + 1) * rowWords), r + g.padLeft * C);
+      if (g.padRight > 0) f32.fill(0, r + (g.padLeft + g.inW) * C, r + Wp * C);
+    }
   }
 }
 
