@@ -99,10 +99,12 @@ function gatherColumns(weights: Float32Array, N: number, cols: readonly number[]
   if (patch) {
     const at = new Int32Array(N).fill(-1);
     cols.forEach((c, s) => { at[c] = s; });
+    // bit patterns, not numbers: a NaN read into a JS number may lose its payload
+    const wb = new Int32Array(w.buffer), pv = new Int32Array(patch.values.buffer, patch.values.byteOffset, patch.values.length);
     for (let i = 0; i < patch.words.length; i++) {
       const word = patch.words[i]!;
       const s = at[word % N]!;
-      if (s >= 0) w[Math.floor(word / N) * S + s] = patch.values[i]!;
+      if (s >= 0) wb[Math.floor(word / N) * S + s] = pv[i]!;
     }
   }
   return w;
@@ -150,11 +152,11 @@ const scratches = new WeakMap<Float32Array, Float32Array>();
 function withPatched<T>(weights: Float32Array, p: WordPatch, run: (w: Float32Array) => T): T {
   let w = scratches.get(weights);
   if (!w) scratches.set(weights, (w = weights.slice()));
-  for (let i = 0; i < p.words.length; i++) w[p.words[i]!] = p.values[i]!;
+  const wb = new Int32Array(w.buffer, w.byteOffset, w.length), pv = new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length);
+  for (let i = 0; i < p.words.length; i++) wb[p.words[i]!] = pv[i]!;
   try {
     return run(w);
   } finally {
-    const wb = new Int32Array(w.buffer, w.byteOffset, w.length);
     const gb = new Int32Array(weights.buffer, weights.byteOffset, weights.length);
     for (let i = 0; i < p.words.length; i++) wb[p.words[i]!] = gb[p.words[i]!]!;
   }

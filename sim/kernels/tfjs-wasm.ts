@@ -225,6 +225,8 @@ function withPackedPatch(e: CacheEntry, weights: Float32Array, patch: WeightWord
   const heap = heapOf();
   if (!p || !heap) return null;
   const wb = new Int32Array(weights.buffer, weights.byteOffset, weights.length);
+  // written by bit pattern: a value read through a JS number may lose a NaN's payload
+  const vb = new Int32Array(patch.values.buffer, patch.values.byteOffset, patch.values.length);
   const at = new Int32Array(patch.words.length);
   let done = 0;
   const restore = (): void => { for (let i = done - 1; i >= 0; i--) heap.i32[at[i]!] = wb[patch.words[i]!]!; };
@@ -237,7 +239,7 @@ function withPackedPatch(e: CacheEntry, weights: Float32Array, patch: WeightWord
       return null;
     }
     at[done] = h;
-    heap.f32[h] = patch.values[done]!;
+    heap.i32[h] = vb[done]!;
   }
   try {
     return run();
