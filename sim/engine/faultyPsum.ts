@@ -96,6 +96,39 @@ export function addSegmentToPsumGroup(lc: LayerCompute, groups: Map<number, Psum
   } else append(gr, ms);
 }
 
+const settleBuf = new Float32Array(2);
+const settleBits = new Uint32Array(settleBuf.buffer);
+
+/** settleDirect for the jobs of pixels m[o0..o1) x `count` images (chain results at f32[out..],
+ * per block of four jobs faulty x4 then clean x4) of column nn, when every format is fp32, the
+ * activation is relu or linear and no 'out' mod applies: the same operations inline (bias added
+ * as fround(a + b), the activation, the fp32 rounding by a Float32Array store, bits compared),
+ * without the per-call dispatch. */
+function settleFp32(f32: Float32Array, out: number, m: ArrayLike<number>, o0: number, o1: number, count: number, N: number, nn: number, bias: number | null, relu: boolean, qs: readonly number[], s0: number, log: Changes, st: LayerCounts): void {
+  const t = settleBuf;
+  const u = settleBits;
+  const fr = Math.fround;
+  for (let o = o0, j = 0; o < o1; o++) {
+    const idx = m[o] * N + nn;
+    for (let i = 0; i < count; i++, j++) {
+      const blk = out + 8 * (j >> 2) + (j & 3);
+      const aF = f32[blk];
+      const aC = f32[blk + 4];
+      let pF = bias === null ? aF : fr(aF + bias);
+      let pC = bias === null ? aC : fr(aC + bias);
+      if (relu) {
+        pF = pF > 0 ? pF : 0;
+        pC = pC > 0 ? pC : 0;
+      }
+      t[0] = pF;
+      t[1] = pC;
+      if (u[0] !== u[1]) log.push(qs[s0 + i], idx, t[0]);
+      else if (Object.is(aF, aC)) st.maskedInArray++;
+      else st.maskedByActivation++;
+    }
+  }
+}
+
 /** Words of one image staged with its zero padding around it (padded height x width x channels). */
 function paddedWords(g: ConvGeom): number {
   return (g.inH + g.padTop + g.padBottom) * (g.inW + g.padLeft + g.padRight) * g.inC;
@@ -180,6 +213,11 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
   // the initial zero)
   const first = same ? Math.max(0, Math.min(gr.col.first, gr.accFirst)) : 0;
   const perCall = Math.max(1, Math.floor(JOB_WORDS / (4 * count)));
+  // fp32 throughout, relu or linear, no 'out' mods: settled inline (settleFp32)
+  const act = lc.layer.activation.kind;
+  const fm = lc.formats;
+  const fast = outMods === NO_MODS && (act === 'relu' || act === 'linear') && fm.weight.kind === 'fp32' && fm.input.kind === 'fp32' && fm.output.kind === 'fp32';
+  const relu = act === 'relu';
   const base = wp.mark();
   for (let o0 = 0; o0 < gr.m.length; o0 += perCall) {
     const o1 = Math.min(gr.m.length, o0 + perCall);
@@ -200,10 +238,13 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
     st.recomputed += jobs;
     wp.chainsV(K, wAt, wfAt, first, lc.acc.zero, jobsAt, jobs, outAt, same, opsAt, nOps);
     const out = outAt >> 2;
-    for (let o = o0, j = 0; o < o1; o++) {
-      for (let i = 0; i < count; i++, j++) {
-        const blk = out + 8 * (j >> 2) + (j & 3);
-        settleDirect(lc, f32[blk], f32[blk + 4], gr.nn, outMods, gr.m[o] * N + gr.nn, qs[s0 + i], log, st);
+    if (fast) settleFp32(f32, out, gr.m, o0, o1, count, N, gr.nn, lc.biasOp ? lc.biasOp[gr.nn] : null, relu, qs, s0, log, st);
+    else {
+      for (let o = o0, j = 0; o < o1; o++) {
+        for (let i = 0; i < count; i++, j++) {
+          const blk = out + 8 * (j >> 2) + (j & 3);
+          settleDirect(lc, f32[blk], f32[blk + 4], gr.nn, outMods, gr.m[o] * N + gr.nn, qs[s0 + i], log, st);
+        }
       }
     }
   }
