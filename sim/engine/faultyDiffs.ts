@@ -231,6 +231,8 @@ export class DiffStore {
       if (r >= 0) {
         rowAt[q] = ra;
         cnt[q] = compactRow(kb!, ku!, r * outLen, gu, active[q].img * outLen, outLen, idx, val, start[q], start[q + 1], rowIdx!, ra);
+        const down = kernelRows!.down;
+        if (down) this.counts[L].maskedDownstream += down[q] - (cnt[q] - (start[q + 1] - start[q]));
         ra += outLen + 1 + start[q + 1] - start[q];
       } else if ((cnt[q] = start[q + 1] - start[q]) > 0) nOut++;
       if (cnt[q] > 0) {

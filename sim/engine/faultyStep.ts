@@ -181,6 +181,11 @@ function countUnchanged(rows: readonly number[], N: number, direct: Int32Array, 
 export interface KernelRows {
   readonly buf: Float32Array;
   readonly rowOf: Int32Array;
+  /** Per slot: downstream-only outputs recomputed on the kernel (absent: already counted). The
+   * diff store adds to maskedDownstream those of them whose bits equal golden: downstream-only
+   * minus the row's changes that are not logged (a logged output is a direct one; an output
+   * outside the recomputed rows reads unchanged inputs and equals golden). */
+  readonly down?: Int32Array | null;
 }
 
 /** Golden values into the outputs of a kernel row that the array-order paths own: the direct
@@ -253,6 +258,7 @@ export function arrayStep(
     const fu = new Uint32Array(fo.buffer, fo.byteOffset, fo.length);
     const cu = call.reusable ? new Uint32Array(call.output.buffer, call.output.byteOffset, call.output.length) : fu;
     const rowOf = call.reusable ? new Int32Array(active.length).fill(-1) : null;
+    const down = rowOf ? new Int32Array(active.length) : null;
     for (let r = 0; r < S; r++) {
       const q = sel[r];
       st.recomputed += downCount[q];
@@ -261,10 +267,12 @@ export function arrayStep(
         resetOwned(fo, r * outLen, call.output, cBase, directs[q], N, softmax);
         rowOf[q] = r;
       }
-      st.maskedDownstream += compareDowns(downRows[q]!, N, directs[q], fo, fu, r * outLen, cu, cBase, rowOf ? null : log, q);
+      // with golden reuse the diff store counts the unchanged ones while it compacts the row
+      if (down) down[q] = downCount[q];
+      else st.maskedDownstream += compareDowns(downRows[q]!, N, directs[q], fo, fu, r * outLen, cu, cBase, log, q);
       downRows[q] = null;
     }
-    if (rowOf) kernelRows = { buf: fo, rowOf };
+    if (rowOf) kernelRows = { buf: fo, rowOf, down };
   }
   // direct outputs of images without an upstream change, grouped by their (shared) mods: the
   // array-order pairs of a group's images are computed together (interleaved chains)
