@@ -139,7 +139,14 @@ function recordImage(golden: Float32Array, g0: number, outLen: number, outPool: 
 }
 
 /** gPool / fPool[v..v+p1-p0) = golden / faulty values at the indices fIdx[p0..p1); updates acc. */
-function diffValues(golden: Float32Array, g0: number, out: Float32Array, o0: number, fIdx: Int32Array, p0: number, p1: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array, v: number): void {
+function diffValues(golden: Float32Array, g0: number, out: Float32Array, o0: number, fIdx: Int32Array, p0: number, p1: number, gPool: Float32Array, fPool: Float32Array, acc: Float64Array | null, v: number): void {
+  if (!acc) {
+    for (let i = p0, w = v; i < p1; i++, w++) {
+      gPool[w] = golden[g0 + fIdx[i]];
+      fPool[w] = out[o0 + fIdx[i]];
+    }
+    return;
+  }
   let maxD = acc[0];
   let sq = acc[1];
   for (let i = p0, w = v; i < p1; i++, w++) {
@@ -162,15 +169,32 @@ function diffValues(golden: Float32Array, g0: number, out: Float32Array, o0: num
  * the array-order clean value, so they count as changed, as in the logged path); returns how
  * many. `out` needs room for outLen + (a1 - a0) entries from o (one branch-free pass: every index
  * is written, the cursor advances past the changed ones). */
-function compactRow(kb: Float32Array, ku: Uint32Array, k0: number, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, val: Float32Array, a0: number, a1: number, out: Int32Array, o: number): number {
+function compactRow(kb: Float32Array, ku: Uint32Array, k0: number, golden: Float32Array, gu: Uint32Array, g0: number, outLen: number, idx: Int32Array, val: Float32Array, a0: number, a1: number, out: Int32Array, o: number, stats: Float64Array): number {
   for (let i = a0; i < a1; i++) kb[k0 + idx[i]] = val[i];
   let at = o;
+  // the statistics ride along: an unchanged output adds 0 x |difference| (0 while finite; a NaN
+  // there, or a NaN difference, makes the sums NaN and the caller recomputes them exactly)
+  let maxD = stats[0];
+  let sq = stats[1];
   for (let e = 0; e < outLen; e++) {
+    const c = +(ku[k0 + e] !== gu[g0 + e]);
     out[at] = e;
-    at += +(ku[k0 + e] !== gu[g0 + e]);
+    at += c;
+    const d = c * Math.abs(kb[k0 + e] - golden[g0 + e]);
+    maxD = Math.max(maxD, d);
+    sq += d * d;
   }
   const from = at;
-  for (let i = a0; i < a1; i++) if (ku[k0 + idx[i]] === gu[g0 + idx[i]]) out[at++] = idx[i];
+  for (let i = a0; i < a1; i++) {
+    const e = idx[i];
+    if (ku[k0 + e] !== gu[g0 + e]) continue;
+    out[at++] = e;
+    const d = Math.abs(kb[k0 + e] - golden[g0 + e]);
+    maxD = Math.max(maxD, d);
+    sq += d * d;
+  }
+  stats[0] = maxD;
+  stats[1] = sq;
   if (at > from) sortRange(out, o, at);
   return at - o;
 }
@@ -185,6 +209,8 @@ export class DiffStore {
   private built: LayerDiff[][] | null = null;
   /** Running largest |difference| and sum of squares of the layer being recorded. */
   private readonly acc = new Float64Array(2);
+  /** The same, summed while kernel rows are compacted. */
+  private readonly fused = new Float64Array(2);
 
   constructor(layers: number, private readonly counts: readonly LayerCounts[]) {
     this.maxAbs = new Float64Array(layers);
@@ -226,11 +252,17 @@ export class DiffStore {
     let total = 0;
     let nCh = 0;
     let nOut = 0;
+    // statistics of the kernel rows while they are compacted, in slot order: they stand when no
+    // logged image comes with them (the record loop would add its values in between) and no NaN
+    // arose (then every difference is summed exactly as the record loop would)
+    const fused = this.fused;
+    fused[0] = this.maxAbs[L];
+    fused[1] = this.sqD[L];
     for (let q = 0, ra = 0; q < slots; q++) {
       const r = kernelRows ? kernelRows.rowOf[q] : -1;
       if (r >= 0) {
         rowAt[q] = ra;
-        cnt[q] = compactRow(kb!, ku!, r * outLen, gu, active[q].img * outLen, outLen, idx, val, start[q], start[q + 1], rowIdx!, ra);
+        cnt[q] = compactRow(kb!, ku!, r * outLen, golden, gu, active[q].img * outLen, outLen, idx, val, start[q], start[q + 1], rowIdx!, ra, fused);
         const down = kernelRows!.down;
         if (down) this.counts[L].maskedDownstream += down[q] - (cnt[q] - (start[q + 1] - start[q]));
         ra += outLen + 1 + start[q + 1] - start[q];
@@ -262,6 +294,7 @@ export class DiffStore {
     const acc = this.acc;
     acc[0] = this.maxAbs[L];
     acc[1] = this.sqD[L];
+    const statsDone = nOut === 0 && !Number.isNaN(fused[0]) && !Number.isNaN(fused[1]);
     for (let q = 0, j = 0, o = 0, p = 0, v = 0; q < slots; q++) {
       if (cnt[q] === 0) continue;
       const s = active[q];
@@ -270,11 +303,11 @@ export class DiffStore {
         fIdx.set(rowIdx!.subarray(rowAt[q], rowAt[q] + cnt[q]), p);
         s.faulty[L] = kb!.subarray(r * outLen, (r + 1) * outLen);
         if (dense(q)) {
-          denseStats(golden, s.img * outLen, kb!, r * outLen, fIdx, p, p + cnt[q], acc);
+          if (!statsDone) denseStats(golden, s.img * outLen, kb!, r * outLen, fIdx, p, p + cnt[q], acc);
           tensors![j] = s.faulty[L];
           vAt[j] = -1;
         } else {
-          diffValues(golden, s.img * outLen, kb!, r * outLen, fIdx, p, p + cnt[q], gPool, fPool, acc, v);
+          diffValues(golden, s.img * outLen, kb!, r * outLen, fIdx, p, p + cnt[q], gPool, fPool, statsDone ? null : acc, v);
           vAt[j] = v;
           v += cnt[q];
         }
@@ -290,8 +323,8 @@ export class DiffStore {
       images[j] = s.img;
       starts[++j] = p;
     }
-    this.maxAbs[L] = acc[0];
-    this.sqD[L] = acc[1];
+    this.maxAbs[L] = statsDone ? fused[0] : acc[0];
+    this.sqD[L] = statsDone ? fused[1] : acc[1];
     this.counts[L].corrupted += total;
     this.blocks[L].push({ images, starts, indices: fIdx, golden: gPool, faulty: fPool, vAt, tensors, source: golden, outLen });
     this.built = null;
