@@ -29,8 +29,9 @@ import { defaultKernel, randomImages, resnet18Folded, resnet50Folded } from './_
 import { resnetFaults, resnetSpec } from './_resnetFaults';
 
 const TARGET_RATIO = 1.25;
-/** Untimed rounds of the ResNet rows of (c2) before the timed ones. */
-const RESNET_WARMUP = 3;
+/** Untimed rounds of the ResNet rows of (c2) before the timed ones: V8 keeps optimizing the
+ * engine's code over its first 8-10 runs (the first round's ratio is 2-5x the later ones). */
+const RESNET_WARMUP = 8;
 /** Untimed golden + faulty rounds before the timed ones. */
 const WARMUP = 2;
 

@@ -30,7 +30,7 @@ export interface PsumGroup {
   /** The psum ops as i32 records (k, and, or, xor), in mods order. */
   readonly ops: Int32Array;
   /** The group's output pixels m (output index m * N + nn): a column segment's pixels as they
-   * are, copied into a list once a second part joins. */
+   * are, copied into a list once a second part joins (an Int32Array again before the chains). */
   m: ArrayLike<number>;
 }
 
@@ -104,7 +104,7 @@ const settleBits = new Uint32Array(settleBuf.buffer);
  * activation is relu or linear and no 'out' mod applies: the same operations inline (bias added
  * as fround(a + b), the activation, the fp32 rounding by a Float32Array store, bits compared),
  * without the per-call dispatch. */
-function settleFp32(f32: Float32Array, out: number, m: ArrayLike<number>, o0: number, o1: number, count: number, N: number, nn: number, bias: number | null, relu: boolean, qs: readonly number[], s0: number, log: Changes, st: LayerCounts): void {
+function settleFp32(f32: Float32Array, out: number, m: Int32Array, o0: number, o1: number, count: number, N: number, nn: number, bias: number | null, relu: boolean, qs: readonly number[], s0: number, log: Changes, st: LayerCounts): void {
   const t = settleBuf;
   const u = settleBits;
   const fr = Math.fround;
@@ -190,6 +190,7 @@ export function psumSlab(wp: MacPairs, lc: LayerCompute, groups: Map<number, Psu
   const slabTop = wp.mark();
   for (const list of groups.values()) {
     for (const gr of list) {
+      if (!(gr.m instanceof Int32Array)) gr.m = Int32Array.from(gr.m); // one element kind in the hot loops
       wp.release(slabTop);
       psumGroup(wp, lc, gr, gAt, xAt, 4 * per, winAt, origin, same, qs, s0, count, log, st);
     }
@@ -238,7 +239,7 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
     st.recomputed += jobs;
     wp.chainsV(K, wAt, wfAt, first, lc.acc.zero, jobsAt, jobs, outAt, same, opsAt, nOps);
     const out = outAt >> 2;
-    if (fast) settleFp32(f32, out, gr.m, o0, o1, count, N, gr.nn, lc.biasOp ? lc.biasOp[gr.nn] : null, relu, qs, s0, log, st);
+    if (fast) settleFp32(f32, out, gr.m as Int32Array, o0, o1, count, N, gr.nn, lc.biasOp ? lc.biasOp[gr.nn] : null, relu, qs, s0, log, st);
     else {
       for (let o = o0, j = 0; o < o1; o++) {
         for (let i = 0; i < count; i++, j++) {
