@@ -78,11 +78,20 @@ export function markRowsByWindow(g: ConvGeom, chIn: Int32Array, sc: StepScratch,
   const pos = (sc.posMark ??= new Int32Array(g.inH * g.inW));
   // chIn is ascending: one division per changed position, the other channels of it skipped
   const C = g.inC;
-  for (let i = 0; i < chIn.length; ) {
+  const len = chIn.length;
+  for (let i = 0; i < len; ) {
     const p = Math.floor(chIn[i] / C);
     pos[p] = ep;
     const bound = (p + 1) * C;
-    for (i++; i < chIn.length && chIn[i] < bound; i++);
+    // the position's entries are among the next C (distinct, ascending): binary search their end
+    let lo = i + 1;
+    let hi = Math.min(len, i + C);
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (chIn[mid] < bound) lo = mid + 1;
+      else hi = mid;
+    }
+    i = lo;
   }
   for (let oy = 0, m = 0; oy < g.outH; oy++) {
     const y0 = oy * g.strideH - g.padTop;
