@@ -237,7 +237,7 @@ function psumGroup(wp: MacPairs, lc: LayerCompute, gr: PsumGroup, gAt: number, x
       }
     }
     st.recomputed += jobs;
-    wp.chainsV(K, wAt, wfAt, first, lc.acc.zero, jobsAt, jobs, outAt, same, opsAt, nOps);
+    wp.chainsW(K, wAt, wfAt, first, lc.acc.zero, jobsAt, jobs, outAt, same, opsAt, nOps, winAt); // every job reads the window row
     const out = outAt >> 2;
     if (fast) settleFp32(f32, out, gr.m as Int32Array, o0, o1, count, N, gr.nn, lc.biasOp ? lc.biasOp[gr.nn] : null, relu, qs, s0, log, st);
     else {

@@ -11,6 +11,7 @@ import { instantiateBase64, WASM_PAGE as PAGE, type WasmMemory } from './load';
 type PairsFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number) => void;
 type PairsVFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number) => void;
 type ChainsVFn = (K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number, ops: number, nOps: number) => void;
+type ChainsWFn = (K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number, ops: number, nOps: number, row: number) => void;
 
 
 /** One instance of the module: its memory, typed views on it and the `pairs` export. */
@@ -19,6 +20,7 @@ export class MacPairs {
   private readonly fn: PairsFn;
   private readonly vfn: PairsVFn;
   private readonly cfn: ChainsVFn;
+  private readonly wfn: ChainsWFn;
   private top = 16;
   /** Views of the whole memory (replaced when it grows: re-read after alloc). */
   f32: Float32Array;
@@ -29,6 +31,7 @@ export class MacPairs {
     this.fn = exports.pairs as PairsFn;
     this.vfn = exports.pairsV as PairsVFn;
     this.cfn = exports.chainsV as ChainsVFn;
+    this.wfn = exports.chainsW as ChainsWFn;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -122,6 +125,15 @@ export class MacPairs {
    */
   chainsV(K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: boolean, ops: number, nOps: number): void {
     if (count > 0) this.cfn(K, w, wf, first, zero, jobs, count, out, same ? 1 : 0, ops, nOps);
+  }
+
+  /**
+   * `chainsV` for jobs that all read their K input byte offsets at `row` (macPairs.wat chainsW: one
+   * offset load per step instead of one per job); the jobs' row fields are not read. Same results
+   * and output layout.
+   */
+  chainsW(K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: boolean, ops: number, nOps: number, row: number): void {
+    if (count > 0) this.wfn(K, w, wf, first, zero, jobs, count, out, same ? 1 : 0, ops, nOps, row);
   }
 }
 
