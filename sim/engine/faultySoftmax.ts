@@ -1,9 +1,10 @@
 /**
  * The array-order accumulators of one softmax pixel (faulty engine) in WebAssembly: softmax needs
  * every output of a pixel, so a fault on one output column (or a changed input) recomputes all N
- * of them, faulty and clean. One chainsV call per output (sim/wasm/macPairs.wat: the same binary32
- * arithmetic as computeAcc term for term, weight and psum mods included) replaces the JavaScript
- * chains; outputs with other mods (inputs, integer formats) leave the pixel to JavaScript.
+ * of them, faulty and clean. The columns without mods run four per vector (colsV, from the golden
+ * effective weights), those with weight or psum mods one chainsV call each (sim/wasm/macPairs.wat:
+ * the same binary32 arithmetic as computeAcc term for term); outputs with other mods (inputs) and
+ * integer formats leave the pixel to JavaScript.
  * Equal to computeAcc bit for bit (test/sim/engine/faultySoftmax.test.ts).
  */
 import type { MacPairs } from '../wasm/macPairs';
@@ -32,6 +33,7 @@ function stageColumn(wp: MacPairs, lc: LayerCompute, nn: number, at: number): vo
  */
 export function softmaxAccs(wp: MacPairs, lc: LayerCompute, xG: Float32Array, xF: Float32Array, m: number, lm: LayerMods | null, accF: Float64Array, accC: Float64Array): boolean {
   const { K, N } = lc.geom;
+  if (lc.formats.weight.kind === 'int8' || lc.formats.input.kind === 'int8') return false; // integer MACs: JavaScript
   for (let nn = 0; nn < N; nn++) {
     const mods = lm?.get(m * N + nn) ?? null;
     if (mods && !batchable(lc, mods, true)) return false;
@@ -45,12 +47,27 @@ export function softmaxAccs(wp: MacPairs, lc: LayerCompute, xG: Float32Array, xF
   const wAt = wp.alloc(K);
   const wfAt = wp.alloc(K);
   const row = rowOf(lc, m);
-  const top = wp.mark();
   for (let k = 0; k < K; k++) wp.i32[(rowAt >> 2) + k] = row[k] < 0 ? 4 * inLen : 4 * row[k];
   wp.i32.set([rowAt, gAt, xAt, 0], jobsAt >> 2);
+  // columns without mods: four per vector straight from the golden effective weights (colsV)
+  const eff = lc.effective;
+  if (eff) {
+    const effAt = wp.alloc(K * N + 4); // colsV reads up to 4 floats past the matrix
+    wp.f32.set(eff, effAt >> 2);
+    const colsAt = wp.alloc(2 * ((N + 3) & ~3));
+    wp.colsV(K, rowAt, gAt, xAt, effAt, N, N, lc.acc.zero, colsAt, same);
+    const o = colsAt >> 2;
+    for (let nn = 0; nn < N; nn++) {
+      const blk = o + 8 * (nn >> 2) + (nn & 3);
+      accF[nn] = wp.f32[blk];
+      accC[nn] = wp.f32[blk + 4];
+    }
+  }
+  const top2 = wp.mark();
   for (let nn = 0; nn < N; nn++) {
-    wp.release(top);
     const mods = lm?.get(m * N + nn) ?? null;
+    if (eff && !mods) continue;
+    wp.release(top2);
     stageColumn(wp, lc, nn, wAt);
     let wf = wAt;
     let first = same ? K : 0;

@@ -11,6 +11,7 @@ import { instantiateBase64, WASM_PAGE as PAGE, type WasmMemory } from './load';
 type PairsFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number) => void;
 type PairsVFn = (row: number, K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number) => void;
 type ChainsVFn = (K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number, ops: number, nOps: number) => void;
+type ColsVFn = (K: number, row: number, g: number, x: number, w: number, N: number, count: number, zero: number, out: number, same: number) => void;
 type ChainsWFn = (K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: number, ops: number, nOps: number, row: number) => void;
 
 
@@ -21,6 +22,7 @@ export class MacPairs {
   private readonly vfn: PairsVFn;
   private readonly cfn: ChainsVFn;
   private readonly wfn: ChainsWFn;
+  private readonly colfn: ColsVFn;
   private top = 16;
   /** Views of the whole memory (replaced when it grows: re-read after alloc). */
   f32: Float32Array;
@@ -32,6 +34,7 @@ export class MacPairs {
     this.vfn = exports.pairsV as PairsVFn;
     this.cfn = exports.chainsV as ChainsVFn;
     this.wfn = exports.chainsW as ChainsWFn;
+    this.colfn = exports.colsV as ColsVFn;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
   }
@@ -125,6 +128,16 @@ export class MacPairs {
    */
   chainsV(K: number, w: number, wf: number, first: number, zero: number, jobs: number, count: number, out: number, same: boolean, ops: number, nOps: number): void {
     if (count > 0) this.cfn(K, w, wf, first, zero, jobs, count, out, same ? 1 : 0, ops, nOps);
+  }
+
+  /**
+   * Clean and faulty chains of columns 0..count-1 of the K x N weight matrix at `w` (row-major,
+   * readable 4 floats past its end) for one input pixel (`row`: its K input byte offsets; `g` /
+   * `x`: golden / faulty input), four columns per vector, no ops (macPairs.wat colsV): per column
+   * the chain chainsV computes for a job without mods. Output layout as chainsV's jobs.
+   */
+  colsV(K: number, row: number, g: number, x: number, w: number, N: number, count: number, zero: number, out: number, same: boolean): void {
+    if (count > 0) this.colfn(K, row, g, x, w, N, count, zero, out, same ? 1 : 0);
   }
 
   /**

@@ -459,4 +459,45 @@
         (v128.store offset=32 (local.get $a) (local.get $f1))
         (v128.store offset=48 (local.get $a) (local.get $c1))
         (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (br $pass))))
+
+  ;; ---- one input, many output columns (a softmax pixel) -----------------------------------
+  ;; The clean and faulty chains of columns 0..count-1 of a K x N weight matrix at `w` (row-major:
+  ;; w[k][n] at w + 4 (k N + n), readable 4 floats past its end) for one input pixel: `row` holds
+  ;; the K input byte offsets, `g` / `x` the golden / faulty input. Four columns per vector (lane
+  ;; n reads w[k][n]); each lane runs chainsV's chain term for term (f32(x * w) then
+  ;; f32(product + psum), the same operand order), without ops. Output per block of four columns:
+  ;; faulty x4 then clean x4 at out + 32 (n / 4), as chainsV's jobs.
+  (func (export "colsV")
+    (param $K i32) (param $row i32) (param $g i32) (param $x i32) (param $w i32) (param $N i32)
+    (param $count i32) (param $zero f32) (param $out i32) (param $same i32)
+    (local $b i32) (local $k i32) (local $o i32) (local $wk i32) (local $stride i32)
+    (local $c v128) (local $f v128) (local $gv v128) (local $xv v128) (local $wv v128)
+    (local.set $stride (i32.shl (local.get $N) (i32.const 2)))
+    (block $done
+      (loop $pass
+        (br_if $done (i32.ge_s (local.get $b) (local.get $count)))
+        (local.set $c (f32x4.splat (local.get $zero)))
+        (local.set $f (f32x4.splat (local.get $zero)))
+        (local.set $k (i32.const 0))
+        (local.set $wk (i32.add (local.get $w) (i32.shl (local.get $b) (i32.const 2))))
+        (block $kdone
+          (loop $kl
+            (br_if $kdone (i32.ge_s (local.get $k) (local.get $K)))
+            (local.set $o (i32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $wv (v128.load (local.get $wk)))
+            (local.set $gv (f32x4.splat (f32.load (i32.add (local.get $g) (local.get $o)))))
+            (local.set $c (f32x4.add (f32x4.mul (local.get $gv) (local.get $wv)) (local.get $c)))
+            (if (local.get $same)
+              (then (local.set $f (local.get $c)))
+              (else
+                (local.set $xv (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $o)))))
+                (local.set $f (f32x4.add (f32x4.mul (local.get $xv) (local.get $wv)) (local.get $f)))))
+            (local.set $wk (i32.add (local.get $wk) (local.get $stride)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $kl)))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $b) (i32.const 3))))
+        (v128.store offset=0 (local.get $o) (local.get $f))
+        (v128.store offset=16 (local.get $o) (local.get $c))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
         (br $pass)))))

@@ -9,21 +9,25 @@ import { planRun } from '../../../sim/engine/faultyPlan';
 import { arrayOrderKernel, bitsOf, seeded, spec, tinyNet } from './faultyHelpers';
 import { runGolden } from '../../../sim/engine/golden';
 import { runFaulty } from '../../../sim/engine/faulty';
-import { resolveFaults } from '../../../sim/faults/resolve';
+import { resolveFaults, targetBits } from '../../../sim/faults/resolve';
+import type { NumericFormat } from '../../../sim/types';
+
+const FORMATS: NumericFormat[] = [{ kind: 'fp32' }, { kind: 'fp16' }, { kind: 'int8', intBits: 3, fracBits: 4 }];
 
 describe('softmax pixel chains in WebAssembly', () => {
-  for (const df of ['ws', 'is', 'os'] as const) {
-    it(`equal the JavaScript chains, faults in and before the softmax layer (${df})`, () => {
+  for (const [df, format] of [['ws', FORMATS[0]], ['is', FORMATS[0]], ['os', FORMATS[0]], ['ws', FORMATS[1]], ['ws', FORMATS[2]]] as const) {
+    it(`equal the JavaScript chains, faults in and before the softmax layer (${df}, ${format.kind})`, () => {
       const base = tinyNet(12);
       const net = { ...base, layers: base.layers.map((l) => (l.name === 'fc' ? { ...l, activation: { kind: 'softmax' as const } } : l)) };
-      const s = spec(4, 3, df, { kind: 'fp32' }, 4);
+      const s = spec(4, 3, df, format, 4);
       const P = planRun(net, s).inferenceCycles;
       const images = seeded(2 * 72, 43);
       const g = runGolden(net, images, s, arrayOrderKernel, { useConv2d: false });
       if (!g.ok) throw new Error(g.reason);
       // chainsV calls over the fc layer's K = 27 terms come from the softmax pixel path only
       const spy = vi.spyOn(macPairs()!, 'chainsV');
-      const fcCalls = (): number => spy.mock.calls.filter((a) => a[0] === 27).length;
+      const cols = vi.spyOn(macPairs()!, 'colsV');
+      const fcCalls = (): number => spy.mock.calls.filter((a) => a[0] === 27).length + cols.mock.calls.length;
       let changedOut = 0;
       let maskedOut = 0;
       fc.assert(
@@ -36,7 +40,7 @@ describe('softmax pixel chains in WebAssembly', () => {
           }), { minLength: 1, maxLength: 3 }),
           (rs) => {
             const records: FaultRecord[] = rs.map((r) => ({
-              target: r.target, kind: r.kind, bits: [r.bit], window: { start: r.kind === 'seu' ? r.start : 0 },
+              target: r.target, kind: r.kind, bits: [r.bit % targetBits(s, r.target)], window: { start: r.kind === 'seu' ? r.start : 0 },
               location: r.target === 'weightSram' ? { kind: 'address', address: r.addr } : { kind: 'pe', row: r.row, col: r.col },
             }) as FaultRecord);
             const c = resolveFaults(s, records, 1);
@@ -60,8 +64,11 @@ describe('softmax pixel chains in WebAssembly', () => {
       // not vacuous: some runs change the softmax output, others leave it golden (masked)
       expect(changedOut).toBeGreaterThan(0);
       expect(maskedOut).toBeGreaterThan(0);
-      expect(fcCalls()).toBeGreaterThan(0); // the WebAssembly softmax path ran
+      // the WebAssembly softmax path ran (floating formats; int8 keeps the JavaScript chains)
+      if (format.kind === 'int8') expect(fcCalls()).toBe(0);
+      else expect(cols.mock.calls.length).toBeGreaterThan(0);
       spy.mockRestore();
+      cols.mockRestore();
     });
   }
 });
