@@ -141,7 +141,7 @@ export async function faultyRows(count = 1000, runs = 21): Promise<BenchRow[]> {
  * (golden, end-to-end) rounds, measured after the others so its golden run's garbage does not
  * fall into the engine's rounds).
  */
-export async function resnetFaultyRows(runs = 7, warmup = RESNET_WARMUP): Promise<BenchRow[]> {
+export async function resnetFaultyRows(runs = 11, warmup = RESNET_WARMUP): Promise<BenchRow[]> {
   await useWasm();
   const net = resnet18Folded();
   const kernel = await defaultKernel();
