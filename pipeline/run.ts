@@ -85,7 +85,8 @@ export async function runPipeline(d: RunDeclaration): Promise<Result<PipelineOut
   if (!spec.ok) return spec;
   const cap = parseMemoryCapMb(d.memoryCapMb ?? process.env[MEMORY_CAP_ENV]);
   if (!cap.ok) return fail(cap.reason, 'memoryCapMb');
-  const mem = checkMemoryCap(net, d.images.count, cap.value, { format: spec.value.format, kernel: kname.value, array: { rows: spec.value.rows, cols: spec.value.cols } });
+  const mem = checkMemoryCap(net, d.images.count, cap.value, { format: spec.value.format, kernel: kname.value, array: { rows: spec.value.rows, cols: spec.value.cols },
+    berScratch: d.faults.kind === 'ber' && d.faults.target === 'weightSram' });
   if (!mem.ok) return fail(`run refused: ${mem.reason}`, 'images.count');
   const input = inputBatch(d.model, net, d.images.start, d.images.count, d.images.data);
   if (!input.ok) return input;

@@ -7,7 +7,8 @@
  *   faulty run also the faulty tensors of touched images and the packed differences (index, golden
  *   and faulty value: 12 bytes per changed output), all images and outputs in the worst case;
  * - weights: the network's weight arrays (fp32: the golden run's stored and effective weights are
- *   those arrays; other formats keep a stored and an effective copy besides);
+ *   those arrays; other formats keep a stored and an effective copy besides), plus one scratch
+ *   copy for a weight-SRAM BER run (`berScratch`: the rerun patches corrupted words into it);
  * - kernel: the tfjs-wasm kernel's WebAssembly heap, which never shrinks: its start-up heap and
  *   growth slack (KERNEL_HEAP_BASE), every weight array resident plus XNNPACK's packed copy
  *   (2 x weights, at most WEIGHT_CACHE_BYTES resident) and 4 x the largest layer's input + output
@@ -92,6 +93,9 @@ export interface EstimateOptions {
   readonly kernel?: string;
   readonly array?: { readonly rows: number; readonly cols: number };
   readonly registerFaults?: number;
+  /** A weight-SRAM BER run: the incremental rerun keeps one scratch copy of the network's weights
+   * per process (pipeline/rerun.ts), counted under `weights`. */
+  readonly berScratch?: boolean;
 }
 
 /** Estimates the memory of running `network` on `images` images (bytes; see the module doc for what is counted). */
@@ -131,7 +135,7 @@ export function estimateRunMemory(network: Network, images: number, options: Est
   const batch = shapeSize(network.input) * images * F32;
   const parts: MemoryParts = {
     tensors: batch + layers.reduce((s, l) => s + l.tensors, 0),
-    weights: layers.reduce((s, l) => s + l.weights, 0),
+    weights: layers.reduce((s, l) => s + l.weights, 0) + (faulty && options.berScratch ? weightBytes : 0),
     kernel: tfjs ? KERNEL_HEAP_BASE + 2 * Math.min(weightBytes, KERNEL_WEIGHT_CAP) + 4 * largestIO * images * F32 : 0,
     engine: touches * ENGINE_BYTES_PER_TOUCH,
     transient: layers.reduce((m, l) => Math.max(m, l.transient), 0),

@@ -112,6 +112,19 @@ describe('memory estimate', () => {
     expect(checkMemoryCap(net, 10, 64).ok).toBe(true);
   });
 
+  it('counts the weight-SRAM BER rerun\'s scratch copy of the weights (one copy, faulty runs only)', () => {
+    const weightBytes = net.layers.reduce((s, l) => s + (l.kind === 'conv2d' || l.kind === 'dense' ? l.weights.byteLength : 0), 0);
+    expect(weightBytes).toBeGreaterThan(0);
+    const plain = estimateRunMemory(net, 10);
+    const ber = estimateRunMemory(net, 10, { berScratch: true });
+    const goldenOnly = estimateRunMemory(net, 10, { faulty: false, berScratch: true });
+    const golden = estimateRunMemory(net, 10, { faulty: false });
+    if (!plain.ok || !ber.ok || !goldenOnly.ok || !golden.ok) throw new Error('estimate failed');
+    expect(ber.value.parts.weights - plain.value.parts.weights).toBe(weightBytes);
+    expect(ber.value.bytes - plain.value.bytes).toBe(weightBytes);
+    expect(goldenOnly.value.bytes).toBe(golden.value.bytes);
+  });
+
   it('reads the cap from the option or FAULTLINE_MEMORY_CAP_MB and rejects nonsense', () => {
     expect(parseMemoryCapMb(undefined)).toEqual({ ok: true, value: DEFAULT_MEMORY_CAP_MB });
     expect(parseMemoryCapMb('256')).toEqual({ ok: true, value: 256 });
