@@ -1,14 +1,14 @@
 /**
  * Applies a protection combination to a trained network, running each part's calibration or
  * training step in a fixed order: saturated weights (the caller's SAF network, trained with the
- * transform in the loop by models/quant/train-saf.ts), then SAQ (SAM + QAT for int8), then the
- * activation protection (profiled on the resulting network), ECC last (it only changes how stored
- * words are decoded). Pure apart from tfjs compute; data comes from the caller.
+ * transform in the loop by models/quant/train-saf.ts), then the activation protection (profiled on
+ * the resulting network), ECC last (it only changes how stored words are decoded). int8 training
+ * (`qat`, `saq`) is not a step here: models/quant/train-saq.ts trains both files with the same start
+ * and batches, and train-saf.ts --format int8 the SAF one; `quantRefusal` names the command. Pure
+ * apart from tfjs compute; data comes from the caller.
  */
 import type { Network } from '../../sim/layers/types';
 import { type Dataset, head } from '../data/dataset';
-import { qat, DEFAULT_QAT, type QatOptions } from '../quant/qat';
-import type { PtqResult } from '../quant/ptq';
 import { boundSummary, rangerBounds, withBounds } from './bounds';
 import { DEFAULT_FITACT, DEFAULT_PROACT, fitact, proact, type FitActOptions, type ProActOptions } from './boundTrain';
 import { clipact, DEFAULT_CLIPACT, type ClipActOptions } from './clipact';
@@ -27,7 +27,6 @@ export interface ProtectOptions {
    */
   readonly safNet?: Network;
   readonly clipact?: ClipActOptions;
-  readonly qat?: QatOptions;
   /** Called with each log line as it is made (long trainings). */
   readonly onLog?: (line: string) => void;
 }
@@ -41,8 +40,6 @@ export interface ProtectResult {
   /** Validation accuracy (0..1, fp32, tf forward) before and after. */
   readonly accuracyBefore: number;
   readonly accuracyAfter: number;
-  /** SAQ only: the int8 formats chosen after training. */
-  readonly int8?: PtqResult;
 }
 
 function acc(net: Network, ds: Dataset): number {
@@ -56,17 +53,11 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
   let cur = unbounded(net);
   const before = acc(cur, val);
   log.push(`baseline validation accuracy ${(before * 100).toFixed(2)}% on ${val.n} images`);
-  let int8: PtqResult | undefined;
+  const refused = quantRefusal(spec);
+  if (refused) throw new Error(refused);
   if (spec.saf) {
     cur = safStart(spec, o.safNet);
     log.push(`saf(${spec.saf}): starts from the trained SAF network (transform in the loop, models/quant/train-saf.ts), validation ${(acc(cur, val) * 100).toFixed(2)}%`);
-  }
-  if (spec.saq || spec.qat) {
-    const q = o.qat ?? { ...DEFAULT_QAT, samRho: spec.saq ? 0.05 : 0 };
-    const r = qat(cur, calib, q);
-    cur = r.net;
-    int8 = r.ptq;
-    log.push(`${spec.saq ? 'saq' : 'qat'}: SAM (rho ${q.samRho}) + QAT int8 ${q.steps} steps; formats ${r.ptq.formats.map((f) => (f.weight.kind === 'int8' ? `Q${f.weight.intBits}.${f.weight.fracBits}` : f.weight.kind)).join(' ')}`);
   }
   if (spec.activation !== 'relu') {
     const profile = profileActivations(cur, calib);
@@ -101,7 +92,7 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
   if (spec.ecc) log.push('ecc: SEC-DED per stored word (applied to the fault model)');
   const after = acc(cur, val);
   log.push(`protected validation accuracy ${(after * 100).toFixed(2)}%`);
-  return { net: cur, spec, log, accuracyBefore: before, accuracyAfter: after, ...(int8 ? { int8 } : {}) };
+  return { net: cur, spec, log, accuracyBefore: before, accuracyAfter: after };
 }
 
 /**
@@ -122,4 +113,21 @@ export function safStart(spec: ProtectionSpec, safNet: Network | undefined): Net
     }
   }
   return unbounded(safNet);
+}
+
+/**
+ * Why `npm run protect` does not build `spec` when it has an int8 training part (`qat`, `saq`), with
+ * the command that does (null when it has none): the committed int8 files are trained by
+ * models/quant/train-saq.ts (qat and saq together: same start, seed and batches, sharpness
+ * measured) and, for SAF, by train-saf.ts --format int8; one code path per file.
+ */
+export function quantRefusal(spec: ProtectionSpec): string | null {
+  if (!spec.saq && !spec.qat) return null;
+  if (spec.saf) {
+    return `protection ${spec.id}: an int8 SAF network is trained with the transform and the quantization in the loop by \`npx tsx models/quant/train-saf.ts --model <model>${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format int8\` (protection saf-int8), not by npm run protect`;
+  }
+  const part = spec.saq ? 'saq' : 'qat';
+  const alone = spec.activation === 'relu' && !spec.ecc;
+  return `protection ${spec.id}: ${part} is trained by \`npx tsx models/quant/train-saq.ts --model <model>\` (writes <model>+qat and <model>+saq)` +
+    (alone ? ', not by npm run protect' : `; npm run protect does not combine it with ${spec.activation !== 'relu' ? spec.activation : 'ecc'} (bounds and ECC go on fp32 networks)`);
 }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../../../sim/layers/types';
 import { makeRng } from '../../../models/rng';
 import type { Dataset } from '../../../models/data/dataset';
-import { protectNetwork, safStart } from '../../../models/protections/protect';
+import { protectNetwork, quantRefusal, safStart } from '../../../models/protections/protect';
 import { proact, type ProActOptions } from '../../../models/protections/boundTrain';
 import { profileActivations } from '../../../models/protections/profile';
 import { toSaf } from '../../../models/protections/saf';
@@ -78,5 +78,18 @@ describe('protectNetwork for proact+saf', () => {
   it('keeps the SAF network as is for saf+ecc (ECC only changes the fault model)', () => {
     const n = safStart(prot('saf+ecc'), safNet);
     arrays(n).forEach((l, k) => expect(l.weights).toBe(arrays(safNet)[k]!.weights));
+  });
+});
+
+describe('int8 training parts are not built by npm run protect (one code path per file)', () => {
+  it('refuses qat and saq, alone or combined, naming the command that trains the committed files', () => {
+    for (const id of ['qat', 'saq']) {
+      expect(quantRefusal(prot(id))).toMatch(/models\/quant\/train-saq\.ts --model <model>.*not by npm run protect/);
+      expect(() => protectNetwork(base, prot(id), calib, val)).toThrow(/train-saq\.ts/);
+    }
+    expect(quantRefusal(prot('fitact+saq'))).toMatch(/does not combine it with fitact/);
+    expect(quantRefusal(prot('saf+qat'))).toMatch(/train-saf\.ts --model <model> --format int8/);
+    expect(quantRefusal(prot('proact+saf'))).toBeNull();
+    expect(quantRefusal(prot('ranger'))).toBeNull();
   });
 });
