@@ -89,7 +89,7 @@ export function addSegmentToPsumGroup(lc: LayerCompute, groups: Map<number, Psum
   const { n: nn, ms, mods } = seg;
   let list = groups.get(nn);
   if (!list) groups.set(nn, (list = []));
-  let gr = list.find((g) => sameMods(g.mods, mods));
+  const gr = list.find((g) => sameMods(g.mods, mods));
   if (!gr) {
     const { ops, accFirst } = psumOps(mods, lc.geom.K);
     list.push({ nn, mods, col: faultyColumn(lc, nn, mods), accFirst, ops, m: ms });
