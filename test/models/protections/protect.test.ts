@@ -1,46 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '../../../sim/layers/types';
-import { makeRng } from '../../../models/rng';
-import type { Dataset } from '../../../models/data/dataset';
 import { protectNetwork, quantRefusal, safStart } from '../../../models/protections/protect';
 import { proact, type ProActOptions } from '../../../models/protections/boundTrain';
 import { profileActivations } from '../../../models/protections/profile';
 import { toSaf } from '../../../models/protections/saf';
-import { parseProtection, type ProtectionSpec } from '../../../models/protections/spec';
+import { prot, tinyData, tinyNet } from './tiny';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
 
-const prot = (id: string): ProtectionSpec => {
-  const r = parseProtection(id);
-  if (!r.ok) throw new Error(r.reason);
-  return r.value;
-};
-
-// A tiny seeded conv net on 6x6x1 images, 3 classes (which third holds the bright bar).
-const rng = makeRng(9);
-const g = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * s);
-const base: Network = {
-  name: 'tiny', input: { h: 6, w: 6, c: 1 },
-  layers: [
-    { kind: 'conv2d', name: 'c1', kh: 3, kw: 3, inC: 1, outC: 4, strideH: 1, strideW: 1, padding: { top: 1, bottom: 1, left: 1, right: 1 }, weights: g(36, 0.5), bias: g(4, 0.1), activation: { kind: 'relu' } },
-    { kind: 'maxpool', name: 'p1', ph: 2, pw: 2, strideH: 2, strideW: 2, padding: { top: 0, bottom: 0, left: 0, right: 0 } },
-    { kind: 'flatten', name: 'f' },
-    { kind: 'dense', name: 'd1', inF: 36, outF: 8, weights: g(288, 0.3), bias: g(8, 0.1), activation: { kind: 'relu' } },
-    { kind: 'dense', name: 'd2', inF: 8, outF: 3, weights: g(24, 0.5), bias: null, activation: { kind: 'softmax' } },
-  ],
-};
-function data(n: number, seed: number): Dataset {
-  const r = makeRng(seed);
-  const images = new Float32Array(n * 36);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = r.int(0, 2);
-    labels[i] = c;
-    for (let p = 0; p < 36; p++) images[i * 36 + p] = 0.1 * r.float() + (Math.floor((p % 6) / 2) === c ? 0.9 : 0);
-  }
-  return { n, shape: { h: 6, w: 6, c: 1 }, images, labels, classes: ['0', '1', '2'] };
-}
+const base: Network = tinyNet(9);
+const data = tinyData;
 const calib = data(64, 1);
 const val = data(32, 2);
 // a "trained" SAF network: other raw weights than the base (as train-saf.ts's fresh init gives)

@@ -5,50 +5,20 @@ import { createJsKernel } from '../../../sim/kernels';
 import type { Network } from '../../../sim/layers/types';
 import { FP32 } from '../../../sim/format/format';
 import { parseArraySpec } from '../../../sim/array/spec';
-import { makeRng } from '../../../models/rng';
-import type { Dataset } from '../../../models/data/dataset';
 import { TfNetwork } from '../../../models/protections/tfForward';
 import { accuracyOf, logitsOf } from '../../../models/protections/data';
 import { profileActivations } from '../../../models/protections/profile';
 import { fitact, proact } from '../../../models/protections/boundTrain';
 import { boundCount, boundsOf } from '../../../models/protections/bounds';
 import { overheadOf } from '../../../models/protections/overhead';
-import { parseProtection, type ProtectionSpec } from '../../../models/protections/spec';
 import { aucOf, clipact } from '../../../models/protections/clipact';
 import { toSaf } from '../../../models/protections/saf';
+import { prot, tinyData, tinyNet } from './tiny';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
 
-const prot = (id: string): ProtectionSpec => {
-  const r = parseProtection(id);
-  if (!r.ok) throw new Error(r.reason);
-  return r.value;
-};
-
-// A tiny seeded conv net on 6x6x1 "images" with 3 classes decided by which third holds the bright bar.
-const rng = makeRng(5);
-const g = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * s);
-const net: Network = {
-  name: 'tiny', input: { h: 6, w: 6, c: 1 },
-  layers: [
-    { kind: 'conv2d', name: 'c1', kh: 3, kw: 3, inC: 1, outC: 4, strideH: 1, strideW: 1, padding: { top: 1, bottom: 1, left: 1, right: 1 }, weights: g(36, 0.5), bias: g(4, 0.1), activation: { kind: 'relu' } },
-    { kind: 'maxpool', name: 'p1', ph: 2, pw: 2, strideH: 2, strideW: 2, padding: { top: 0, bottom: 0, left: 0, right: 0 } },
-    { kind: 'flatten', name: 'f' },
-    { kind: 'dense', name: 'd1', inF: 36, outF: 8, weights: g(288, 0.3), bias: g(8, 0.1), activation: { kind: 'relu' } },
-    { kind: 'dense', name: 'd2', inF: 8, outF: 3, weights: g(24, 0.5), bias: null, activation: { kind: 'softmax' } },
-  ],
-};
-function data(n: number, seed: number): Dataset {
-  const r = makeRng(seed);
-  const images = new Float32Array(n * 36);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = r.int(0, 2);
-    labels[i] = c;
-    for (let p = 0; p < 36; p++) images[i * 36 + p] = 0.1 * r.float() + (Math.floor((p % 6) / 2) === c ? 0.9 : 0);
-  }
-  return { n, shape: { h: 6, w: 6, c: 1 }, images, labels, classes: ['0', '1', '2'] };
-}
+const net: Network = tinyNet(5);
+const data = tinyData;
 const ds = data(120, 1);
 const val = data(60, 2);
 
