@@ -46,10 +46,7 @@ function memoFor(layer: Conv2dLayer | DenseLayer, formats: OperandFormats): Laye
   const key = formatLabel(formats.weight);
   let lw = byFormat.get(key);
   if (!lw) {
-    // fp32: the stored words are the weights themselves (every Float32Array value is an fp32 value)
-    const stored = formats.weight.kind === 'fp32' ? layer.weights : quantizeArray(formats.weight, layer.weights);
-    const t = layer.weightTransform ?? 'none';
-    const effective = t === 'none' ? stored : quantizeArray(formats.weight, transformWeights(t, stored));
+    const { stored, effective } = freshWeights(layer, formats);
     lw = { stored: markImmutable(stored), effective: markImmutable(effective) };
     byFormat.set(key, lw);
   }
@@ -64,8 +61,9 @@ export function layerWeights(layer: Conv2dLayer | DenseLayer, formats: OperandFo
 }
 
 /** Stored and effective weights of `layer` computed afresh (not memoized, not marked immutable:
- * for weights in a scratch array that changes after the call). */
+ * memoFor's computation, used alone for weights in a scratch array that changes after the call). */
 function freshWeights(layer: Conv2dLayer | DenseLayer, formats: OperandFormats): LayerWeights {
+  // fp32: the stored words are the weights themselves (every Float32Array value is an fp32 value)
   const stored = formats.weight.kind === 'fp32' ? layer.weights : quantizeArray(formats.weight, layer.weights);
   const t = layer.weightTransform ?? 'none';
   return { stored, effective: t === 'none' ? stored : quantizeArray(formats.weight, transformWeights(t, stored)) };
