@@ -16,6 +16,7 @@ import type { Activation, Layer, Network } from '../sim/layers/types';
 import type { NumericFormat } from '../sim/types';
 import { budget, streamRng, type Rng } from './ber';
 import type { DrawDefinition } from './types';
+import type { WeightWordPatch } from '../sim/kernels/types';
 
 /** Storage formats of layer `index`: weights in `weight`, bounds in `output`. */
 export type LayerStorage = (index: number) => { readonly weight: NumericFormat; readonly output: NumericFormat };
@@ -89,16 +90,22 @@ function corruptWords(values: Float32Array, format: NumericFormat, codec: WordCo
   return { words, values: out };
 }
 
-/** Words of one stored tensor that a static corruption changed: `values[i]` is read at word `words[i]`. */
-export interface WordPatch {
-  readonly words: Int32Array;
-  readonly values: Float32Array;
+/** Words of one stored tensor that a static corruption changed: `values[i]` is read at word
+ * `words[i]` (the type kernels take in conv2dPatched). */
+export type WordPatch = WeightWordPatch;
+
+/** Writes `p` into `target` in place, by bit pattern: a value read into a JS number may lose a
+ * NaN's payload, and every path (patched copy, scratch copy, packed kernel copy) must hold the same bits. */
+export function writePatch(target: Float32Array, p: WordPatch): void {
+  const tb = new Int32Array(target.buffer, target.byteOffset, target.length);
+  const pv = new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length);
+  for (let i = 0; i < p.words.length; i++) tb[p.words[i]!] = pv[i]!;
 }
 
 /** A copy of `values` with `p` applied. */
 export function applyPatch(values: Float32Array, p: WordPatch): Float32Array {
   const out = values.slice();
-  for (let i = 0; i < p.words.length; i++) out[p.words[i]!] = p.values[i]!;
+  writePatch(out, p);
   return out;
 }
 

@@ -27,7 +27,7 @@ import type { Activation, Conv2dLayer, DenseLayer, Layer, Network } from '../sim
 import { uniformFormats } from '../sim/format/accumulator';
 import type { ArraySpec, NumericFormat } from '../sim/types';
 import { fail, ok, type Result } from '../sim/result';
-import { changedLayer, type ExposurePatches, type LayerChange, type WordPatch } from './exposure';
+import { changedLayer, writePatch, type ExposurePatches, type LayerChange, type WordPatch } from './exposure';
 
 /** True when two Float32Arrays hold the same bits (same object: true without reading). */
 export function sameBitsArray(a: Float32Array, b: Float32Array): boolean {
@@ -152,11 +152,11 @@ const scratches = new WeakMap<Float32Array, Float32Array>();
 function withPatched<T>(weights: Float32Array, p: WordPatch, run: (w: Float32Array) => T): T {
   let w = scratches.get(weights);
   if (!w) scratches.set(weights, (w = weights.slice()));
-  const wb = new Int32Array(w.buffer, w.byteOffset, w.length), pv = new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length);
-  for (let i = 0; i < p.words.length; i++) wb[p.words[i]!] = pv[i]!;
+  writePatch(w, p);
   try {
     return run(w);
   } finally {
+    const wb = new Int32Array(w.buffer, w.byteOffset, w.length);
     const gb = new Int32Array(weights.buffer, weights.byteOffset, weights.length);
     for (let i = 0; i < p.words.length; i++) wb[p.words[i]!] = gb[p.words[i]!]!;
   }

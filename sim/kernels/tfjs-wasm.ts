@@ -217,8 +217,8 @@ const padOf = (g: ConvGeometry): [[number, number], [number, number], [number, n
  * `run` with the words of `patch` written into the packed copy of resident `weights` (entry `e`)
  * and restored after. Every word is checked to hold its golden bits first: a mismatch (the
  * location is stale or wrong) restores what was written, marks the entry as never patched in
- * place and returns null (the caller re-packs). Values are stored as a Float32Array element
- * assignment, as a patched copy of the weights is made (pipeline/exposure.ts applyPatch).
+ * place and returns null (the caller re-packs). Values are written by bit pattern, as the
+ * patched and scratch copies of the weights are (pipeline/exposure.ts writePatch).
  */
 function withPackedPatch(e: CacheEntry, weights: Float32Array, patch: WeightWordPatch, run: () => Float32Array): Float32Array | null {
   const p = e.packed;

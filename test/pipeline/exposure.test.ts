@@ -5,7 +5,7 @@
  * one SEU / stuck-at record per flipped word at cycle 0 returns the same bits in every layer.
  */
 import { describe, expect, it } from 'vitest';
-import { exposeWeightSram } from '../../pipeline/exposure';
+import { applyPatch, exposeWeightSram, writePatch } from '../../pipeline/exposure';
 import { runNetwork } from '../../pipeline/network';
 import { inputBatch } from '../../pipeline/inputs';
 import { kernelFor } from '../../pipeline/kernels';
@@ -99,4 +99,21 @@ describe('the pipeline runs the corrupted network from its first changed layer o
     }
     expect(upToSeen).toBe(true);
   }, 120_000);
+});
+
+describe('patch writes keep bits (NaN payloads included)', () => {
+  it('applyPatch and writePatch store the patch values\' bit patterns, a signalling NaN unquieted', () => {
+    const golden = Float32Array.from([1, 2, 3, 4]);
+    const values = new Float32Array(2);
+    const vb = new Int32Array(values.buffer);
+    vb[0] = 0x7f800001; // signalling NaN: a copy through a JS number gives 0x7fc00001 on x86
+    vb[1] = 0x40a00000; // 5
+    const p = { words: Int32Array.from([1, 3]), values };
+    const out = new Int32Array(applyPatch(golden, p).buffer);
+    expect(Array.from(out)).toEqual([0x3f800000, 0x7f800001, 0x40400000, 0x40a00000]);
+    expect(Array.from(golden)).toEqual([1, 2, 3, 4]); // applyPatch copies
+    const inPlace = golden.slice();
+    writePatch(inPlace, p);
+    expect(Array.from(new Int32Array(inPlace.buffer))).toEqual(Array.from(out));
+  });
 });
