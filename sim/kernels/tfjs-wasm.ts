@@ -54,6 +54,9 @@ interface WasmHeap {
   readonly wasm: { readonly HEAPU8: Uint8Array };
 }
 
+/** The wasm backend's internals (see WasmHeap). */
+const be = (): Partial<WasmHeap> => tf.backend() as unknown as Partial<WasmHeap>;
+
 /**
  * Reads a conv result with its epilogue applied on the way out of the wasm heap (one pass instead
  * of a copy and a pass over the copy) and disposes it: fround(sum + bias), then relu as
@@ -62,9 +65,8 @@ interface WasmHeap {
  */
 function readWithEpilogue(t: tf.Tensor, outC: number, epilogue: ConvEpilogue | undefined): Float32Array {
   if (!epilogue || (!epilogue.bias && !epilogue.relu)) return readAndDispose(t);
-  const be = tf.backend() as unknown as Partial<WasmHeap>;
-  const info = be.dataIdMap?.get(t.dataId);
-  const heap = be.wasm?.HEAPU8;
+  const info = be().dataIdMap?.get(t.dataId);
+  const heap = be().wasm?.HEAPU8;
   if (!info || !heap) return applyEpilogue(readAndDispose(t), outC, epilogue);
   const size = t.size;
   const src = new Float32Array(heap.buffer, heap.byteOffset + info.memoryOffset, size);
@@ -203,8 +205,6 @@ export function initTfjsWasm(opts: TfjsWasmOptions): Promise<boolean> {
   return wasmReady;
 }
 
-const be = (): Partial<WasmHeap> => tf.backend() as unknown as Partial<WasmHeap>;
-
 /** The wasm heap as words (a fresh view: the memory may have grown), or null when not reachable. */
 function heapOf(): { readonly i32: Int32Array; readonly f32: Float32Array } | null {
   const h = be().wasm?.HEAPU8;
@@ -229,12 +229,13 @@ function withPackedPatch(e: CacheEntry, weights: Float32Array, patch: WeightWord
   const vb = new Int32Array(patch.values.buffer, patch.values.byteOffset, patch.values.length);
   const at = new Int32Array(patch.words.length);
   let done = 0;
-  const restore = (): void => { for (let i = done - 1; i >= 0; i--) heap.i32[at[i]!] = wb[patch.words[i]!]!; };
+  /** Golden bits back into the words written so far (`i32`: a current view of the heap). */
+  const restore = (i32: Int32Array): void => { for (let i = done - 1; i >= 0; i--) i32[at[i]!] = wb[patch.words[i]!]!; };
   for (; done < at.length; done++) {
     const word = patch.words[done]!;
     const h = word >= 0 && word < wb.length ? packedWordIndex(p, word) : -1;
     if (h < 0 || heap.i32[h] !== wb[word]) {
-      restore();
+      restore(heap.i32);
       e.packed = null;
       return null;
     }
@@ -244,9 +245,8 @@ function withPackedPatch(e: CacheEntry, weights: Float32Array, patch: WeightWord
   try {
     return run();
   } finally {
-    // the heap may have grown during the call: write through a fresh view
-    const now = heapOf()!;
-    for (let i = done - 1; i >= 0; i--) now.i32[at[i]!] = wb[patch.words[i]!]!;
+    // the heap may have grown during the call: a fresh view
+    restore(heapOf()!.i32);
   }
 }
 
@@ -257,6 +257,17 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
   const cache = new WeightCache(WEIGHT_CACHE_BYTES);
   /** Patched conv2d calls per weight array before its packed copy was located. */
   const patchedCalls = new WeakMap<Float32Array, number>();
+  const convOn = (input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue: ConvEpilogue | undefined): Float32Array => {
+    const out = tf.tidy(() => {
+      const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
+      // resident filter (not disposed by tidy: tidy only disposes tensors created inside it)
+      const w = cache.get(weights, [g.kh, g.kw, g.inC, g.outC]) as tf.Tensor4D;
+      return tf.conv2d(x, w, [g.strideH, g.strideW], padOf(g));
+    });
+    // Not fused: XNNPACK starts the sum at the bias (the PE adds it after the last MAC) and its
+    // relu passes NaN on (the activation unit gives 0); the epilogue runs while reading out.
+    return readWithEpilogue(out, g.outC, epilogue);
+  };
   /**
    * Whether the convolution operator of resident `weights` reads packed copy `p`: one weight of
    * output channel 0, read by output pixel (0, 0) at an input position inside the image, is set
@@ -278,22 +289,10 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
     try {
       const x = new Float32Array(g.inH * g.inW * g.inC);
       x[((ky - g.padTop) * g.inW + (kx - g.padLeft)) * g.inC] = 1;
-      const out = readAndDispose(tf.tidy(() => tf.conv2d(tf.tensor4d(x, [1, g.inH, g.inW, g.inC]), cache.get(weights, [g.kh, g.kw, g.inC, g.outC]) as tf.Tensor4D, [g.strideH, g.strideW], padOf(g))));
-      return out[0] === v;
+      return convOn(x, 1, g, weights, undefined)[0] === v;
     } finally {
       heapOf()!.i32[h] = old;
     }
-  };
-  const convOn = (input: Float32Array, n: number, g: ConvGeometry, weights: Float32Array, epilogue: ConvEpilogue | undefined): Float32Array => {
-    const out = tf.tidy(() => {
-      const x = tf.tensor4d(input, [n, g.inH, g.inW, g.inC]);
-      // resident filter (not disposed by tidy: tidy only disposes tensors created inside it)
-      const w = cache.get(weights, [g.kh, g.kw, g.inC, g.outC]) as tf.Tensor4D;
-      return tf.conv2d(x, w, [g.strideH, g.strideW], padOf(g));
-    });
-    // Not fused: XNNPACK starts the sum at the bias (the PE adds it after the last MAC) and its
-    // relu passes NaN on (the activation unit gives 0); the epilogue runs while reading out.
-    return readWithEpilogue(out, g.outC, epilogue);
   };
   const kernel: GemmKernel = {
     name: 'tfjs-wasm',
@@ -321,7 +320,8 @@ export async function createTfjsWasmKernel(opts: TfjsWasmOptions): Promise<Resul
         if (calls < LOCATE_AFTER) return null;
         // resident filter and its operator (created, with its packed copy, by a first convolution)
         const shape = [g.kh, g.kw, g.inC, g.outC];
-        readAndDispose(tf.tidy(() => tf.conv2d(tf.zeros([1, g.inH, g.inW, g.inC]) as tf.Tensor4D, cache.get(weights, shape, true) as tf.Tensor4D, [g.strideH, g.strideW], padOf(g))));
+        tf.tidy(() => { cache.get(weights, shape, true); }); // a reshaped view, if any, is disposed; the resident tensor is kept
+        convOn(new Float32Array(g.inH * g.inW * g.inC), 1, g, weights, undefined);
         const r = cache.entry(weights);
         if (!r) return null;
         const heap = heapOf();
