@@ -23,7 +23,7 @@ import { head, subset, type Dataset } from '../data/dataset';
 import { overheadOf } from './overhead';
 import { protectNetwork } from './protect';
 import { DEFAULT_FITACT, DEFAULT_PROACT } from './boundTrain';
-import { parseProtection, type ProtectionSpec } from './spec';
+import { parseProtection, trainSafCommand, type ProtectionSpec } from './spec';
 import type { Network } from '../../sim/layers/types';
 
 const program = new Command()
@@ -76,9 +76,10 @@ function safNetOf(spec: ProtectionSpec): Network | undefined {
   const sp = parseProtection(part);
   if (!sp.ok) { console.error(sp.reason); process.exit(2); }
   const dirs = [...new Set([o.out!, protectedDir(model, PROTECTED_DIR)])];
-  const r = dirs.map((d) => readWeights(protectedId(model, sp.value), d)).find((x) => x.ok) ?? readWeights(protectedId(model, sp.value), dirs[0]);
+  const tries = dirs.map((d) => readWeights(protectedId(model, sp.value), d));
+  const r = tries.find((x) => x.ok) ?? tries[0]!;
   if (!r.ok) {
-    console.error(`--protection ${spec.id}: starts from the trained SAF network ${protectedId(model, sp.value)} (looked in ${dirs.join(', ')}): ${r.reason}; train it with \`npx tsx models/quant/train-saf.ts --model ${model}${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${spec.safFormat ?? 'fp32'}\``);
+    console.error(`--protection ${spec.id}: starts from the trained SAF network ${protectedId(model, sp.value)} (looked in ${dirs.join(', ')}): ${r.reason}; train it with \`${trainSafCommand(spec, model)}\``);
     process.exit(2);
   }
   return r.value.net;

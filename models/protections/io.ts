@@ -19,7 +19,7 @@ import type { WeightsMeta } from '../io/weightsFormat';
 import { rangerBounds, withBounds } from './bounds';
 import { profileActivations, unbounded } from './profile';
 import { ptq, type PtqResult } from '../quant/ptq';
-import { needsOfflineStep, parseProtection, type ProtectionSpec } from './spec';
+import { needsOfflineStep, parseProtection, trainSafCommand, type ProtectionSpec } from './spec';
 
 /** Directory of saved protected networks. */
 export const PROTECTED_DIR = join(WEIGHTS_DIR, 'protected');
@@ -97,7 +97,7 @@ export function loadProtected(model: string, protection: string, base: Network, 
     return ok({ net: r.value.net, spec });
   }
   if (spec.saf && spec.activation === 'relu' && !spec.saq && !spec.qat && !spec.ecc) {
-    return fail(`protection "${protection}" of model "${model}": no trained file ${join(dir, id)}.json; run \`npx tsx models/quant/train-saf.ts --model ${model}${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${spec.safFormat ?? 'fp32'}\` first`, 'protection');
+    return fail(`protection "${protection}" of model "${model}": no trained file ${join(dir, id)}.json; run \`${trainSafCommand(spec, model)}\` first`, 'protection');
   }
   if (needsOfflineStep(spec)) return fail(`protection "${protection}" of model "${model}": no calibrated file ${join(dir, id)}.json; run \`npm run protect -- --model ${model} --protection ${spec.id}\` first`, 'protection');
   if (/\.onnx$/i.test(model) && base.input.h * base.input.w * base.input.c !== 784) {

@@ -14,7 +14,7 @@ import { DEFAULT_FITACT, DEFAULT_PROACT, fitact, proact, type FitActOptions, typ
 import { clipact, DEFAULT_CLIPACT, type ClipActOptions } from './clipact';
 import { accuracyOf, logitsOf } from './data';
 import { profileActivations, unbounded } from './profile';
-import type { ProtectionSpec } from './spec';
+import { trainSafCommand, type ProtectionSpec } from './spec';
 import { TfNetwork } from './tfForward';
 
 /** Hyper-parameters of every step (defaults sized for MNIST nets on a few hundred images). */
@@ -101,7 +101,7 @@ export function protectNetwork(net: Network, spec: ProtectionSpec, calib: Datase
  */
 export function safStart(spec: ProtectionSpec, safNet: Network | undefined): Network {
   const fmt = spec.safFormat ?? 'fp32';
-  const train = `npx tsx models/quant/train-saf.ts --model <model>${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${fmt}`;
+  const train = trainSafCommand(spec);
   if (spec.activation === 'relu' && !spec.saq && !spec.qat && !spec.ecc) {
     throw new Error(`protection ${spec.id}: SAF alone is trained with the transform in the loop by \`${train}\`, not by npm run protect`);
   }
@@ -124,7 +124,7 @@ export function safStart(spec: ProtectionSpec, safNet: Network | undefined): Net
 export function quantRefusal(spec: ProtectionSpec): string | null {
   if (!spec.saq && !spec.qat) return null;
   if (spec.saf) {
-    return `protection ${spec.id}: an int8 SAF network is trained with the transform and the quantization in the loop by \`npx tsx models/quant/train-saf.ts --model <model>${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format int8\` (protection saf-int8), not by npm run protect`;
+    return `protection ${spec.id}: an int8 SAF network is trained with the transform and the quantization in the loop by \`${trainSafCommand(spec, '<model>', 'int8')}\` (protection saf-int8), not by npm run protect`;
   }
   const part = spec.saq ? 'saq' : 'qat';
   const alone = spec.activation === 'relu' && !spec.ecc;

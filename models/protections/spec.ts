@@ -81,6 +81,12 @@ export function needsOfflineStep(p: ProtectionSpec): boolean {
   return p.activation === 'clipact' || p.activation === 'fitact' || p.activation === 'proact' || p.saf !== null || p.saq || p.qat;
 }
 
+/** The command that trains `spec`'s SAF network with the transform in the loop, in `format`
+ * (default: the spec's), for `model` (default the placeholder `<model>`). */
+export function trainSafCommand(spec: Pick<ProtectionSpec, 'saf' | 'safFormat'>, model = '<model>', format: SafFormat = spec.safFormat ?? 'fp32'): string {
+  return `npx tsx models/quant/train-saf.ts --model ${model}${spec.saf === 'tanh' ? '' : ` --fn ${spec.saf}`} --format ${format}`;
+}
+
 /** One entry of the protection catalogue shown by the GUI / CLI. */
 export interface ProtectionInfo {
   /** Part id as written in protection ids. */
