@@ -1,34 +1,13 @@
 /**
- * The small Adam loop shared by the protection training steps (FitAct / ProAct bounds with weights
- * frozen, SAF fine-tuning, QAT / SAQ): seeded mini-batches from a calibration set, a caller-given
- * loss, only the given variables updated; `trainEpochs` runs whole shuffled epochs with a decaying
- * learning rate. Optional SAM (sharpness-aware minimisation, `samStep`): the gradient is taken at
+ * The Adam loop shared by the protection training steps (SAF and QAT / SAQ training; FitAct /
+ * ProAct share `crossEntropy`): `trainEpochs` runs whole shuffled epochs of a training set with a
+ * decaying learning rate, a caller-given loss, only the given variables updated. Optional SAM (sharpness-aware minimisation, `samStep`): the gradient is taken at
  * w + rho * g / ||g|| and applied at w.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { makeRng } from '../rng';
 import { batchOf } from './data';
-
-/** Options of `trainVars`. */
-export interface LoopOptions {
-  /** Gradient steps. */
-  readonly steps: number;
-  /** Images per step. */
-  readonly batch: number;
-  /** Adam learning rate. */
-  readonly lr: number;
-  /** Seed of the batch draws. */
-  readonly seed: number;
-  /** SAM neighbourhood radius rho (0 or undefined = plain Adam). */
-  readonly samRho?: number;
-  /** SAM ascent variables (see `samStep`); default the trained variables. */
-  readonly samPerturb?: tf.Variable[];
-  /** Called after each step with the step number and loss. */
-  readonly onStep?: (step: number, loss: number) => void;
-  /** Called after each step (e.g. to clamp variables). */
-  readonly after?: () => void;
-}
 
 /** Loss of one batch (scalar tensor); x NHWC, y one-hot, idx the batch's image indices. */
 export type BatchLoss = (x: tf.Tensor4D, y: tf.Tensor2D, idx: Uint32Array) => tf.Scalar;
@@ -63,25 +42,6 @@ function step(vars: tf.Variable[], loss: () => tf.Scalar, opt: tf.Optimizer, rho
   const value = l.dataSync()[0]!;
   l.dispose();
   return value;
-}
-
-/** Minimises `loss` over `vars` with Adam (optionally SAM); returns the mean loss of the last 10% of steps. */
-export function trainVars(ds: Dataset, vars: tf.Variable[], loss: BatchLoss, o: LoopOptions): number {
-  const opt = tf.train.adam(o.lr);
-  const rng = makeRng(o.seed);
-  const idx = new Uint32Array(o.batch);
-  let tail = 0, tailN = 0;
-  for (let s = 0; s < o.steps; s++) {
-    for (let b = 0; b < o.batch; b++) idx[b] = rng.int(0, ds.n - 1);
-    const { x, y } = batchOf(ds, idx);
-    const value = step(vars, () => loss(x, y, idx), opt, o.samRho, o.samPerturb);
-    tf.dispose([x, y]);
-    o.after?.();
-    if (s >= o.steps * 0.9) { tail += value; tailN++; }
-    o.onStep?.(s, value);
-  }
-  opt.dispose();
-  return tailN ? tail / tailN : NaN;
 }
 
 /** Options of `trainEpochs` (whole passes over a training set). */

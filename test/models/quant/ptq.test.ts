@@ -8,7 +8,6 @@ import { loadModel } from '../../../models/io/load';
 import { loadMnistSplit } from '../../../models/data/mnist';
 import { head } from '../../../models/data/dataset';
 import { formatFor, intBitsFor, ptq } from '../../../models/quant/ptq';
-import { qat } from '../../../models/quant/qat';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
 
@@ -48,11 +47,4 @@ describe.skipIf(!hasWeights('lenet5'))('LeNet-5 runs in fp32, fp16 and int8 on t
     const logitsF = q.formats[net.layers.length - 1]!.output;
     expect(logitsF.kind === 'int8' ? logitsF.intBits : -1).toBeGreaterThan(0);
   });
-  it('QAT (and SAQ = QAT with SAM) trains with fake quantization and returns formats for every layer', () => {
-    const r = qat(net, head(train, 64), { steps: 2, batch: 16, lr: 1e-4, seed: 1, samRho: 0.05 });
-    expect(r.ptq.formats).toHaveLength(net.layers.length);
-    const int8 = runGolden(r.net, slice.images, { format: int8Format(3, 4) }, js, { layerFormats: r.ptq.layerFormats });
-    if (!int8.ok) throw new Error(int8.reason);
-    expect(acc(int8.value.predictions)).toBeGreaterThan(0.85);
-  }, 180_000);
 });
