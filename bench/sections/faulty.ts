@@ -18,7 +18,7 @@ import { DEFAULT_ARRAY_SPEC } from '../../sim/array/spec';
 import type { FaultRecord } from '../../sim/faults/types';
 import type { ArraySpec } from '../../sim/types';
 import { kernelFor, resolveKernelName } from '../../pipeline/kernels';
-import { measure, median } from '../measure';
+import { measure, median, pairRounds } from '../measure';
 import { meetsTarget, type BenchRow, type BenchSection } from '../types';
 import { loadLenet, mnistTestImages, useWasm } from './_lenet';
 import { execFileSync } from 'node:child_process';
@@ -169,41 +169,12 @@ export async function resnetFaultyRows(runs = 11, warmup = RESNET_WARMUP): Promi
       if (!c.ok) throw new Error(c.reason);
       fr = runFaulty(golden(), spec, c.value, { kernel });
     };
-    const tg: number[] = [];
-    const te: number[] = [];
-    const pairRatios: number[] = [];
-    let coldRatio = 0;
     // (golden, engine) pairs first, as a campaign runs trials back to back (no fresh golden run's
     // garbage in between), after untimed warm-up rounds (the engine's JavaScript is compiled over
     // several runs); the first round's ratio is shown apart
-    for (let r = -warmup; r < runs; r++) {
-      const pair: number[] = [];
-      const fns = [golden, engine];
-      for (const fn of r % 2 === 0 ? fns : [...fns].reverse()) {
-        const t0 = performance.now();
-        fn();
-        pair[fns.indexOf(fn)] = performance.now() - t0;
-      }
-      if (r === -warmup) coldRatio = pair[1] / pair[0];
-      if (r < 0) continue;
-      tg.push(pair[0]);
-      te.push(pair[1]);
-      pairRatios.push(pair[1] / pair[0]);
-    }
+    const { base: tg, other: te, ratios: pairRatios, cold: coldRatio } = pairRounds(golden, engine, runs, warmup);
     // then (golden, end-to-end) pairs: a one-off faulty run's own golden run + the engine
-    const tx: number[] = [];
-    const txRatios: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const pair: number[] = [];
-      const fns = [golden, endToEnd];
-      for (const fn of r % 2 === 0 ? fns : [...fns].reverse()) {
-        const t0 = performance.now();
-        fn();
-        pair[fns.indexOf(fn)] = performance.now() - t0;
-      }
-      tx.push(pair[1]);
-      txRatios.push(pair[1] / pair[0]);
-    }
+    const { other: tx, ratios: txRatios } = pairRounds(golden, endToEnd, runs);
     const f = fr as ReturnType<typeof runFaulty> | null;
     if (!f) throw new Error('no faulty run');
     const ratio = median(pairRatios);
