@@ -6,14 +6,13 @@
  * restored after each call (golden results unchanged).
  * findPacked finds every packed copy (the kernel then keeps the one its operator reads).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJsKernel, type GemmKernel } from '../../../sim/kernels';
-import { createKernel } from '../../../sim/kernels/select';
+import { describe, expect, it } from 'vitest';
+import { createJsKernel } from '../../../sim/kernels';
 import { markImmutable } from '../../../sim/kernels/immutable';
 import { findPacked, packedWordIndex } from '../../../sim/kernels/xnnPacked';
 import type { ConvGeometry } from '../../../sim/layers/lowering';
-import { tfjsWasmDir } from '../../../pipeline/kernels';
 import { rng } from '../layers/fixtures';
+import { useTfjsWasmKernel } from './tfjsKernel';
 
 const bitsOf = (x: Float32Array): number[] => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 const values = (len: number, seed: number): Float32Array => { const r = rng(seed); return Float32Array.from({ length: len }, () => r() * 2 - 1); };
@@ -24,14 +23,8 @@ function geometry(inH: number, inW: number, inC: number, k: number, stride: numb
     padBottom: Math.max(0, (outH - 1) * stride + k - inH - pad), padRight: Math.max(0, (outW - 1) * stride + k - inW - pad), outH, outW, outC };
 }
 
-let wasm: GemmKernel;
+const wasm = useTfjsWasmKernel();
 const js = createJsKernel();
-beforeAll(async () => {
-  const t = await createKernel('tfjs-wasm', { wasmDir: tfjsWasmDir() });
-  if (!t.ok) throw new Error(t.reason);
-  wasm = t.value;
-});
-afterAll(() => wasm.dispose());
 
 describe('tfjs-wasm conv2dPatched', () => {
   const CASES = [geometry(9, 7, 5, 3, 1, 1, 19), geometry(8, 8, 6, 1, 2, 0, 16), geometry(10, 9, 3, 3, 2, 1, 8), geometry(6, 6, 16, 3, 1, 1, 64)];
@@ -43,10 +36,10 @@ describe('tfjs-wasm conv2dPatched', () => {
       let fast = 0;
       // a one-off upload of the same values first: its freed operator leaves a stale packed copy
       // in the heap, which the kernel must tell from the live one
-      wasm.conv2d!(values(g.inH * g.inW * g.inC, 40), 1, g, golden.slice());
+      wasm().conv2d!(values(g.inH * g.inW * g.inC, 40), 1, g, golden.slice());
       for (const n of [1, 3, 2]) {
         const x = values(n * g.inH * g.inW * g.inC, 30 + n);
-        const goldOut = wasm.conv2d!(x, n, g, golden, { bias, relu: true });
+        const goldOut = wasm().conv2d!(x, n, g, golden, { bias, relu: true });
         for (let trial = 0; trial < 4; trial++) {
           const r = rng(100 * c + 10 * n + trial);
           const words = new Set<number>();
@@ -57,13 +50,13 @@ describe('tfjs-wasm conv2dPatched', () => {
           const copy = golden.slice();
           w.forEach((word, i) => { copy[word] = v[i]!; });
           for (const ep of [{ bias, relu: true }, undefined]) {
-            const got = wasm.conv2dPatched!(x, n, g, golden, { words: w, values: v }, ep);
-            const want = wasm.conv2d!(x, n, g, copy, ep);
+            const got = wasm().conv2dPatched!(x, n, g, golden, { words: w, values: v }, ep);
+            const want = wasm().conv2d!(x, n, g, copy, ep);
             expect(bitsOf(want), 'tfjs-wasm vs js on the copy').toEqual(bitsOf(js.conv2d!(x, n, g, copy, ep)));
             if (got) { fast++; expect(bitsOf(got), `n ${n} trial ${trial}`).toEqual(bitsOf(want)); }
           }
           // restored: the resident weights give the golden result again
-          expect(bitsOf(wasm.conv2d!(x, n, g, golden, { bias, relu: true }))).toEqual(bitsOf(goldOut));
+          expect(bitsOf(wasm().conv2d!(x, n, g, golden, { bias, relu: true }))).toEqual(bitsOf(goldOut));
         }
       }
       // the packed copy was found (after the first patched call) and used

@@ -5,13 +5,12 @@
  * runs in XNNPACK (a padded position never wins). Each result equals the js kernel's bit for bit,
  * on the first call and on later calls that hit the resident weights.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJsKernel, type GemmKernel } from '../../../sim/kernels';
-import { createKernel } from '../../../sim/kernels/select';
+import { describe, expect, it } from 'vitest';
+import { createJsKernel } from '../../../sim/kernels';
 import { isImmutable, markImmutable } from '../../../sim/kernels/immutable';
 import type { ConvGeometry } from '../../../sim/layers/lowering';
-import { tfjsWasmDir } from '../../../pipeline/kernels';
 import { rng } from '../layers/fixtures';
+import { useTfjsWasmKernel } from './tfjsKernel';
 
 /** Values with zeros, signed zeros, subnormals and, when asked, Inf/NaN. */
 function operand(len: number, seed: number, specials: boolean): Float32Array {
@@ -34,14 +33,8 @@ function expectSameBits(got: Float32Array, want: Float32Array, what: string): vo
   expect(diff, what).toBe(0);
 }
 
-let wasm: GemmKernel;
+const wasm = useTfjsWasmKernel();
 const js = createJsKernel();
-beforeAll(async () => {
-  const t = await createKernel('tfjs-wasm', { wasmDir: tfjsWasmDir() });
-  if (!t.ok) throw new Error(t.reason);
-  wasm = t.value;
-});
-afterAll(() => wasm.dispose());
 
 describe('tfjs-wasm resident weights and read-out epilogue', () => {
   const g: ConvGeometry = { inH: 9, inW: 8, inC: 3, kh: 3, kw: 3, strideH: 2, strideW: 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, outH: 5, outW: 8, outC: 6 };
@@ -64,7 +57,7 @@ describe('tfjs-wasm resident weights and read-out epilogue', () => {
           const want = js.conv2d!(x, 3, g, w, epilogue);
           const what = `seed ${seed} bias ${!!epilogue?.bias} relu ${!!epilogue?.relu}`;
           if (specials && epilogue?.relu) expect(Array.from(js.conv2d!(x, 3, g, w)).some(Number.isNaN), what).toBe(true);
-          expectSameBits(wasm.conv2d!(x, 3, g, w, epilogue), want, what);
+          expectSameBits(wasm().conv2d!(x, 3, g, w, epilogue), want, what);
         }
       }
     });
@@ -75,18 +68,18 @@ describe('tfjs-wasm resident weights and read-out epilogue', () => {
     const a = operand(10 * 27, 23, false);
     const x = operand(2 * 9 * 8 * 3, 24, false);
     for (let r = 0; r < 2; r++) {
-      expectSameBits(wasm.matmul(a, w, 10, 27, 6), js.matmul(a, w, 10, 27, 6), `matmul round ${r}`);
-      expectSameBits(wasm.conv2d!(x, 2, g, w), js.conv2d!(x, 2, g, w), `conv2d round ${r}`);
+      expectSameBits(wasm().matmul(a, w, 10, 27, 6), js.matmul(a, w, 10, 27, 6), `matmul round ${r}`);
+      expectSameBits(wasm().conv2d!(x, 2, g, w), js.conv2d!(x, 2, g, w), `conv2d round ${r}`);
     }
   });
 
   it('an array not marked immutable is uploaded afresh: changing it changes the result', () => {
     const w = operand(27 * 6, 25, false);
     const x = operand(9 * 8 * 3, 26, false);
-    const before = wasm.conv2d!(x, 1, g, w);
+    const before = wasm().conv2d!(x, 1, g, w);
     w.fill(0.25);
-    expectSameBits(wasm.conv2d!(x, 1, g, w), js.conv2d!(x, 1, g, w), 'after the change');
-    expect(Array.from(before)).not.toEqual(Array.from(wasm.conv2d!(x, 1, g, w)));
+    expectSameBits(wasm().conv2d!(x, 1, g, w), js.conv2d!(x, 1, g, w), 'after the change');
+    expect(Array.from(before)).not.toEqual(Array.from(wasm().conv2d!(x, 1, g, w)));
   });
 });
 
@@ -97,13 +90,13 @@ describe('padded max pooling', () => {
       const x = operand(2 * 7 * 6 * 3, 31, false).map((v) => -Math.abs(v) - 1); // every value negative: a padded 0 would win
       const want = js.maxPool!(x, 2, s, 3, 3, 2, 2, padding);
       expect(want.every((v) => v < 0)).toBe(true);
-      expectSameBits(wasm.maxPool!(x, 2, s, 3, 3, 2, 2, padding), want, 'padded');
+      expectSameBits(wasm().maxPool!(x, 2, s, 3, 3, 2, 2, padding), want, 'padded');
     });
   }
 
   it('with NaN and -0 in the input (pooled like the vector unit)', () => {
     const x = operand(2 * 7 * 6 * 3, 32, true);
     const padding = { top: 1, bottom: 1, left: 1, right: 1 };
-    expectSameBits(wasm.maxPool!(x, 2, s, 3, 3, 2, 2, padding), js.maxPool!(x, 2, s, 3, 3, 2, 2, padding), 'specials');
+    expectSameBits(wasm().maxPool!(x, 2, s, 3, 3, 2, 2, padding), js.maxPool!(x, 2, s, 3, 3, 2, 2, padding), 'specials');
   });
 });

@@ -5,15 +5,14 @@
  * without bias, and with NaN (any payload, either sign), infinities, -0 and subnormals in the sums
  * and in the bias; and the kernel's conv2d with bias + relu equals the js kernel's.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { applyEpilogue } from '../../../sim/kernels/js';
-import { createJsKernel, type GemmKernel } from '../../../sim/kernels';
-import { createKernel } from '../../../sim/kernels/select';
+import { createJsKernel } from '../../../sim/kernels';
 import { convEpilogueWasm } from '../../../sim/wasm/convEpilogue';
 import type { ConvGeometry } from '../../../sim/layers/lowering';
-import { tfjsWasmDir } from '../../../pipeline/kernels';
 import { rng } from '../layers/fixtures';
+import { useTfjsWasmKernel } from './tfjsKernel';
 
 /** Bit patterns: NaNs with random payloads and signs, +-Inf, +-0, subnormals, ordinary values. */
 function values(len: number, seed: number, specials = 1): Float32Array {
@@ -75,14 +74,8 @@ describe('convEpilogueWasm == applyEpilogue (bias + relu) bit for bit', () => {
 });
 
 describe('tfjs-wasm conv2d with bias + relu == js kernel (the SIMD epilogue path)', () => {
-  let tfk: GemmKernel;
+  const tfk = useTfjsWasmKernel();
   const js = createJsKernel();
-  beforeAll(async () => {
-    const t = await createKernel('tfjs-wasm', { wasmDir: tfjsWasmDir() });
-    if (!t.ok) throw new Error(t.reason);
-    tfk = t.value;
-  });
-  afterAll(() => tfk.dispose());
 
   for (const outC of [6, 16, 3]) {
     it(`outC ${outC}, LeNet-like 5x5 same padding, NaN/Inf in the input`, () => {
@@ -92,7 +85,7 @@ describe('tfjs-wasm conv2d with bias + relu == js kernel (the SIMD epilogue path
       const bias = values(outC, outC + 19);
       for (const ep of [{ bias, relu: true }, { bias: null, relu: true }]) {
         const want = js.conv2d!(x, 3, g, w, ep);
-        const got = tfk.conv2d!(x, 3, g, w, ep);
+        const got = tfk().conv2d!(x, 3, g, w, ep);
         expect(countDiffs(got, want), `bias ${ep.bias ? 'yes' : 'no'}`).toBe(0);
         expect(Array.from(got).some((v) => v > 0) && Array.from(got).some((v) => v === 0)).toBe(true);
       }
